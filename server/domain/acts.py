@@ -1,0 +1,138 @@
+"""Trust acts: the immutable log of a bridge, and who may confirm or withdraw what.
+
+Nothing is ever edited or deleted. A confirmation or a withdrawal is itself an act
+that points at another one, and every piece of bridge state is derived from the log.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from server.domain.sides import Side, other
+
+# Long enough to undo a slip of the thumb the next morning, short enough that the
+# partner can rely on what they saw.
+WITHDRAW_WINDOW = timedelta(hours=24)
+
+
+class ActKind(StrEnum):
+    """What happened."""
+
+    KEPT = "kept"  # a commitment was kept
+    MISSED_SELF = "missed_self"  # the owner says they missed it
+    MISSED_PARTNER = "missed_partner"  # the partner reports the owner missed it
+    LISTENING = "listening"  # the owner listened; the partner may confirm "I felt heard"
+    MISTAKE = "mistake"  # the owner owned a mistake openly
+    CONFIRMATION = "confirmation"  # the partner confirms a kept, listening or mistake act
+    WITHDRAWAL = "withdrawal"  # the author takes back their own act within 24 hours
+
+
+# Acts that lay (or crack, or break) a plank on their owner's side.
+PLANK_KINDS = frozenset(
+    {ActKind.KEPT, ActKind.MISSED_SELF, ActKind.MISSED_PARTNER, ActKind.LISTENING, ActKind.MISTAKE}
+)
+MISS_KINDS = frozenset({ActKind.MISSED_SELF, ActKind.MISSED_PARTNER})
+
+# What the partner's confirmation means, in the words the screen shows.
+CONFIRMATION_LABELS = {
+    ActKind.KEPT: "secures the plank",
+    ActKind.LISTENING: "I felt heard",
+    ActKind.MISTAKE: "acknowledged",
+}
+
+
+@dataclass(frozen=True)
+class TrustAct:
+    """One entry in a bridge's log.
+
+    `author` logged it; `owner` is whose bank it belongs to. They differ for a miss the
+    partner reports and for confirmations (authored by the partner of the target's owner).
+    """
+
+    id: int
+    kind: ActKind
+    author: Side
+    owner: Side
+    day: date  # the owner's local day the act refers to
+    created_at: datetime  # timezone-aware
+    commitment_id: int | None = None
+    target_id: int | None = None  # CONFIRMATION and WITHDRAWAL only
+
+
+@dataclass(frozen=True)
+class LiveAct:
+    """A plank-laying act that still counts, and whether the partner confirmed it."""
+
+    act: TrustAct
+    confirmed: bool
+
+
+def act_errors(act: TrustAct) -> list[str]:
+    """Why an act is malformed (empty when it is well formed)."""
+    errors = []
+    if act.created_at.tzinfo is None:
+        errors.append("created_at must be timezone-aware.")
+    if act.kind is ActKind.MISSED_PARTNER:
+        if act.author == act.owner:
+            errors.append("A partner-reported miss is authored by the other side.")
+    elif act.kind is ActKind.CONFIRMATION:
+        if act.author == act.owner:
+            errors.append("Only the other side can confirm a plank.")
+    elif act.author != act.owner:
+        errors.append(f"A {act.kind} act is logged by its owner.")
+    needs_target = act.kind in (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
+    if needs_target and act.target_id is None:
+        errors.append(f"A {act.kind} must point at the act it refers to.")
+    if not needs_target and act.target_id is not None:
+        errors.append(f"A {act.kind} act does not point at another act.")
+    return errors
+
+
+def can_withdraw(act: TrustAct, by_side: Side, now: datetime) -> bool:
+    """Whether `by_side` may withdraw `act` at `now`: only its author, within 24 hours."""
+    return (
+        act.kind is not ActKind.WITHDRAWAL
+        and by_side == act.author
+        and now - act.created_at < WITHDRAW_WINDOW
+    )
+
+
+def can_confirm(act: TrustAct, by_side: Side) -> bool:
+    """Whether `by_side` may confirm `act`: a kept, listening or mistake act of the other side."""
+    return act.kind in CONFIRMATION_LABELS and by_side == other(act.owner)
+
+
+def withdrawn_ids(log: Iterable[TrustAct]) -> frozenset[int]:
+    """Ids of acts taken back by a valid withdrawal; they count for nothing."""
+    acts = list(log)
+    by_id = {act.id: act for act in acts}
+    withdrawn = set()
+    for act in acts:
+        if act.kind is not ActKind.WITHDRAWAL or act.target_id not in by_id:
+            continue
+        target = by_id[act.target_id]
+        # Re-check the rule here too: a log written by a buggy client grants no powers.
+        if can_withdraw(target, act.author, act.created_at):
+            withdrawn.add(target.id)
+    return frozenset(withdrawn)
+
+
+def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
+    """The plank-laying acts that still count, in log order, each with its confirmation."""
+    acts = list(log)
+    gone = withdrawn_ids(acts)
+    by_id = {act.id: act for act in acts if act.id not in gone}
+    confirmed = {
+        act.target_id
+        for act in acts
+        if act.kind is ActKind.CONFIRMATION
+        and act.id not in gone
+        and act.target_id in by_id
+        and can_confirm(by_id[act.target_id], act.author)
+    }
+    return [
+        LiveAct(act, act.id in confirmed)
+        for act in acts
+        if act.kind in PLANK_KINDS and act.id not in gone
+    ]

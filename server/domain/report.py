@@ -1,0 +1,60 @@
+"""The health report for a bridge: score, band, trend and the sentence that explains them."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from server.domain.acts import TrustAct
+from server.domain.cadence import Commitment
+from server.domain.explain import Story, explain
+from server.domain.health import Band, band, bridge_points, points, shown, side_values
+from server.domain.ledger import bridge_days, first_day
+from server.domain.localday import Pause
+from server.domain.sides import Side
+
+TREND_DAYS = 30
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    """Everything the screens show about a bridge's health, derived from its log."""
+
+    score: int
+    band: Band
+    sides: dict[Side, int]
+    trend: list[int]  # the bridge's score at the end of each recent day, oldest first
+    explanation: str  # one plain sentence
+    paused: bool
+
+
+def health_report(
+    log: Iterable[TrustAct],
+    commitments: Iterable[Commitment],
+    pauses: Iterable[Pause],
+    today: date,
+    *,
+    names: Mapping[Side, str] | None = None,
+    trend_days: int = TREND_DAYS,
+) -> HealthReport:
+    """The bridge's health on the local date `today`, recomputed from the whole log.
+
+    Because nothing is stored but the log, a late confirmation or a withdrawal simply
+    changes the days it refers to the next time this runs.
+    """
+    log, commitments, pauses = list(log), list(commitments), list(pauses)
+    # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
+    start = first_day(log, commitments) or today + timedelta(days=1)
+    ledger = bridge_days(log, commitments, pauses, start, today)
+    values = {side: side_values(days) for side, days in ledger.items()}
+    scores = [
+        shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
+    ]
+    score = scores[-1] if scores else 0
+    return HealthReport(
+        score=score,
+        band=band(score),
+        sides={side: shown(points(v[-1])) if v else 0 for side, v in values.items()},
+        trend=scores[-trend_days:],
+        explanation=explain(Story(today, ledger, values, scores, pauses, dict(names or {}))),
+        paused=any(p.covers(today) for p in pauses),
+    )

@@ -1,0 +1,91 @@
+"""Streaks: consecutive local days on which a person checked in everything due.
+
+A day counts when every item due that day was checked in by its owner, kept or owned
+as missed. Owning a miss keeps the streak alive on purpose: a streak that breaks on an
+honest "missed" teaches people to tick "kept" instead (health still charges the miss).
+A streak breaks only on an item left unchecked past its grace window. Days with nothing
+due and paused days neither count nor break it, and today and yesterday, still inside
+the grace window, do not break it while their items wait.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from enum import IntEnum
+
+from server.domain.acts import TrustAct
+from server.domain.cadence import Commitment
+from server.domain.ledger import Outcome, SideDay, first_day, side_days
+from server.domain.localday import ONE_DAY, Pause
+from server.domain.sides import Side
+
+
+class DayCheck(IntEnum):
+    """How a day stands for a streak, ordered so max() merges several bridges."""
+
+    PAUSED = 0
+    NOTHING_DUE = 1
+    DONE = 2  # everything due was checked in by its owner
+    OPEN = 3  # something due can still be checked in
+    BROKEN = 4  # something due was left unchecked past its grace window
+
+
+def day_check(day: SideDay) -> DayCheck:
+    """Where one ledger day leaves a streak."""
+    if day.outcome is Outcome.PAUSED:
+        return DayCheck.PAUSED
+    if not day.due:
+        return DayCheck.NOTHING_DUE
+    if day.checked_in == day.due:
+        return DayCheck.DONE
+    if day.checked_in + day.open == day.due:
+        return DayCheck.OPEN
+    return DayCheck.BROKEN
+
+
+def checkins(
+    log: Iterable[TrustAct],
+    commitments: Iterable[Commitment],
+    pauses: Iterable[Pause],
+    side: Side,
+    today: date,
+) -> dict[date, DayCheck]:
+    """Every local day of one bridge up to `today`, as it stands for `side`'s streak."""
+    log, commitments = list(log), list(commitments)
+    start = first_day(log, commitments)
+    if start is None:
+        return {}
+    return {d.day: day_check(d) for d in side_days(log, commitments, pauses, side, start, today)}
+
+
+def merge_checkins(records: Iterable[Mapping[date, DayCheck]]) -> dict[date, DayCheck]:
+    """One person's days across all their bridges: a day is as good as its worst bridge."""
+    merged: dict[date, DayCheck] = {}
+    for record in records:
+        for day, check in record.items():
+            merged[day] = max(merged.get(day, check), check)
+    return merged
+
+
+def current_streak(record: Mapping[date, DayCheck], today: date) -> int:
+    """The streak that is alive now: done days counted back from today."""
+    streak, day = 0, today
+    first = min(record, default=today)
+    while day >= first:
+        check = record.get(day, DayCheck.NOTHING_DUE)
+        if check is DayCheck.BROKEN:
+            break
+        streak += check is DayCheck.DONE
+        day -= ONE_DAY
+    return streak
+
+
+def best_streak(record: Mapping[date, DayCheck]) -> int:
+    """The longest streak ever held."""
+    best = run = 0
+    for day in sorted(record):
+        if record[day] is DayCheck.BROKEN:
+            run = 0
+        elif record[day] is DayCheck.DONE:
+            run += 1
+            best = max(best, run)
+    return best

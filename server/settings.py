@@ -1,0 +1,141 @@
+"""Every setting in one place, read once from the environment.
+
+Each field's docstring is what the README says about it; `tests/test_docs.py`
+fails when a setting is missing from the README. A bad value stops start-up with
+a message naming the variable (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    """`BRIDGEWORK_ENV`: `development` (default) or `production`. Production
+    requires `SECRET_KEY`, marks cookies Secure and sends HSTS."""
+
+    data_dir: Path
+    """`BRIDGEWORK_DATA_DIR`: where the SQLite file and the development secret
+    key live. Default: `data/` in the project folder."""
+
+    database_url: str
+    """`DATABASE_URL`: `sqlite:///path/to/file.sqlite3` (default:
+    `sqlite:///<data dir>/bridgework.sqlite3`) or `postgresql://user@host:port/db`."""
+
+    database_pool_size: int
+    """`DATABASE_POOL_SIZE`: connections per process in the PostgreSQL pool
+    (default 10; 0 opens a connection per query). Ignored for SQLite."""
+
+    secret_key: str
+    """`SECRET_KEY`: signs CSRF tokens. Required in production (at least 32
+    characters); in development generated once and kept in the data dir."""
+
+    host: str
+    """`BRIDGEWORK_HOST`: address to listen on (default `127.0.0.1`)."""
+
+    port: int
+    """`BRIDGEWORK_PORT`: port to listen on (default `8000`)."""
+
+    workers: int
+    """`BRIDGEWORK_WORKERS`: app processes `bridgework serve` starts (default 1).
+    More than one needs PostgreSQL."""
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _database_url(env: Mapping[str, str], data_dir: Path) -> str:
+    url = env.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir / 'bridgework.sqlite3'}"
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return url
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    raise SettingsError(
+        "DATABASE_URL must look like sqlite:///path/to/file.sqlite3 or "
+        f"postgresql://user@host:5432/dbname, got {url!r}"
+    )
+
+
+def _secret_key(env: Mapping[str, str], production: bool, data_dir: Path) -> str:
+    key = env.get("SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters long")
+        return key
+    if production:
+        raise SettingsError(
+            "SECRET_KEY is required when BRIDGEWORK_ENV=production "
+            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    # Development: generate once and keep it, so sessions survive a restart.
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read and check every setting; raise `SettingsError` naming a bad variable."""
+    env = os.environ if env is None else env
+    mode = env.get("BRIDGEWORK_ENV", "").strip() or "development"
+    if mode not in ENVIRONMENTS:
+        raise SettingsError(
+            f"BRIDGEWORK_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}"
+        )
+    data_dir = Path(env.get("BRIDGEWORK_DATA_DIR", "").strip() or PROJECT_ROOT / "data")
+    data_dir = data_dir if data_dir.is_absolute() else PROJECT_ROOT / data_dir
+    host = env.get("BRIDGEWORK_HOST", "").strip() or "127.0.0.1"
+    database_url = _database_url(env, data_dir)
+    return Settings(
+        env=mode,
+        data_dir=data_dir,
+        database_url=database_url,
+        database_pool_size=_int(env, "DATABASE_POOL_SIZE", 10, 0, 1000),
+        secret_key=_secret_key(env, mode == "production", data_dir),
+        host=host,
+        port=_int(env, "BRIDGEWORK_PORT", 8000, 1, 65535),
+        workers=_int(env, "BRIDGEWORK_WORKERS", 1, 1, 64),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, loaded once."""
+    return load_settings()

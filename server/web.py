@@ -1,0 +1,269 @@
+"""What every page and API call shares: templates, the signed-in person, errors, headers."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment
+from litestar import MediaType, Request, Response
+from litestar.datastructures import MutableScopeHeaders
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.accounts import service as accounts
+from server.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, Throttled
+from server.tables import User
+
+log = logging.getLogger(__name__)
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+TEMPLATES_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
+
+SESSION_COOKIE = "bw_session"
+
+# How handlers ask for things: the signed-in person (or None), and a submitted form.
+CurrentUser = NamedDependency[User]
+Viewer = NamedDependency[User | None]
+Form = URLEncodedBody[dict[str, Any]]
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@lru_cache(maxsize=256)
+def _fingerprint(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """A versioned URL for a file under web/static, safe to cache for a year."""
+    path = STATIC_DIR / name
+    try:
+        version = _fingerprint(path, path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        version = "missing"
+    return f"/static/{name}?v={version}"
+
+
+def configure_jinja(environment: Environment) -> None:
+    environment.globals["static_url"] = static_url
+    environment.trim_blocks = True
+    environment.lstrip_blocks = True
+
+
+def page(template: str, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=template, context=context, status_code=status_code)
+
+
+def see_other(path: str) -> Redirect:
+    """Post/redirect/get: after a form, send the browser to a page with GET."""
+    return Redirect(path=path, status_code=HTTP_303_SEE_OTHER)
+
+
+def safe_next(value: object, default: str = "/") -> str:
+    """Only same-site paths, so a crafted link cannot bounce a person elsewhere."""
+    if isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return default
+
+
+# ---------------------------------------------------------------- who is asking
+
+
+async def provide_viewer(request: Request[Any, Any, Any]) -> User | None:
+    """The signed-in person, or None."""
+    cached = request.scope.get("state", {}).get("viewer", ...)
+    if cached is not ...:
+        return cached
+    token = request.cookies.get(SESSION_COOKIE, "")
+    user = await accounts.user_for_token(token) if token else None
+    request.scope.setdefault("state", {})["viewer"] = user
+    return user
+
+
+async def provide_user(request: Request[Any, Any, Any]) -> User:
+    """The signed-in person; anyone else is sent to sign in (or gets a 401 in the API)."""
+    user = await provide_viewer(request)
+    if user is None:
+        raise NotAuthorizedException("Sign in first.")
+    return user
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The caller's address (behind a proxy, uvicorn's --proxy-headers sets it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def set_session_cookie(response: Response[Any], token: str, secure: bool) -> Response[Any]:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    return response
+
+
+def clear_session_cookie(response: Response[Any]) -> Response[Any]:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+_STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Gone: 410, Throttled: 429}
+_TITLES = {
+    400: "That didn't work",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Already done",
+    410: "This link no longer works",
+    413: "Too much at once",
+    429: "Slow down",
+    500: "Something went wrong on our side",
+}
+
+
+def _error_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    if _is_api(request):
+        body: dict[str, Any] = {"status_code": status, "detail": message}
+        if errors:
+            body["errors"] = errors
+        return Response(
+            content=body, status_code=status, media_type=MediaType.JSON, headers=headers
+        )
+    viewer = request.scope.get("state", {}).get("viewer")
+    templates = request.app.template_engine
+    assert templates is not None
+    return Response(
+        content=templates.get_template("error.html").render(
+            title=_TITLES.get(status, "That didn't work"),
+            message=message,
+            status=status,
+            viewer=viewer,
+            static_url=static_url,
+        ),
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers=headers,
+    )
+
+
+def handle_domain_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """A service said no: the right status with its message, as a page or JSON."""
+    if isinstance(error, InvalidInput):
+        return _error_response(request, 400, str(error), errors=error.errors)
+    status = _STATUS.get(type(error), 400)
+    headers = {"Retry-After": str(error.minutes * 60)} if isinstance(error, Throttled) else None
+    return _error_response(request, status, str(error), headers=headers)
+
+
+def handle_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    if isinstance(error, NotAuthorizedException) and not _is_api(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/signin?next={quote(target)}", status_code=HTTP_303_SEE_OTHER)
+    errors = None
+    if isinstance(error.extra, list) and error.extra:
+        errors = {
+            str(item.get("key", "")): str(item.get("message", ""))
+            for item in error.extra
+            if isinstance(item, dict)
+        }
+    return _error_response(
+        request, error.status_code, error.detail, errors=errors, headers=error.headers
+    )
+
+
+def handle_unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return _error_response(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "We could not finish that. Nothing you saved before is lost; please try again.",
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    InvalidInput: handle_domain_error,
+    NotFound: handle_domain_error,
+    Forbidden: handle_domain_error,
+    Conflict: handle_domain_error,
+    Gone: handle_domain_error,
+    Throttled: handle_domain_error,
+    HTTPException: handle_http_error,
+    HTTP_500_INTERNAL_SERVER_ERROR: handle_unexpected,
+}
+
+
+# ---------------------------------------------------------------- headers
+
+
+def security_headers_middleware(production: bool) -> Any:
+    """ASGI middleware adding the security headers to every response, errors included."""
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = MutableScopeHeaders.from_message(message)
+                    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+                    headers["X-Content-Type-Options"] = "nosniff"
+                    headers["Referrer-Policy"] = "same-origin"
+                    headers["X-Frame-Options"] = "DENY"
+                    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                    if production:
+                        headers["Strict-Transport-Security"] = "max-age=31536000"
+                await send(message)
+
+            await app(scope, receive, send_with_headers)
+
+        return middleware
+
+    return factory
