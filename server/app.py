@@ -17,6 +17,7 @@ from server.accounts import api as accounts_api
 from server.accounts import routes as accounts_routes
 from server.bridges import api as bridges_api
 from server.bridges import routes as bridges_routes
+from server.repair import api as repair_api
 from server.settings import Settings, get_settings
 from server.teams import api as teams_api
 from server.teams import routes as teams_routes
@@ -57,7 +58,12 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     api = Router(
         path="/api/v1",
-        route_handlers=[*accounts_api.ROUTES, *teams_api.ROUTES, *bridges_api.ROUTES],
+        route_handlers=[
+            *accounts_api.ROUTES,
+            *teams_api.ROUTES,
+            *bridges_api.ROUTES,
+            *repair_api.ROUTES,
+        ],
     )
     static = create_static_files_router(
         path="/static",

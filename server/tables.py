@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns import ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -91,3 +91,84 @@ class Bridge(Table, tablename="bridge"):
     accepted_at = Timestamptz(null=True, default=None)
     archived_at = Timestamptz(null=True, default=None)
     archived_by = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+
+
+# ------------------------------------------------------------------ the repair loop
+# A person's side of a bridge is "a" or "b". Rows keep the side as well as the
+# person, so a bridge's log still reads right after a person deletes their account.
+
+
+class PlanPart(Table, tablename="plan_part"):
+    """One side's own answers in the repair plan. Append-only: the newest row per
+    side is the current text, older rows are its history."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    bridge = ForeignKey(references=Bridge, on_delete=OnDelete.cascade, index=True)
+    side = Varchar(length=1)
+    author = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    my_part = Text(default="")  # WRITTEN: "What is my part in how we got here?"
+    restored_trust = Text(default="")  # WRITTEN: "What would restored trust look like to me?"
+    created_at = Timestamptz()
+
+
+class Commitment(Table, tablename="commitment"):
+    """A specific, observable action one side promised, with its cadence.
+
+    A commitment with history is retired (`retired_from`), never deleted."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    bridge = ForeignKey(references=Bridge, on_delete=OnDelete.cascade, index=True)
+    side = Varchar(length=1)
+    owner = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    text = Text(default="")  # WRITTEN
+    cadence = Varchar(length=10)
+    weekdays = Varchar(length=20, default="")  # "0,2,4" for Monday, Wednesday, Friday
+    start = Date()
+    end = Date(null=True, default=None)
+    due_by = Date(null=True, default=None)
+    retired_from = Date(null=True, default=None)
+    created_at = Timestamptz()
+    # "<person id>:<client key>": the same request twice creates one commitment.
+    idempotency_key = Varchar(length=120, null=True, default=None, unique=True)
+
+
+class TrustAct(Table, tablename="trust_act"):
+    """The immutable log of a bridge. Rows are only ever inserted."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    bridge = ForeignKey(references=Bridge, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)
+    author = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    author_side = Varchar(length=1)
+    owner_side = Varchar(length=1)
+    day = Date()  # the owner's local day the act refers to
+    created_at = Timestamptz()
+    commitment = ForeignKey(
+        references=Commitment, on_delete=OnDelete.set_null, null=True, index=True
+    )
+    target = Integer(null=True, default=None, index=True)  # the act confirmed or withdrawn
+    details = Text(default="{}")  # WRITTEN: the act's shared texts, as JSON
+    # "<person id>:<client key>": the same request twice creates one act.
+    idempotency_key = Varchar(length=120, null=True, default=None, unique=True)
+
+
+class PrivateNote(Table, tablename="private_note"):
+    """A listener's private notes: only their author ever reads them."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    act = ForeignKey(references=TrustAct, on_delete=OnDelete.cascade, index=True)
+    author = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    text = Text(default="")  # WRITTEN, private to its author
+    created_at = Timestamptz()
+
+
+class Pause(Table, tablename="pause"):
+    """A side's pause (holiday, sick leave): nothing is due, nothing decays."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    bridge = ForeignKey(references=Bridge, on_delete=OnDelete.cascade, index=True)
+    side = Varchar(length=1)
+    person = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    start = Date()
+    end = Date(null=True, default=None)  # inclusive; None while the pause runs
+    created_at = Timestamptz()

@@ -1,0 +1,365 @@
+"""The repair loop in the JSON API: every operation the screens (and the offline outbox) use.
+
+State-changing calls take the client's `Idempotency-Key` header: sending the same
+request twice (a flaky connection, an outbox replay) creates one act.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post, put
+from litestar.params import FromPath, JSONBody
+
+from server.checkin import service as checkin
+from server.repair import service, view
+from server.web import CurrentUser
+
+
+class PlanIn(msgspec.Struct):
+    my_part: str | None = ""
+    restored_trust: str | None = ""
+
+
+class CommitmentIn(msgspec.Struct):
+    text: str | None = None
+    cadence: str | None = None
+    start: str | None = None
+    end: str | None = None
+    due_by: str | None = None
+    weekdays: list[int] = []
+
+
+class CheckInIn(msgspec.Struct):
+    commitment: int
+    outcome: str
+    day: str | None = None
+
+
+class MissIn(msgspec.Struct):
+    commitment: int
+    day: str | None = None
+    note: str | None = ""
+
+
+class ListeningIn(msgspec.Struct):
+    agenda_by: str | None = "partner"
+    summary: str | None = ""
+    private_notes: str | None = ""
+    day: str | None = None
+
+
+class MistakeIn(msgspec.Struct):
+    what_happened: str | None = None
+    my_part: str | None = None
+    differently: str | None = None
+
+
+class ActRefIn(msgspec.Struct):
+    act: int
+
+
+class PauseIn(msgspec.Struct):
+    start: str | None = None
+    end: str | None = None
+
+
+class ActOut(msgspec.Struct):
+    act_id: int
+
+
+class CommitmentOut(msgspec.Struct):
+    commitment_id: int
+
+
+class SideOut(msgspec.Struct):
+    name: str
+    score: int
+    planks: int
+    secured: int
+    paused: bool
+    my_part: str
+    restored_trust: str
+
+
+class CommitmentViewOut(msgspec.Struct):
+    id: int
+    side: str
+    text: str
+    cadence: str
+    start: date
+    retired: bool
+
+
+class EntryOut(msgspec.Struct, omit_defaults=True):
+    id: int
+    kind: str
+    who: str
+    mine: bool
+    day: date
+    confirmed: bool
+    withdrawn: bool
+    commitment_text: str = ""
+    texts: dict[str, str] = {}
+    private_note: str = ""  # present only on the author's own entries
+    target: str = ""
+
+
+class BridgeStateOut(msgspec.Struct):
+    id: int
+    status: str
+    my_side: str
+    health: int
+    band: str
+    explanation: str
+    trend: list[int]
+    percent: int
+    half_needed: int
+    milestones: list[int]
+    complete: bool
+    sides: dict[str, SideOut]
+    commitments: list[CommitmentViewOut]
+    timeline: list[EntryOut]
+
+
+def _form(data: msgspec.Struct, request: Request[Any, Any, Any]) -> dict[str, object]:
+    form: dict[str, object] = msgspec.structs.asdict(data)
+    form["idempotency_key"] = request.headers.get("idempotency-key")
+    return form
+
+
+def state_out(screen: view.BridgeScreen) -> BridgeStateOut:
+    sides = {
+        side.value: SideOut(
+            name=screen.data.people[side].name,
+            score=screen.report.sides[side],
+            planks=screen.progress.planks[side],
+            secured=screen.progress.secured[side],
+            paused=screen.paused[side],
+            **screen.plan(side),
+        )
+        for side in (screen.me, screen.partner)
+    }
+    commitments = [
+        CommitmentViewOut(c.id, c.side.value, c.text, c.cadence, c.start, c.retired)
+        for side in (screen.me, screen.partner)
+        for c in screen.commitments[side]
+    ]
+    timeline = [
+        EntryOut(
+            e.id,
+            e.kind.value,
+            e.who,
+            e.mine,
+            e.day,
+            e.confirmed,
+            e.withdrawn,
+            e.commitment_text,
+            e.texts,
+            e.private_note,
+            e.target_label,
+        )
+        for e in screen.timeline
+    ]
+    return BridgeStateOut(
+        id=screen.data.id,
+        status=screen.data.status,
+        my_side=screen.me.value,
+        health=screen.report.score,
+        band=screen.report.band.value,
+        explanation=screen.report.explanation,
+        trend=screen.report.trend,
+        percent=screen.progress.percent,
+        half_needed=screen.progress.half_needed,
+        milestones=list(screen.progress.milestones),
+        complete=screen.progress.complete,
+        sides=sides,
+        commitments=commitments,
+        timeline=timeline,
+    )
+
+
+@get("/bridges/{bridge_id:int}/state", summary="Plan, commitments, timeline and health")
+async def bridge_state(user: CurrentUser, bridge_id: FromPath[int]) -> BridgeStateOut:
+    return state_out(await view.bridge_screen(user, bridge_id))
+
+
+@put("/bridges/{bridge_id:int}/plan", summary="Save my own part of the repair plan")
+async def save_plan(
+    user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[PlanIn]
+) -> BridgeStateOut:
+    await service.update_plan(user, bridge_id, msgspec.structs.asdict(data))
+    return state_out(await view.bridge_screen(user, bridge_id))
+
+
+@post("/bridges/{bridge_id:int}/commitments", status_code=201, summary="Add a commitment")
+async def add_commitment(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[CommitmentIn],
+) -> CommitmentOut:
+    return CommitmentOut(await service.add_commitment(user, bridge_id, _form(data, request)))
+
+
+@post(
+    "/bridges/{bridge_id:int}/commitments/{commitment_id:int}/retire",
+    status_code=204,
+    summary="Retire a commitment from tomorrow (its history stays)",
+)
+async def retire_commitment(
+    user: CurrentUser, bridge_id: FromPath[int], commitment_id: FromPath[int]
+) -> None:
+    await service.retire_commitment(user, bridge_id, commitment_id)
+
+
+@post(
+    "/bridges/{bridge_id:int}/checkins",
+    status_code=201,
+    summary="Check in my commitment as kept or missed",
+)
+async def check_in(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[CheckInIn],
+) -> ActOut:
+    return ActOut(await service.check_in(user, bridge_id, _form(data, request)))
+
+
+@post(
+    "/bridges/{bridge_id:int}/misses",
+    status_code=201,
+    summary="Report that the other side missed a commitment",
+)
+async def report_miss(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[MissIn],
+) -> ActOut:
+    return ActOut(await service.report_miss(user, bridge_id, _form(data, request)))
+
+
+@post("/bridges/{bridge_id:int}/listening", status_code=201, summary="Log a listening session")
+async def log_listening(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[ListeningIn],
+) -> ActOut:
+    return ActOut(await service.log_listening(user, bridge_id, _form(data, request)))
+
+
+@post("/bridges/{bridge_id:int}/mistakes", status_code=201, summary="Own a mistake")
+async def own_mistake(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[MistakeIn],
+) -> ActOut:
+    return ActOut(await service.own_mistake(user, bridge_id, _form(data, request)))
+
+
+@post(
+    "/bridges/{bridge_id:int}/confirmations",
+    status_code=201,
+    summary="Confirm the other side's act",
+)
+async def confirm(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[ActRefIn],
+) -> ActOut:
+    return ActOut(await service.confirm(user, bridge_id, _form(data, request)))
+
+
+@post(
+    "/bridges/{bridge_id:int}/withdrawals",
+    status_code=201,
+    summary="Withdraw my own act within 24 hours",
+)
+async def withdraw(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[ActRefIn],
+) -> ActOut:
+    return ActOut(await service.withdraw(user, bridge_id, _form(data, request)))
+
+
+@post("/bridges/{bridge_id:int}/pause", status_code=204, summary="Pause my side")
+async def pause(user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[PauseIn]) -> None:
+    await service.pause(user, bridge_id, msgspec.structs.asdict(data))
+
+
+@post("/bridges/{bridge_id:int}/resume", status_code=204, summary="Resume my side")
+async def resume(user: CurrentUser, bridge_id: FromPath[int]) -> None:
+    await service.resume(user, bridge_id)
+
+
+class DueItemOut(msgspec.Struct):
+    bridge_id: int
+    partner_name: str
+    commitment_id: int
+    text: str
+    day: date
+    outcome: str
+    act_id: int | None
+
+
+class WaitingOut(msgspec.Struct):
+    bridge_id: int
+    partner_name: str
+    act_id: int
+    kind: str
+    text: str
+    day: date
+
+
+class TodayOut(msgspec.Struct):
+    today: date
+    streak: int
+    items: list[DueItemOut]
+    confirmations: list[WaitingOut]
+    badges: list[str]
+
+
+@get("/today", summary="Everything due for me today, and what waits for my confirmation")
+async def today(user: CurrentUser) -> TodayOut:
+    t = await checkin.today_view(user)
+    return TodayOut(
+        today=t.today,
+        streak=t.streak,
+        items=[
+            DueItemOut(
+                i.bridge_id, i.partner_name, i.commitment_id, i.text, i.day, i.outcome, i.act_id
+            )
+            for i in t.items
+        ],
+        confirmations=[
+            WaitingOut(w.bridge_id, w.partner_name, w.act_id, w.kind.value, w.text, w.day)
+            for w in t.confirmations
+        ],
+        badges=sorted(b.value for b in t.badges),
+    )
+
+
+ROUTES = [
+    bridge_state,
+    save_plan,
+    add_commitment,
+    retire_commitment,
+    check_in,
+    report_miss,
+    log_listening,
+    own_mistake,
+    confirm,
+    withdraw,
+    pause,
+    resume,
+    today,
+]

@@ -1,0 +1,519 @@
+"""The repair loop's writes: plan, commitments, check-ins and every other trust act.
+
+Each act is appended to the bridge's log and never edited. Every write carries an
+idempotency key from the client: the same key twice creates one act.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from server import clock, db
+from server import domain as d
+from server.domain.cadence import keep_window
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.repair import state
+from server.repair.state import BridgeData
+from server.tables import Commitment, Pause, PlanPart, PrivateNote, TrustAct, User
+from server.text import clean, raise_if
+
+PLAN_MAX = 2000
+COMMITMENT_MAX = 200
+NOTE_MAX = 2000
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
+
+
+# ---------------------------------------------------------------- parsing helpers
+
+
+def idempotency_key(user: User, key: object) -> str:
+    """The stored form of a client's key: unique per person."""
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise InvalidInput.field(
+            "idempotency_key",
+            "Every change needs an idempotency key: 8 to 80 letters, digits or - _ . :",
+        )
+    return f"{user.id}:{key}"
+
+
+def parse_day(errors: dict[str, str], field: str, value: object, default: date | None) -> date:
+    if value in (None, "") and default is not None:
+        return default
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        errors[field] = "Enter a date like 2026-03-31."
+        return default or date.min
+
+
+def _int(value: object, what: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise InvalidInput.field("", f"{what} must be a number.") from None
+
+
+# ---------------------------------------------------------------- the log
+
+
+async def _existing(key: str) -> int | None:
+    row = await TrustAct.select(TrustAct.id).where(TrustAct.idempotency_key == key).first()
+    return None if row is None else int(row["id"])
+
+
+async def _append(
+    data: BridgeData,
+    user: User,
+    side: d.Side,
+    key: str,
+    *,
+    kind: d.ActKind,
+    owner: d.Side,
+    day: date,
+    commitment_id: int | None = None,
+    target_id: int | None = None,
+    texts: dict[str, Any] | None = None,
+    private_note: str = "",
+) -> int:
+    """Append one act to the log; a repeated key returns the act it made the first time."""
+    now = clock.now()
+    act = TrustAct(
+        bridge=data.id,
+        kind=kind.value,
+        author=user.id,
+        author_side=side.value,
+        owner_side=owner.value,
+        day=day,
+        created_at=now,
+        commitment=commitment_id,
+        target=target_id,
+        details=json.dumps(texts or {}, ensure_ascii=False),
+        idempotency_key=key,
+    )
+    try:
+        async with db.engine().transaction():
+            await act.save()
+            if private_note:
+                await PrivateNote.insert(
+                    PrivateNote(act=act.id, author=user.id, text=private_note, created_at=now)
+                )
+    except Exception:
+        # Two deliveries of the same request raced; the first one's act stands.
+        existing = await _existing(key)
+        if existing is None:
+            raise
+        return existing
+    return int(act.id)
+
+
+async def _replay(key: str) -> int | None:
+    """The act an earlier delivery of this request created, if any."""
+    return await _existing(key)
+
+
+def _live_ids(data: BridgeData) -> set[int]:
+    return {live.act.id for live in d.live_acts(data.acts)}
+
+
+def _confirmed_ids(data: BridgeData) -> set[int]:
+    return {live.act.id for live in d.live_acts(data.acts) if live.confirmed}
+
+
+# ---------------------------------------------------------------- the plan
+
+
+async def update_plan(user: User, bridge_id: int, form: dict[str, object]) -> None:
+    """Save the user's own answers; a new row, so earlier answers stay in history."""
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    errors: dict[str, str] = {}
+    my_part = clean(
+        errors, "my_part", form.get("my_part"), "Your part", max_length=PLAN_MAX, required=False
+    )
+    restored = clean(
+        errors,
+        "restored_trust",
+        form.get("restored_trust"),
+        "Restored trust",
+        max_length=PLAN_MAX,
+        required=False,
+    )
+    raise_if(errors)
+    current = data.plan.get(side)
+    if current and current["my_part"] == my_part and current["restored_trust"] == restored:
+        return
+    await PlanPart.insert(
+        PlanPart(
+            bridge=data.id,
+            side=side.value,
+            author=user.id,
+            my_part=my_part,
+            restored_trust=restored,
+            created_at=clock.now(),
+        )
+    )
+
+
+# ---------------------------------------------------------------- commitments
+
+
+async def add_commitment(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    key = idempotency_key(user, form.get("idempotency_key"))
+    existing = (
+        await Commitment.select(Commitment.id).where(Commitment.idempotency_key == key).first()
+    )
+    if existing:
+        return int(existing["id"])
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    text = clean(errors, "text", form.get("text"), "What you will do", max_length=COMMITMENT_MAX)
+    try:
+        cadence = d.Cadence(str(form.get("cadence") or ""))
+    except ValueError:
+        errors["cadence"] = "Choose how often: once, daily, on chosen weekdays, or weekly."
+        cadence = d.Cadence.DAILY
+    start = parse_day(errors, "start", form.get("start"), today)
+    end = parse_day(errors, "end", form.get("end"), None) if form.get("end") else None
+    due_by = parse_day(errors, "due_by", form.get("due_by"), None) if form.get("due_by") else None
+    raw_days = form.get("weekdays") or []
+    if isinstance(raw_days, str):
+        raw_days = [x for x in raw_days.split(",") if x.strip()]
+    try:
+        weekdays = sorted({int(str(x)) for x in raw_days}) if isinstance(raw_days, list) else []
+    except ValueError:
+        errors["weekdays"] = "Weekdays run from Monday (0) to Sunday (6)."
+        weekdays = []
+    if "cadence" not in errors and not errors.get("start"):
+        problems = d.validate_cadence(
+            cadence, start, today, end=end, weekdays=weekdays, due_by=due_by
+        )
+        if problems:
+            errors["cadence"] = " ".join(problems)
+    raise_if(errors)
+    commitment = Commitment(
+        bridge=data.id,
+        side=side.value,
+        owner=user.id,
+        text=text,
+        cadence=cadence.value,
+        weekdays=",".join(str(x) for x in weekdays),
+        start=start,
+        end=end,
+        due_by=due_by,
+        created_at=clock.now(),
+        idempotency_key=key,
+    )
+    try:
+        await commitment.save()
+    except Exception:
+        again = (
+            await Commitment.select(Commitment.id).where(Commitment.idempotency_key == key).first()
+        )
+        if again is None:
+            raise
+        return int(again["id"])
+    return int(commitment.id)
+
+
+async def retire_commitment(user: User, bridge_id: int, commitment_id: int) -> None:
+    """Stop a commitment from tomorrow; its history stays."""
+    data, side = await state.load(user, bridge_id)
+    row = data.commitment_rows.get(commitment_id)
+    if row is None:
+        raise NotFound("Commitment not found.")
+    if row["side"] != side.value:
+        raise Forbidden("Only the person who made a commitment can retire it.")
+    if row["retired_from"] is not None:
+        raise Conflict("This commitment is already retired.")
+    tomorrow = data.people[side].today() + timedelta(days=1)
+    await Commitment.update({Commitment.retired_from: tomorrow}).where(
+        Commitment.id == commitment_id
+    )
+
+
+# ---------------------------------------------------------------- check-ins
+
+
+async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """Tick a commitment of one's own as kept or missed for a day (today or yesterday)."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _replay(key)) is not None:
+        return replayed
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    commitment = _commitment(data, form.get("commitment"))
+    if commitment.owner != side:
+        raise Forbidden("You can only check in your own commitments.")
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", form.get("day"), today)
+    raise_if(errors)
+    outcome = form.get("outcome")
+    if outcome not in ("kept", "missed"):
+        raise InvalidInput.field("outcome", "Say whether you kept it or missed it.")
+    if not d.can_check_in(day, today):
+        raise InvalidInput.field(
+            "day", "You can check in today's items, and yesterday's until the end of today."
+        )
+    if not d.is_due(commitment, day):
+        raise InvalidInput.field("day", "This commitment is not due on that day.")
+    first, last = keep_window(commitment, day)
+    for live in d.live_acts(data.acts):
+        act = live.act
+        if (
+            act.commitment_id == commitment.id
+            and first <= act.day <= last
+            and act.kind in (d.ActKind.KEPT, d.ActKind.MISSED_SELF)
+        ):
+            raise Conflict("You already checked this in. Withdraw it first to change it.")
+    kind = d.ActKind.KEPT if outcome == "kept" else d.ActKind.MISSED_SELF
+    return await _append(
+        data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id
+    )
+
+
+def _commitment(data: BridgeData, value: object) -> d.Commitment:
+    commitment_id = _int(value, "The commitment")
+    for commitment in data.commitments:
+        if commitment.id == commitment_id:
+            return commitment
+    raise NotFound("Commitment not found.")
+
+
+async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """The partner says an item was not kept; the owner can answer in the timeline."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _replay(key)) is not None:
+        return replayed
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    commitment = _commitment(data, form.get("commitment"))
+    if commitment.owner == side:
+        raise Forbidden("To report your own miss, check it in as missed.")
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", form.get("day"), today)
+    note = clean(
+        errors, "note", form.get("note"), "What you saw", max_length=NOTE_MAX, required=False
+    )
+    raise_if(errors)
+    if not d.can_check_in(day, today) or not d.is_due(commitment, day):
+        raise InvalidInput.field(
+            "day", "You can report a miss for today or yesterday, on a day the commitment was due."
+        )
+    for live in d.live_acts(data.acts):
+        if (
+            live.act.commitment_id == commitment.id
+            and live.act.day == day
+            and live.act.kind is d.ActKind.MISSED_PARTNER
+        ):
+            raise Conflict("You already reported this miss.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.MISSED_PARTNER,
+        owner=commitment.owner,
+        day=day,
+        commitment_id=commitment.id,
+        texts={"note": note} if note else None,
+    )
+
+
+# ---------------------------------------------------------------- listening and mistakes
+
+AGENDA = {"partner": "They set the agenda", "both": "We set it together", "me": "I set it"}
+
+
+async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _replay(key)) is not None:
+        return replayed
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", form.get("day"), today)
+    agenda = form.get("agenda_by") or "partner"
+    if agenda not in AGENDA:
+        errors["agenda_by"] = "Say who set the agenda."
+    summary = clean(
+        errors,
+        "summary",
+        form.get("summary"),
+        "Shared summary",
+        max_length=NOTE_MAX,
+        required=False,
+    )
+    private = clean(
+        errors,
+        "private_notes",
+        form.get("private_notes"),
+        "Private notes",
+        max_length=NOTE_MAX,
+        required=False,
+    )
+    raise_if(errors)
+    if not d.can_check_in(day, today):
+        raise InvalidInput.field("day", "Log a session on the day it happened or the day after.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.LISTENING,
+        owner=side,
+        day=day,
+        texts={"agenda_by": agenda, "summary": summary},
+        private_note=private,
+    )
+
+
+async def own_mistake(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _replay(key)) is not None:
+        return replayed
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    what = clean(
+        errors, "what_happened", form.get("what_happened"), "What happened", max_length=NOTE_MAX
+    )
+    part = clean(errors, "my_part", form.get("my_part"), "Your part", max_length=NOTE_MAX)
+    change = clean(
+        errors,
+        "differently",
+        form.get("differently"),
+        "What you will do differently",
+        max_length=NOTE_MAX,
+    )
+    raise_if(errors)
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.MISTAKE,
+        owner=side,
+        day=today,
+        texts={"what_happened": what, "my_part": part, "differently": change},
+    )
+
+
+# ---------------------------------------------------------------- confirm and withdraw
+
+
+def _target(data: BridgeData, value: object) -> d.TrustAct:
+    act_id = _int(value, "The act")
+    for act in data.acts:
+        if act.id == act_id:
+            return act
+    raise NotFound("That entry is not on this bridge.")
+
+
+async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _replay(key)) is not None:
+        return replayed
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    target = _target(data, form.get("act"))
+    if not d.can_confirm(target, side):
+        raise Forbidden("Only the other side can confirm this.")
+    if target.id not in _live_ids(data):
+        raise Conflict("This entry was withdrawn; there is nothing to confirm.")
+    if target.id in _confirmed_ids(data):
+        raise Conflict("You already confirmed this.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.CONFIRMATION,
+        owner=target.owner,
+        day=target.day,
+        target_id=target.id,
+    )
+
+
+async def withdraw(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _replay(key)) is not None:
+        return replayed
+    data, side = await state.load(user, bridge_id)
+    target = _target(data, form.get("act"))
+    if target.author != side:
+        raise Forbidden("You can only withdraw what you logged yourself.")
+    if target.id in d.withdrawn_ids(data.acts):
+        raise Conflict("This entry is already withdrawn.")
+    if not d.can_withdraw(target, side, clock.now()):
+        raise Conflict("Entries can be withdrawn only within 24 hours of logging them.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.WITHDRAWAL,
+        owner=target.owner,
+        day=target.day,
+        target_id=target.id,
+    )
+
+
+# ---------------------------------------------------------------- pause
+
+
+async def pause(user: User, bridge_id: int, form: dict[str, object]) -> None:
+    """Pause one's side from a day (today by default) until resumed or an end date."""
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    start = parse_day(errors, "start", form.get("start"), today)
+    end = parse_day(errors, "end", form.get("end"), None) if form.get("end") else None
+    raise_if(errors)
+    if start < today or start > today + timedelta(days=366):
+        raise InvalidInput.field("start", "A pause starts today or later, within a year.")
+    if end is not None and end < start:
+        raise InvalidInput.field("end", "The end date cannot be before the start date.")
+    if any(p.side == side and (p.end is None or p.end >= start) for p in data.pauses):
+        raise Conflict("Your side is already paused; resume it first.")
+    await Pause.insert(
+        Pause(
+            bridge=data.id,
+            side=side.value,
+            person=user.id,
+            start=start,
+            end=end,
+            created_at=clock.now(),
+        )
+    )
+
+
+async def resume(user: User, bridge_id: int) -> None:
+    """End one's running pause: today counts again."""
+    data, side = await state.load(user, bridge_id)
+    today = data.people[side].today()
+    running = await Pause.select(Pause.id, Pause.start).where(
+        (Pause.bridge == data.id)
+        & (Pause.side == side.value)
+        & (Pause.end.is_null() | (Pause.end >= today))
+    )
+    if not running:
+        raise Conflict("Your side is not paused.")
+    for row in running:
+        if row["start"] >= today:
+            await Pause.delete().where(Pause.id == row["id"])
+        else:
+            await Pause.update({Pause.end: today - timedelta(days=1)}).where(Pause.id == row["id"])

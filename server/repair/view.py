@@ -1,0 +1,173 @@
+"""What the bridge screen shows, derived from the log by the domain.
+
+Privacy lives here too: a private note reaches only its author, and only the two
+sides ever get this view (state.load refuses everyone else).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from server import clock
+from server import domain as d
+from server.repair import state
+from server.repair.state import BridgeData, details
+from server.tables import User
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+KIND_LABELS = {
+    d.ActKind.KEPT: "kept",
+    d.ActKind.MISSED_SELF: "missed (said so themselves)",
+    d.ActKind.MISSED_PARTNER: "missed (reported by the other side)",
+    d.ActKind.LISTENING: "held a listening session",
+    d.ActKind.MISTAKE: "owned a mistake",
+    d.ActKind.CONFIRMATION: "confirmed",
+    d.ActKind.WITHDRAWAL: "withdrew an entry",
+}
+
+
+def cadence_text(c: d.Commitment) -> str:
+    if c.cadence is d.Cadence.ONCE:
+        return f"once, by {c.due_by:%-d %b}" if c.due_by else "once"
+    if c.cadence is d.Cadence.DAILY:
+        return "every day"
+    if c.cadence is d.Cadence.WEEKLY:
+        return f"every week on {WEEKDAY_NAMES[c.start.weekday()]}"
+    return "every " + ", ".join(WEEKDAY_NAMES[x] for x in sorted(c.weekdays))
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    id: int
+    side: d.Side
+    text: str
+    cadence: str
+    start: date
+    retired: bool
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: int
+    kind: d.ActKind
+    label: str
+    who: str
+    mine: bool
+    day: date
+    commitment_text: str
+    texts: dict[str, str]
+    private_note: str
+    confirmed: bool
+    withdrawn: bool
+    can_confirm: bool
+    can_withdraw: bool
+    target_label: str
+
+
+@dataclass(frozen=True)
+class BridgeScreen:
+    data: BridgeData
+    me: d.Side
+    partner: d.Side
+    report: d.HealthReport
+    progress: d.BridgeProgress
+    drawing: dict[d.Side, list[d.PlankState]]  # each side's counted days, oldest first
+    commitments: dict[d.Side, list[CommitmentView]]
+    timeline: list[TimelineEntry]
+    paused: dict[d.Side, bool]
+    today: date
+
+    @property
+    def my_name(self) -> str:
+        return self.data.people[self.me].name
+
+    @property
+    def partner_name(self) -> str:
+        return self.data.people[self.partner].name
+
+    def plan(self, side: d.Side) -> dict[str, str]:
+        part = self.data.plan.get(side) or {}
+        return {
+            "my_part": part.get("my_part", ""),
+            "restored_trust": part.get("restored_trust", ""),
+        }
+
+
+def drawing(data: BridgeData) -> dict[d.Side, list[d.PlankState]]:
+    by_day = d.day_planks(data.acts)
+    sides: dict[d.Side, list[d.PlankState]] = {d.Side.A: [], d.Side.B: []}
+    for (side, _day), plank in sorted(by_day.items(), key=lambda item: item[0][1]):
+        sides[side].append(plank)
+    return sides
+
+
+def health(data: BridgeData, today: date) -> d.HealthReport:
+    names = {side: person.name or "The other side" for side, person in data.people.items()}
+    return d.health_report(data.acts, data.commitments, data.pauses, today, names=names)
+
+
+async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
+    data, me = await state.load(user, bridge_id)
+    partner = d.other(me)
+    today = data.people[me].today()
+    now = clock.now()
+    withdrawn = d.withdrawn_ids(data.acts)
+    live = {la.act.id: la for la in d.live_acts(data.acts)}
+    notes = await state.private_notes(user, [a.id for a in data.acts if a.author == me])
+    commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
+    acts_by_id = {a.id: a for a in data.acts}
+    timeline = []
+    for act in reversed(data.acts):
+        row = data.act_rows[act.id]
+        target = acts_by_id.get(act.target_id) if act.target_id else None
+        target_label = ""
+        if target is not None:
+            target_label = KIND_LABELS[target.kind]
+            if target.commitment_id:
+                target_label += f": {commitment_texts.get(target.commitment_id, '')}"
+        texts = {k: str(v) for k, v in details(row).items() if v}
+        timeline.append(
+            TimelineEntry(
+                id=act.id,
+                kind=act.kind,
+                label=KIND_LABELS[act.kind],
+                who=data.people[act.author].name or "Someone who left",
+                mine=act.author == me,
+                day=act.day,
+                commitment_text=commitment_texts.get(act.commitment_id or 0, ""),
+                texts=texts,
+                private_note=notes.get(act.id, "") if act.author == me else "",
+                confirmed=act.id in live and live[act.id].confirmed,
+                withdrawn=act.id in withdrawn,
+                can_confirm=(
+                    data.status == state.ACTIVE
+                    and act.id in live
+                    and not live[act.id].confirmed
+                    and d.can_confirm(act, me)
+                ),
+                can_withdraw=act.id not in withdrawn and d.can_withdraw(act, me, now),
+                target_label=target_label,
+            )
+        )
+    commitments: dict[d.Side, list[CommitmentView]] = {d.Side.A: [], d.Side.B: []}
+    for c in data.commitments:
+        retired = c.retired_from is not None
+        commitments[c.owner].append(
+            CommitmentView(c.id, c.owner, commitment_texts[c.id], cadence_text(c), c.start, retired)
+        )
+    return BridgeScreen(
+        data=data,
+        me=me,
+        partner=partner,
+        report=health(data, today),
+        progress=d.bridge_progress(data.acts, data.span),
+        drawing=drawing(data),
+        commitments=commitments,
+        timeline=timeline,
+        paused={
+            side: any(p.side == side and p.covers(today) for p in data.pauses) for side in d.Side
+        },
+        today=today,
+    )
