@@ -1,10 +1,13 @@
-"""The demo `make run` seeds on an empty database: a team with a lead and four members."""
+"""The demo `make run` seeds on an empty database: a team with a lead and four members,
+bridges in every state, two of them mid-repair with weeks of history."""
 
 from __future__ import annotations
 
 from server import clock
+from server import domain as d
 from server.accounts import service as accounts
 from server.bridges import service as bridges
+from server.demo_history import Promise, seed_history
 from server.tables import Membership, Team, User
 
 DEMO_PASSWORD = "bridgework-demo"
@@ -39,7 +42,8 @@ async def seed_demo() -> list[str]:
         await Membership.insert(
             Membership(team=team.id, person=person.id, role=role, joined_at=now)
         )
-    # Three bridges in three states: building, waiting for an answer, archived.
+    # Bridges in every state: two mid-repair with weeks of history, one waiting for
+    # an answer, one archived.
     building = await bridges.start_bridge(
         people["Alice"],
         {
@@ -48,14 +52,74 @@ async def seed_demo() -> list[str]:
         },
     )
     await bridges.accept(people["Bob"], building)
-    await bridges.start_bridge(
+    handovers = await bridges.start_bridge(
         people["Dan"],
         {
             "partner": people["Erin"].id,
             "message": "Our handovers keep going wrong. Can we work on it together?",
         },
     )
+    await bridges.accept(people["Erin"], handovers)
+    await bridges.start_bridge(
+        people["Bob"],
+        {"partner": people["Dan"].id, "message": "Can we reset after the on-call mix-up?"},
+    )
     old = await bridges.start_bridge(people["Alice"], {"partner": people["Erin"].id})
     await bridges.accept(people["Erin"], old)
     await bridges.archive(people["Erin"], old)
+    today = d.local_today(clock.now(), "Europe/London")
+    await seed_history(
+        building,
+        {d.Side.A: people["Alice"].id, d.Side.B: people["Bob"].id},
+        [
+            Promise(d.Side.A, "Reply to Bob's messages the same day", d.Cadence.DAILY),
+            Promise(
+                d.Side.A,
+                "Share the release checklist before stand-up",
+                d.Cadence.WEEKDAYS,
+                (0, 2, 4),
+            ),
+            Promise(
+                d.Side.B, "Say in stand-up what I'm blocked on", d.Cadence.WEEKDAYS, (0, 1, 2, 3, 4)
+            ),
+            Promise(d.Side.B, "Ask before changing the sprint plan", d.Cadence.WEEKLY),
+        ],
+        {
+            d.Side.A: (
+                "I went quiet when the launch slipped and left Bob to explain it.",
+                "Bob can hand me something and stop checking on it.",
+            ),
+            d.Side.B: (
+                "I escalated to Carol before talking to Alice.",
+                "We disagree in the room, not behind each other's backs.",
+            ),
+        },
+        days=42,
+        today=today,
+        keep_rate=(0.6, 0.95),
+        seed=7,
+        pause=(d.Side.B, 24, 28),
+    )
+    await seed_history(
+        handovers,
+        {d.Side.A: people["Dan"].id, d.Side.B: people["Erin"].id},
+        [
+            Promise(d.Side.A, "Write the handover note before I log off", d.Cadence.DAILY),
+            Promise(d.Side.B, "Read the handover note first thing", d.Cadence.DAILY),
+        ],
+        {
+            d.Side.A: (
+                "My notes were rushed and assumed too much.",
+                "Erin starts her shift without surprises.",
+            ),
+            d.Side.B: (
+                "I complained to others instead of telling Dan.",
+                "We fix handover problems the same day, together.",
+            ),
+        },
+        days=20,
+        today=today,
+        keep_rate=(0.45, 0.8),
+        seed=11,
+    )
     return lines

@@ -28,7 +28,7 @@ def test_migrating_twice_changes_nothing(db):
     assert "Migrations applied." in second.stdout
 
 
-def test_the_demo_seeds_a_team_with_a_lead_four_members_and_three_bridges(db):
+def test_the_demo_seeds_a_team_with_a_lead_four_members_and_bridges_in_every_state(db):
     result = _command(db, "demo")
     assert result.returncode == 0, result.stderr
     assert "carol@example.com" in result.stdout
@@ -36,7 +36,7 @@ def test_the_demo_seeds_a_team_with_a_lead_four_members_and_three_bridges(db):
     assert run(Team.count()) == 1
     assert run(Membership.count().where(Membership.role == "lead")) == 1
     states = sorted(row["status"] for row in run(Bridge.select(Bridge.status)))
-    assert states == ["active", "archived", "pending"]
+    assert states == ["active", "active", "archived", "pending"]
 
 
 def test_the_demo_keeps_existing_data_when_run_again(db):
@@ -44,7 +44,7 @@ def test_the_demo_keeps_existing_data_when_run_again(db):
     again = _command(db, "demo")
     assert again.returncode == 0
     assert run(User.count()) == 5
-    assert run(Bridge.count()) == 3
+    assert run(Bridge.count()) == 4
 
 
 def test_a_demo_person_signs_in_with_the_printed_password(db, browser):
@@ -59,3 +59,17 @@ def test_a_migrated_sqlite_file_runs_in_wal_mode(sqlite_template):
 
     mode = sqlite3.connect(sqlite_template).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
+
+
+def test_the_demo_bridges_are_mid_repair_with_weeks_of_history(db, browser):
+    from server.tables import TrustAct
+
+    _command(db, "demo")
+    alice = browser("alice")
+    alice.sign_in(password="bridgework-demo")
+    bridge = next(b for b in alice.api("GET", "/bridges").json() if b["partner_name"] == "Bob")
+    state = alice.api("GET", f"/bridges/{bridge['id']}/state").json()
+    assert 20 < state["health"] < 100
+    assert len(state["trend"]) == 30
+    assert state["sides"]["a"]["planks"] >= 15
+    assert run(TrustAct.count()) > 100
