@@ -18,6 +18,7 @@ from server.accounts import routes as accounts_routes
 from server.bridges import api as bridges_api
 from server.bridges import routes as bridges_routes
 from server.repair import api as repair_api
+from server.repair import routes as repair_routes
 from server.settings import Settings, get_settings
 from server.teams import api as teams_api
 from server.teams import routes as teams_routes
@@ -28,7 +29,7 @@ from server.web import (
     configure_jinja,
     provide_user,
     provide_viewer,
-    security_headers_middleware,
+    security_headers,
 )
 
 # Forms and API calls are small; refuse anything larger before parsing it.
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             *accounts_routes.ROUTES,
             *teams_routes.ROUTES,
             *bridges_routes.ROUTES,
+            *repair_routes.ROUTES,
         ],
         include_in_schema=False,
     )
@@ -93,7 +95,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             render_plugins=[JsonRenderPlugin()],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[security_headers_middleware(settings.is_production)],
+        before_send=[security_headers(settings.is_production)],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         request_max_body_size=MAX_BODY_BYTES,

@@ -96,9 +96,10 @@ async def seed_demo() -> list[str]:
         },
         days=42,
         today=today,
-        keep_rate=(0.6, 0.95),
+        keep_rate=(0.7, 0.97),
         seed=7,
         pause=(d.Side.B, 24, 28),
+        span=80,  # a long bridge: still mid-repair after six weeks
     )
     await seed_history(
         handovers,

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from server import domain as d
-from server.tables import Commitment, Pause, PlanPart, TrustAct
+from server.tables import Bridge, Commitment, Pause, PlanPart, TrustAct
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,12 @@ async def seed_history(
     keep_rate: tuple[float, float],
     seed: int,
     pause: tuple[d.Side, int, int] | None = None,
+    span: int = d.DEFAULT_SPAN,
 ) -> None:
     """Lay `days` days of check-ins, confirmations, a listening session and a mistake."""
     rng = random.Random(seed)
     start = today - timedelta(days=days)
+    await Bridge.update({Bridge.span: span}).where(Bridge.id == bridge_id)
     for side, (my_part, restored) in plan.items():
         await PlanPart.insert(
             PlanPart(
@@ -177,7 +179,7 @@ async def seed_history(
         kind = d.ActKind(act.kind)
         if kind not in d.CONFIRMATION_LABELS or act.day >= today - timedelta(days=1):
             continue
-        if rng.random() < 0.75:
+        if rng.random() < 0.85:
             confirmer = d.other(d.Side(act.owner_side))
             await TrustAct.insert(
                 TrustAct(

@@ -17,7 +17,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from server.accounts import service as accounts
 from server.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, Throttled
@@ -241,29 +241,22 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
 # ---------------------------------------------------------------- headers
 
 
-def security_headers_middleware(production: bool) -> Any:
-    """ASGI middleware adding the security headers to every response, errors included."""
+def security_headers(production: bool) -> BeforeMessageSendHookHandler:
+    """A before-send hook adding the security headers to every response.
 
-    def factory(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await app(scope, receive, send)
-                return
+    A hook rather than middleware: Litestar runs middleware only for a matched
+    route, so 404s, 405s and CSRF refusals would otherwise go out without them.
+    """
 
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    headers = MutableScopeHeaders.from_message(message)
-                    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-                    headers["X-Content-Type-Options"] = "nosniff"
-                    headers["Referrer-Policy"] = "same-origin"
-                    headers["X-Frame-Options"] = "DENY"
-                    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                    if production:
-                        headers["Strict-Transport-Security"] = "max-age=31536000"
-                await send(message)
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            headers["X-Content-Type-Options"] = "nosniff"
+            headers["Referrer-Policy"] = "same-origin"
+            headers["X-Frame-Options"] = "DENY"
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+            if production:
+                headers["Strict-Transport-Security"] = "max-age=31536000"
 
-            await app(scope, receive, send_with_headers)
-
-        return middleware
-
-    return factory
+    return add_headers

@@ -10,6 +10,9 @@ from litestar.response import Redirect, Template
 
 from server.bridges import service
 from server.errors import Conflict, InvalidInput
+from server.repair import view as repair_view
+from server.repair.drawing import bridge_drawing
+from server.repair.routes import new_key
 from server.teams import service as teams
 from server.web import CurrentUser, Form, page, see_other
 
@@ -77,8 +80,19 @@ async def start_bridge_by_link(
 
 @get("/bridges/{bridge_id:int}", name="bridge")
 async def bridge_page(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+    bridge = await service.bridge_view(user, bridge_id)
+    screen = drawing = None
+    if not bridge.limited and bridge.status != "pending":
+        screen = await repair_view.bridge_screen(user, bridge_id)
+        names = {side: p.name for side, p in screen.data.people.items()}
+        drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
     return page(
-        "bridges/bridge.html", viewer=user, bridge=await service.bridge_view(user, bridge_id)
+        "bridges/bridge.html",
+        viewer=user,
+        bridge=bridge,
+        screen=screen,
+        drawing=drawing,
+        new_key=new_key,
     )
 
 

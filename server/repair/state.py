@@ -110,6 +110,9 @@ async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
     )
     if row is None:
         raise NotFound("Bridge not found.")
+    if row["status"] == "pending":
+        # Until it is accepted the invitee sees only who asked and their message.
+        raise Conflict("This bridge has not been accepted yet.")
     data = await load_rows(row)
     return data, data.side_of(user.id)
 

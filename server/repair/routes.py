@@ -1,0 +1,172 @@
+"""Pages of the repair loop: Today, the plan, commitments, listening, mistakes, one-tap acts."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from server.checkin import service as checkin
+from server.errors import InvalidInput
+from server.repair import service, view
+from server.tables import User
+from server.web import CurrentUser, Form, page, safe_next, see_other
+
+Action = Callable[[User, int, dict[str, object]], Awaitable[int]]
+
+
+def new_key() -> str:
+    """A fresh idempotency key for a form: resubmitting the same form creates one act."""
+    return uuid.uuid4().hex
+
+
+@get("/today", name="today")
+async def today_page(user: CurrentUser, laid: FromQuery[int] = 0) -> Template:
+    return page(
+        "checkin/today.html",
+        viewer=user,
+        today=await checkin.today_view(user),
+        new_key=new_key,
+        laid=bool(laid),
+    )
+
+
+async def _one_tap(
+    user: User, bridge_id: int, data: dict[str, Any], action: Action, default_next: str
+) -> Redirect:
+    await action(user, bridge_id, data)
+    target = safe_next(data.get("next"), default_next)
+    if action is service.check_in and data.get("outcome") == "kept":
+        target += ("&" if "?" in target else "?") + "laid=1"
+    return see_other(target)
+
+
+@post("/bridges/{bridge_id:int}/checkins")
+async def check_in(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    return await _one_tap(user, bridge_id, data, service.check_in, "/today")
+
+
+@post("/bridges/{bridge_id:int}/confirmations")
+async def confirm(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    return await _one_tap(user, bridge_id, data, service.confirm, f"/bridges/{bridge_id}")
+
+
+@post("/bridges/{bridge_id:int}/withdrawals")
+async def withdraw(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    return await _one_tap(user, bridge_id, data, service.withdraw, f"/bridges/{bridge_id}")
+
+
+@post("/bridges/{bridge_id:int}/misses")
+async def report_miss(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    return await _one_tap(user, bridge_id, data, service.report_miss, f"/bridges/{bridge_id}")
+
+
+async def _form_page(
+    template: str,
+    user: User,
+    bridge_id: int,
+    status_code: int = 200,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Template:
+    screen = await view.bridge_screen(user, bridge_id)
+    screen.data.require_active()
+    return page(
+        template,
+        status_code,
+        viewer=user,
+        screen=screen,
+        form=form or {},
+        errors=errors or {},
+        key=(form or {}).get("idempotency_key") or new_key(),
+    )
+
+
+def _form_routes(slug: str, template: str, action: Action) -> list[Any]:
+    async def show(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+        return await _form_page(template, user, bridge_id)
+
+    async def submit(
+        user: CurrentUser, bridge_id: FromPath[int], data: Form
+    ) -> Template | Redirect:
+        try:
+            await action(user, bridge_id, data)
+        except InvalidInput as error:
+            return await _form_page(template, user, bridge_id, 400, data, error.errors)
+        return see_other(f"/bridges/{bridge_id}")
+
+    path = f"/bridges/{{bridge_id:int}}/{slug}"
+    return [
+        get(f"{path}/new", name=f"{slug}_form")(show),
+        post(path, name=f"{slug}_submit")(submit),
+    ]
+
+
+@get("/bridges/{bridge_id:int}/plan", name="plan_form")
+async def plan_form(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+    screen = await view.bridge_screen(user, bridge_id)
+    screen.data.require_active()
+    return page(
+        "repair/plan.html", viewer=user, screen=screen, form=screen.plan(screen.me), errors={}
+    )
+
+
+@post("/bridges/{bridge_id:int}/plan")
+async def save_plan(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Template | Redirect:
+    try:
+        await service.update_plan(user, bridge_id, data)
+    except InvalidInput as error:
+        screen = await view.bridge_screen(user, bridge_id)
+        return page(
+            "repair/plan.html", 400, viewer=user, screen=screen, form=data, errors=error.errors
+        )
+    return see_other(f"/bridges/{bridge_id}#plan")
+
+
+@post("/bridges/{bridge_id:int}/commitments/{commitment_id:int}/retire")
+async def retire(
+    user: CurrentUser, bridge_id: FromPath[int], commitment_id: FromPath[int]
+) -> Redirect:
+    await service.retire_commitment(user, bridge_id, commitment_id)
+    return see_other(f"/bridges/{bridge_id}#commitments")
+
+
+@post("/bridges/{bridge_id:int}/pause")
+async def pause(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    await service.pause(user, bridge_id, data)
+    return see_other(f"/bridges/{bridge_id}")
+
+
+@post("/bridges/{bridge_id:int}/resume")
+async def resume(user: CurrentUser, bridge_id: FromPath[int]) -> Redirect:
+    await service.resume(user, bridge_id)
+    return see_other(f"/bridges/{bridge_id}")
+
+
+async def _add_commitment(user: User, bridge_id: int, data: dict[str, object]) -> int:
+    # Checkboxes arrive as one value or several; the service wants a list.
+    weekdays = data.get("weekdays")
+    if weekdays is not None and not isinstance(weekdays, list):
+        data = {**data, "weekdays": [weekdays]}
+    return await service.add_commitment(user, bridge_id, data)
+
+
+ROUTES = [
+    today_page,
+    check_in,
+    confirm,
+    withdraw,
+    report_miss,
+    plan_form,
+    save_plan,
+    retire,
+    pause,
+    resume,
+    *_form_routes("commitments", "repair/commitment.html", _add_commitment),
+    *_form_routes("listening", "repair/listening.html", service.log_listening),
+    *_form_routes("mistakes", "repair/mistake.html", service.own_mistake),
+]
