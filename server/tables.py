@@ -172,3 +172,14 @@ class Pause(Table, tablename="pause"):
     start = Date()
     end = Date(null=True, default=None)  # inclusive; None while the pause runs
     created_at = Timestamptz()
+
+
+class MissResponse(Table, tablename="miss_response"):
+    """The owner's answer to a miss the partner reported; both sides read it."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    act = ForeignKey(references=TrustAct, on_delete=OnDelete.cascade, index=True, unique=True)
+    author = ForeignKey(references=User, on_delete=OnDelete.set_null, null=True)
+    side = Varchar(length=1)
+    text = Text(default="")  # WRITTEN, for both sides
+    created_at = Timestamptz()

@@ -61,6 +61,15 @@ class ActRefIn(msgspec.Struct):
     act: int
 
 
+class ResponseIn(msgspec.Struct):
+    act: int
+    text: str | None = None
+
+
+class ResponseOut(msgspec.Struct):
+    response_id: int
+
+
 class PauseIn(msgspec.Struct):
     start: str | None = None
     end: str | None = None
@@ -105,6 +114,7 @@ class EntryOut(msgspec.Struct, omit_defaults=True):
     texts: dict[str, str] = {}
     private_note: str = ""  # present only on the author's own entries
     target: str = ""
+    response: str = ""
 
 
 class BridgeStateOut(msgspec.Struct):
@@ -160,6 +170,7 @@ def state_out(screen: view.BridgeScreen) -> BridgeStateOut:
             e.texts,
             e.private_note,
             e.target_label,
+            e.response,
         )
         for e in screen.timeline
     ]
@@ -291,6 +302,18 @@ async def withdraw(
     return ActOut(await service.withdraw(user, bridge_id, _form(data, request)))
 
 
+@post(
+    "/bridges/{bridge_id:int}/responses",
+    status_code=201,
+    summary="Answer a miss the other side reported about my commitment",
+)
+async def respond_to_miss(
+    user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[ResponseIn]
+) -> ResponseOut:
+    form = msgspec.structs.asdict(data)
+    return ResponseOut(await service.respond_to_miss(user, bridge_id, form))
+
+
 @post("/bridges/{bridge_id:int}/pause", status_code=204, summary="Pause my side")
 async def pause(user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[PauseIn]) -> None:
     await service.pause(user, bridge_id, msgspec.structs.asdict(data))
@@ -359,6 +382,7 @@ ROUTES = [
     own_mistake,
     confirm,
     withdraw,
+    respond_to_miss,
     pause,
     resume,
     today,

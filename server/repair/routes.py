@@ -65,6 +65,12 @@ async def report_miss(user: CurrentUser, bridge_id: FromPath[int], data: Form) -
     return await _one_tap(user, bridge_id, data, service.report_miss, f"/bridges/{bridge_id}")
 
 
+@post("/bridges/{bridge_id:int}/responses")
+async def respond_to_miss(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    await service.respond_to_miss(user, bridge_id, data)
+    return see_other(f"/bridges/{bridge_id}#timeline-h")
+
+
 async def _form_page(
     template: str,
     user: User,
@@ -161,6 +167,7 @@ ROUTES = [
     confirm,
     withdraw,
     report_miss,
+    respond_to_miss,
     plan_form,
     save_plan,
     retire,

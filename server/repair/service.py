@@ -17,7 +17,15 @@ from server.domain.cadence import keep_window
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import state
 from server.repair.state import BridgeData
-from server.tables import Commitment, Pause, PlanPart, PrivateNote, TrustAct, User
+from server.tables import (
+    Commitment,
+    MissResponse,
+    Pause,
+    PlanPart,
+    PrivateNote,
+    TrustAct,
+    User,
+)
 from server.text import clean, raise_if
 
 PLAN_MAX = 2000
@@ -326,6 +334,28 @@ async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> in
         commitment_id=commitment.id,
         texts={"note": note} if note else None,
     )
+
+
+async def respond_to_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """The owner answers a miss the partner reported: once, in words both sides read."""
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    target = _target(data, form.get("act"))
+    if target.kind is not d.ActKind.MISSED_PARTNER or target.owner != side:
+        raise Forbidden("You can answer only a miss reported about your own commitment.")
+    errors: dict[str, str] = {}
+    text = clean(errors, "text", form.get("text"), "Your answer", max_length=NOTE_MAX)
+    raise_if(errors)
+    if await MissResponse.exists().where(MissResponse.act == target.id):
+        raise Conflict("You already answered this report.")
+    response = MissResponse(
+        act=target.id, author=user.id, side=side.value, text=text, created_at=clock.now()
+    )
+    try:
+        await response.save()
+    except Exception as error:  # a twin request won the unique index
+        raise Conflict("You already answered this report.") from error
+    return int(response.id)
 
 
 # ---------------------------------------------------------------- listening and mistakes

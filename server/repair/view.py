@@ -13,7 +13,7 @@ from server import clock
 from server import domain as d
 from server.repair import state
 from server.repair.state import BridgeData, details
-from server.tables import User
+from server.tables import MissResponse, User
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -64,6 +64,8 @@ class TimelineEntry:
     can_confirm: bool
     can_withdraw: bool
     target_label: str
+    response: str = ""
+    can_respond: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,16 @@ def health(data: BridgeData, today: date) -> d.HealthReport:
     return d.health_report(data.acts, data.commitments, data.pauses, today, names=names)
 
 
+async def miss_responses(act_ids: list[int]) -> dict[int, str]:
+    """Answers to partner-reported misses; both sides read them."""
+    if not act_ids:
+        return {}
+    rows = await MissResponse.select(MissResponse.act, MissResponse.text).where(
+        MissResponse.act.is_in(act_ids)
+    )
+    return {r["act"]: r["text"] for r in rows}
+
+
 async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
     data, me = await state.load(user, bridge_id)
     partner = d.other(me)
@@ -116,6 +128,9 @@ async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
     withdrawn = d.withdrawn_ids(data.acts)
     live = {la.act.id: la for la in d.live_acts(data.acts)}
     notes = await state.private_notes(user, [a.id for a in data.acts if a.author == me])
+    responses = await miss_responses(
+        [a.id for a in data.acts if a.kind is d.ActKind.MISSED_PARTNER]
+    )
     commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
     acts_by_id = {a.id: a for a in data.acts}
     timeline = []
@@ -149,6 +164,14 @@ async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
                 ),
                 can_withdraw=act.id not in withdrawn and d.can_withdraw(act, me, now),
                 target_label=target_label,
+                response=responses.get(act.id, ""),
+                can_respond=(
+                    data.status == state.ACTIVE
+                    and act.kind is d.ActKind.MISSED_PARTNER
+                    and act.owner == me
+                    and act.id not in responses
+                    and act.id not in withdrawn
+                ),
             )
         )
     commitments: dict[d.Side, list[CommitmentView]] = {d.Side.A: [], d.Side.B: []}
