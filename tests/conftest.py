@@ -33,9 +33,9 @@ from litestar.testing import TestClient  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
+from piccolo_conf import APP_REGISTRY  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.db import SQLITE_BUSY_TIMEOUT_S  # noqa: E402
-from server.piccolo_app import APP_CONFIG  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,8 +71,12 @@ def _migrate(database_url: str) -> None:
         raise RuntimeError(f"migrate failed:\n{result.stdout}\n{result.stderr}")
 
 
+# Every table of every Piccolo app (each feature with tables may be an app of its own).
+TABLES = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
+
+
 def _bind(engine: Any) -> None:
-    for table in APP_CONFIG.table_classes:
+    for table in TABLES:
         table._meta.db = engine
 
 
@@ -121,7 +125,7 @@ class Database:
 
 
 async def _truncate(engine: PostgresEngine) -> None:
-    names = ", ".join(f'"{t._meta.tablename}"' for t in APP_CONFIG.table_classes)
+    names = ", ".join(f'"{t._meta.tablename}"' for t in TABLES)
     await engine.run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
 

@@ -18,10 +18,9 @@ from urllib.parse import quote
 import pytest
 
 from server.app import create_app
-from server.piccolo_app import APP_CONFIG
 from server.settings import load_settings
 from server.tables import Bridge, Membership, Session, Team, TeamInvite, User
-from tests.conftest import run
+from tests.conftest import TABLES, run
 
 # How mallory (signed in, on no team, in no bridge) is checked on a route.
 PUBLIC = "public"  # anyone may use it; it shows nobody's data
@@ -206,9 +205,7 @@ def world(team, bridge, alice, bob, carol, mallory) -> World:
 
 async def _everything() -> dict[str, list[dict[str, Any]]]:
     async with User._meta.db.transaction():  # one connection, not one per table
-        return {
-            t._meta.tablename: await t.select().order_by(t.id) for t in APP_CONFIG.table_classes
-        }
+        return {t._meta.tablename: await t.select().order_by(t.id) for t in TABLES}
 
 
 def everything_in_the_database() -> dict[str, list[dict[str, Any]]]:
