@@ -204,6 +204,9 @@ def handle_domain_error(request: Request[Any, Any, Any], error: Exception) -> Re
 def handle_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     if isinstance(error, NotAuthorizedException) and not _is_api(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            # A form posted after the session ended: come back to a page, not the POST path.
+            target = "/"
         return Redirect(path=f"/signin?next={quote(target)}", status_code=HTTP_303_SEE_OTHER)
     errors = None
     if isinstance(error.extra, list) and error.extra:

@@ -83,6 +83,15 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
+    # the lead view and one's own data
+    ("GET", "/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
+    ("GET", "/teams/{team_id:int}/dashboard.csv"): (TEAM, SIGNED_IN),
+    ("POST", "/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
+    ("GET", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("POST", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("GET", "/settings/export"): (OWN, SIGNED_IN),
+    ("GET", "/settings/delete"): (OWN, SIGNED_IN),
+    ("POST", "/settings/delete"): (OWN, SIGNED_IN),
     ("GET", "/static/{file_path:path}"): (PUBLIC, OPEN),
     ("HEAD", "/static/{file_path:path}"): (PUBLIC, OPEN),
     # API
@@ -127,6 +136,12 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
+    ("GET", "/api/v1/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
+    ("PUT", "/api/v1/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
+    ("GET", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("PUT", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("GET", "/api/v1/me/export"): (OWN, SIGNED_IN),
+    ("DELETE", "/api/v1/me"): (OWN, SIGNED_IN),
     ("GET", "/api/v1/schema"): (PUBLIC, OPEN),
     ("GET", "/api/v1/schema/openapi.json"): (PUBLIC, OPEN),
     ("GET", "/api/v1/schema/{path:str}"): (PUBLIC, OPEN),
@@ -276,6 +291,9 @@ def mallorys_attempt(w: World, mallory_email: str) -> dict[str, Any]:
         "what_happened": "let me in",
         "differently": "let me in",
         "idempotency_key": IDEMPOTENCY_KEY,
+        # the lead view: sharing a bridge, the team's minimum for its figures
+        "share": True,
+        "min_bridges": 5,
     }
 
 
@@ -379,6 +397,11 @@ def test_signed_out_pages_go_to_sign_in_and_the_api_answers_401(world, browser):
     stranger = browser("stranger")
     problems = []
     before = everything_in_the_database()
+
+    def signin_target(method: str, path: str) -> str:
+        # After signing in, a page comes back; a form's POST path would answer 405.
+        return f"/signin?next={quote(path)}" if method == "GET" else "/signin?next=/"
+
     for (method, template), (_, access) in ROUTE_TABLE.items():
         path = fill(
             template,
@@ -398,7 +421,7 @@ def test_signed_out_pages_go_to_sign_in_and_the_api_answers_401(world, browser):
         elif path.startswith("/api/"):
             if response.status_code != 401 or not response.json().get("detail"):
                 problems.append(f"{method} {path}: {response.status_code} {response.text[:80]}")
-        elif response.status_code != 303 or location != f"/signin?next={quote(path)}":
+        elif response.status_code != 303 or location != signin_target(method, path):
             problems.append(f"{method} {path}: {response.status_code} to {location!r}")
         if leaked := leaks(response):
             problems.append(f"{method} {path} revealed {leaked}")

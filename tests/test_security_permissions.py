@@ -171,3 +171,19 @@ def test_no_bridge_route_shows_the_invitee_more_than_who_asked_and_their_message
         if response.status_code == 200 and is_json and (extra := response.json().keys() - LIMITED):
             shown_more.append(f"{template} shows {sorted(extra)}")
     assert not shown_more, "\n".join(shown_more)
+
+
+def test_an_invitation_archived_before_bob_answered_still_shows_him_only_name_and_message(
+    team, alice, bob
+):
+    bob_id = bob.api("GET", "/me").json()["id"]
+    bridge_id = alice.api("POST", "/bridges", {"partner": bob_id, "message": "Hi"}).json()["id"]
+    alice.api("POST", f"/bridges/{bridge_id}/archive")
+    seen = bob.api("GET", f"/bridges/{bridge_id}").json()
+    assert seen["limited"] is True
+    assert set(seen) == {"id", "status", "my_side", "partner_name", "message", "limited"}
+    assert bob.api("GET", f"/bridges/{bridge_id}/state").status_code == 409
+    page = bob.get(f"/bridges/{bridge_id}").text
+    assert "This invitation was withdrawn." in page
+    assert "Product Team" not in page
+    assert alice.get(f"/bridges/{bridge_id}").status_code == 200

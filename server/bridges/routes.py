@@ -82,7 +82,7 @@ async def start_bridge_by_link(
 async def bridge_page(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
     bridge = await service.bridge_view(user, bridge_id)
     screen = drawing = None
-    if not bridge.limited and bridge.status != "pending":
+    if not bridge.limited and bridge.accepted_at is not None:
         screen = await repair_view.bridge_screen(user, bridge_id)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)

@@ -209,8 +209,10 @@ async def _row(user: User, bridge_id: int) -> dict[str, Any]:
 def _view(user: User, row: dict[str, Any]) -> BridgeView:
     my_side = "a" if row["side_a.id"] == user.id else "b"
     partner = row["side_b.display_name"] if my_side == "a" else row["side_a.display_name"]
-    if row["status"] == PENDING and my_side == "b":
-        return BridgeView(row["id"], PENDING, "b", partner, row["message"], limited=True)
+    if my_side == "b" and row["accepted_at"] is None:
+        # Never accepted (pending, declined, or archived before an answer): the
+        # invitee sees only who asked and their message.
+        return BridgeView(row["id"], row["status"], "b", partner, row["message"], limited=True)
     return BridgeView(
         id=row["id"],
         status=row["status"],

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count, Max
+
 from server import clock
 from server import domain as d
 from server.errors import Conflict, NotFound
@@ -97,6 +99,7 @@ async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
             Bridge.id,
             Bridge.status,
             Bridge.span,
+            Bridge.accepted_at,
             Bridge.team.name,
             Bridge.side_a.id,
             Bridge.side_a.display_name,
@@ -110,7 +113,7 @@ async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
     )
     if row is None:
         raise NotFound("Bridge not found.")
-    if row["status"] == "pending":
+    if row["accepted_at"] is None:
         # Until it is accepted the invitee sees only who asked and their message.
         raise Conflict("This bridge has not been accepted yet.")
     data = await load_rows(row)
@@ -118,10 +121,44 @@ async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
 
 
 async def load_rows(row: dict[str, Any]) -> BridgeData:
-    bridge_id = row["id"]
-    acts = (
+    """One bridge's stored rows, mapped to the domain."""
+    return (await load_many([row]))[0]
+
+
+async def load_many(rows: list[dict[str, Any]], *, with_plan: bool = True) -> list[BridgeData]:
+    """Several bridges at once: one query per table, whatever the number of bridges."""
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    acts = await acts_of(ids)
+    commitments = await commitments_of(ids)
+    pauses = await pauses_of(ids)
+    plans = await _plans_of(ids) if with_plan else {}
+    return [
+        bridge_data(
+            row,
+            acts.get(row["id"], []),
+            commitments.get(row["id"], []),
+            pauses.get(row["id"], []),
+            plans.get(row["id"], []),
+        )
+        for row in rows
+    ]
+
+
+def _by_bridge(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row["bridge"], []).append(row)
+    return grouped
+
+
+async def acts_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each bridge's log, oldest first."""
+    rows = (
         await TrustAct.select(
             TrustAct.id,
+            TrustAct.bridge,
             TrustAct.kind,
             TrustAct.author,
             TrustAct.author_side,
@@ -132,12 +169,31 @@ async def load_rows(row: dict[str, Any]) -> BridgeData:
             TrustAct.target,
             TrustAct.details,
         )
-        .where(TrustAct.bridge == bridge_id)
+        .where(TrustAct.bridge.is_in(bridge_ids))
         .order_by(TrustAct.id)
     )
-    commitments = (
+    return _by_bridge(rows)
+
+
+async def log_versions(bridge_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Each bridge's log length and newest act id: it changes whenever the log does.
+
+    Acts are only ever inserted (a withdrawal is itself an act), so the pair is a
+    cheap stand-in for the whole log.
+    """
+    rows = (
+        await TrustAct.select(TrustAct.bridge, Count(alias="acts"), Max(TrustAct.id, alias="last"))
+        .where(TrustAct.bridge.is_in(bridge_ids))
+        .group_by(TrustAct.bridge)
+    )
+    return {row["bridge"]: (row["acts"], row["last"]) for row in rows}
+
+
+async def commitments_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = (
         await Commitment.select(
             Commitment.id,
+            Commitment.bridge,
             Commitment.side,
             Commitment.text,
             Commitment.cadence,
@@ -148,17 +204,44 @@ async def load_rows(row: dict[str, Any]) -> BridgeData:
             Commitment.retired_from,
             Commitment.created_at,
         )
-        .where(Commitment.bridge == bridge_id)
+        .where(Commitment.bridge.is_in(bridge_ids))
         .order_by(Commitment.id)
     )
-    pauses = await Pause.select(Pause.side, Pause.start, Pause.end).where(Pause.bridge == bridge_id)
-    plan_rows = (
+    return _by_bridge(rows)
+
+
+async def pauses_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = (
+        await Pause.select(Pause.bridge, Pause.side, Pause.start, Pause.end)
+        .where(Pause.bridge.is_in(bridge_ids))
+        .order_by(Pause.id)
+    )
+    return _by_bridge(rows)
+
+
+async def _plans_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = (
         await PlanPart.select(
-            PlanPart.side, PlanPart.my_part, PlanPart.restored_trust, PlanPart.created_at
+            PlanPart.bridge,
+            PlanPart.side,
+            PlanPart.my_part,
+            PlanPart.restored_trust,
+            PlanPart.created_at,
         )
-        .where(PlanPart.bridge == bridge_id)
+        .where(PlanPart.bridge.is_in(bridge_ids))
         .order_by(PlanPart.id)
     )
+    return _by_bridge(rows)
+
+
+def bridge_data(
+    row: dict[str, Any],
+    acts: list[dict[str, Any]],
+    commitments: list[dict[str, Any]],
+    pauses: list[dict[str, Any]],
+    plan_rows: list[dict[str, Any]],
+) -> BridgeData:
+    """A bridge's row and its children's rows, as the domain sees them."""
     people = {
         d.Side.A: Person(
             row["side_a.id"], row["side_a.display_name"] or "", row["side_a.time_zone"] or "UTC"
@@ -170,7 +253,7 @@ async def load_rows(row: dict[str, Any]) -> BridgeData:
         ),
     }
     data = BridgeData(
-        id=bridge_id,
+        id=row["id"],
         status=row["status"],
         span=row["span"],
         team_name=row.get("team.name"),
