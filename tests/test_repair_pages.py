@@ -113,3 +113,20 @@ def test_the_plan_form_saves_my_part(bridge, alice, bob):
     )
     assert response.status_code == 303
     assert "I went quiet" in bob.get(f"/bridges/{bridge}").text
+
+
+def test_a_second_keep_on_the_same_day_says_the_plank_was_already_laid(bridge, alice):
+    commit(alice, bridge, "Reply the same day")
+    commit(alice, bridge, "Share the checklist")
+    for expected in ("/today?laid=1", "/today?kept=1"):
+        today = alice.get("/today").text
+        fields = {
+            "idempotency_key": _key(today),
+            "commitment": re.search(r'name="commitment" value="(\d+)"', today).group(1),
+            "day": re.search(r'name="day" value="([\d-]+)"', today).group(1),
+            "outcome": "kept",
+            "next": "/today",
+        }
+        response = alice.post(f"/bridges/{bridge}/checkins", fields)
+        assert response.headers["location"] == expected
+    assert "one a day counts" in alice.get("/today?kept=1").text

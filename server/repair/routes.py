@@ -25,13 +25,16 @@ def new_key() -> str:
 
 
 @get("/today", name="today")
-async def today_page(user: CurrentUser, laid: FromQuery[int] = 0) -> Template:
+async def today_page(
+    user: CurrentUser, laid: FromQuery[int] = 0, kept: FromQuery[int] = 0
+) -> Template:
     return page(
         "checkin/today.html",
         viewer=user,
         today=await checkin.today_view(user),
         new_key=new_key,
         laid=bool(laid),
+        kept=bool(kept),
     )
 
 
@@ -39,15 +42,19 @@ async def _one_tap(
     user: User, bridge_id: int, data: dict[str, Any], action: Action, default_next: str
 ) -> Redirect:
     await action(user, bridge_id, data)
-    target = safe_next(data.get("next"), default_next)
-    if action is service.check_in and data.get("outcome") == "kept":
-        target += ("&" if "?" in target else "?") + "laid=1"
-    return see_other(target)
+    return see_other(safe_next(data.get("next"), default_next))
 
 
 @post("/bridges/{bridge_id:int}/checkins")
 async def check_in(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, service.check_in, "/today")
+    kept = data.get("outcome") == "kept"
+    fresh = kept and await service.lays_new_plank(user, bridge_id, data.get("day"))
+    await service.check_in(user, bridge_id, data)
+    target = safe_next(data.get("next"), "/today")
+    if kept:
+        # The page says "Plank laid." only when this keep added one to the span.
+        target += ("&" if "?" in target else "?") + ("laid=1" if fresh else "kept=1")
+    return see_other(target)
 
 
 @post("/bridges/{bridge_id:int}/confirmations")

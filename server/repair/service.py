@@ -287,6 +287,16 @@ async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
     )
 
 
+async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
+    """Whether keeping something on that day would add a plank toward the span:
+    only the first plank of a side's day counts."""
+    data, side = await state.load(user, bridge_id)
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", day_value, data.people[side].today())
+    best = d.day_planks(data.acts).get((side, day))
+    return best is None or not best.counts
+
+
 def _commitment(data: BridgeData, value: object) -> d.Commitment:
     commitment_id = _int(value, "The commitment")
     for commitment in data.commitments:
