@@ -83,15 +83,6 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
-    # the lead view and one's own data
-    ("GET", "/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
-    ("GET", "/teams/{team_id:int}/dashboard.csv"): (TEAM, SIGNED_IN),
-    ("POST", "/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
-    ("GET", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
-    ("POST", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
-    ("GET", "/settings/export"): (OWN, SIGNED_IN),
-    ("GET", "/settings/delete"): (OWN, SIGNED_IN),
-    ("POST", "/settings/delete"): (OWN, SIGNED_IN),
     ("GET", "/static/{file_path:path}"): (PUBLIC, OPEN),
     ("HEAD", "/static/{file_path:path}"): (PUBLIC, OPEN),
     # API
@@ -136,12 +127,6 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
-    ("GET", "/api/v1/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
-    ("PUT", "/api/v1/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
-    ("GET", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
-    ("PUT", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
-    ("GET", "/api/v1/me/export"): (OWN, SIGNED_IN),
-    ("DELETE", "/api/v1/me"): (OWN, SIGNED_IN),
     ("GET", "/api/v1/schema"): (PUBLIC, OPEN),
     ("GET", "/api/v1/schema/openapi.json"): (PUBLIC, OPEN),
     ("GET", "/api/v1/schema/{path:str}"): (PUBLIC, OPEN),
@@ -291,9 +276,6 @@ def mallorys_attempt(w: World, mallory_email: str) -> dict[str, Any]:
         "what_happened": "let me in",
         "differently": "let me in",
         "idempotency_key": IDEMPOTENCY_KEY,
-        # the lead view: sharing a bridge, the team's minimum for its figures
-        "share": True,
-        "min_bridges": 5,
     }
 
 
