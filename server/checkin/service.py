@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from server import clock
+from server import clock, db
 from server import domain as d
 from server.domain.cadence import keep_window
 from server.repair import state
 from server.repair.state import BridgeData
-from server.tables import Bridge, User
+from server.tables import User
 
 
 @dataclass(frozen=True)
@@ -51,29 +54,10 @@ class TodayView:
 
 
 async def active_bridges(user: User) -> list[BridgeData]:
-    rows = (
-        await Bridge.select(
-            Bridge.id,
-            Bridge.status,
-            Bridge.span,
-            Bridge.team.name,
-            Bridge.side_a.id,
-            Bridge.side_a.display_name,
-            Bridge.side_a.time_zone,
-            Bridge.side_b.id,
-            Bridge.side_b.display_name,
-            Bridge.side_b.time_zone,
-        )
-        .where(
-            ((Bridge.side_a == user.id) | (Bridge.side_b == user.id)) & (Bridge.status == "active")
-        )
-        .order_by(Bridge.id)
-    )
-    return [await state.load_rows(row) for row in rows]
+    return await state.load_many(await state.active_rows(user.id), with_plan=False)
 
 
-def _items(data: BridgeData, me: d.Side, today: date) -> list[DueItem]:
-    live = d.live_acts(data.acts)
+def _items(data: BridgeData, live: list[d.LiveAct], me: d.Side, today: date) -> list[DueItem]:
     partner = data.people[d.other(me)].name
     items = []
     for day in (today, today - timedelta(days=1)):
@@ -98,10 +82,10 @@ def _items(data: BridgeData, me: d.Side, today: date) -> list[DueItem]:
     return items
 
 
-def _waiting(data: BridgeData, me: d.Side) -> list[WaitingConfirmation]:
+def _waiting(data: BridgeData, live: list[d.LiveAct], me: d.Side) -> list[WaitingConfirmation]:
     partner = data.people[d.other(me)].name
     waiting = []
-    for la in d.live_acts(data.acts):
+    for la in live:
         a = la.act
         if la.confirmed or not d.can_confirm(a, me):
             continue
@@ -113,31 +97,121 @@ def _waiting(data: BridgeData, me: d.Side) -> list[WaitingConfirmation]:
     return waiting
 
 
+@dataclass(frozen=True)
+class BridgeToday:
+    """One bridge's share of a person's Today: due items, confirmations, streak days, facts."""
+
+    partner_name: str
+    items: list[DueItem]
+    waiting: list[WaitingConfirmation]
+    record: dict[date, d.DayCheck]
+    facts: d.PersonFacts
+    paused: bool
+
+
+def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
+    live = d.live_acts(data.acts)
+    record = d.checkins(data.acts, data.commitments, data.pauses, me, today)
+    return BridgeToday(
+        partner_name=data.people[d.other(me)].name,
+        items=_items(data, live, me, today),
+        waiting=_waiting(data, live, me),
+        record=record,
+        facts=d.bridge_facts(data.acts, me, data.span, d.best_streak(record)),
+        paused=d.bridge_paused(today, data.pauses),
+    )
+
+
+# Streaks and badges replay each bridge's whole log, and a bridge months old holds
+# thousands of acts, while the page is read far more often than a bridge changes. So
+# each process keeps every bridge's share, keyed by all it is derived from: the
+# bridge's row (names, zones, span), its commitments and pauses as read now, a
+# version of its log (state.log_versions), whose Today it is and the day. Any change
+# makes a new key, never a stale hit; old keys age out of the LRU.
+_CACHE_SIZE = 1024
+
+
+class _Shares:
+    def __init__(self) -> None:
+        self.engine: object = None
+        self.entries: OrderedDict[Hashable, BridgeToday] = OrderedDict()
+
+    def _for(self, engine: object) -> OrderedDict[Hashable, BridgeToday]:
+        # Ids restart in another database (tests make one per test): start afresh.
+        if engine is not self.engine:
+            self.engine, self.entries = engine, OrderedDict()
+        return self.entries
+
+    def get(self, key: Hashable) -> BridgeToday | None:
+        entries = self._for(db.engine())
+        found = entries.get(key)
+        if found is not None:
+            entries.move_to_end(key)
+        return found
+
+    def put(self, key: Hashable, share: BridgeToday) -> None:
+        entries = self._for(db.engine())
+        entries[key] = share
+        while len(entries) > _CACHE_SIZE:
+            entries.popitem(last=False)
+
+
+_shares = _Shares()
+
+
+async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -> list[BridgeToday]:
+    """Each bridge's share of `user_id`'s Today; only a changed bridge's log is read again."""
+    ids = [row["id"] for row in rows]
+    if not ids:
+        return []
+    commitments = await state.commitments_of(ids)
+    pauses = await state.pauses_of(ids)
+    versions = await state.log_versions(ids)
+
+    def key(row: dict[str, Any], version: state.LogVersion) -> Hashable:
+        return (
+            tuple(row.items()),
+            user_id,
+            today,
+            version,
+            tuple(tuple(c.items()) for c in commitments.get(row["id"], [])),
+            tuple(tuple(p.items()) for p in pauses.get(row["id"], [])),
+        )
+
+    shares: dict[int, BridgeToday] = {}
+    for row in rows:
+        if (share := _shares.get(key(row, versions.get(row["id"], (0, 0, 0))))) is not None:
+            shares[row["id"]] = share
+    stale = [row for row in rows if row["id"] not in shares]
+    acts = await state.acts_of([row["id"] for row in stale]) if stale else {}
+    for row in stale:
+        log = acts.get(row["id"], [])
+        data = state.bridge_data(
+            row, log, commitments.get(row["id"], []), pauses.get(row["id"], []), []
+        )
+        shares[row["id"]] = share = bridge_today(data, data.side_of(user_id), today)
+        # Keyed by the log as read, which may hold acts newer than `versions` saw.
+        _shares.put(key(row, state.log_version(log)), share)
+    return [shares[row["id"]] for row in rows]
+
+
 async def today_view(user: User) -> TodayView:
     today = d.local_today(clock.now(), user.time_zone)
-    bridges = await active_bridges(user)
+    rows = await state.active_rows(user.id)
+    shares = await bridge_shares(rows, user.id, today)
     items: list[DueItem] = []
     waiting: list[WaitingConfirmation] = []
-    records = []
-    facts = []
-    paused = []
-    for data in bridges:
-        me = data.side_of(user.id)
-        items += _items(data, me, today)
-        waiting += _waiting(data, me)
-        record = d.checkins(data.acts, data.commitments, data.pauses, me, today)
-        records.append(record)
-        facts.append(d.bridge_facts(data.acts, me, data.span, d.best_streak(record)))
-        if d.bridge_paused(today, data.pauses):
-            paused.append(data.people[d.other(me)].name)
-    merged = d.merge_checkins(records)
+    for share in shares:
+        items += share.items
+        waiting += share.waiting
+    merged = d.merge_checkins(share.record for share in shares)
     items.sort(key=lambda i: (i.yesterday is False, i.outcome != "open", i.partner_name))
     return TodayView(
         today=today,
         items=items,
         confirmations=sorted(waiting, key=lambda w: w.day),
         streak=d.current_streak(merged, today),
-        badges=d.earned_badges(d.combine_facts(facts)),
-        bridge_count=len(bridges),
-        paused_bridges=paused,
+        badges=d.earned_badges(d.combine_facts(share.facts for share in shares)),
+        bridge_count=len(shares),
+        paused_bridges=[share.partner_name for share in shares if share.paused],
     )

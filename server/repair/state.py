@@ -7,12 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count, Max
-
 from server import clock
 from server import domain as d
 from server.errors import Conflict, NotFound
-from server.tables import Bridge, Commitment, Pause, PlanPart, PrivateNote, TrustAct, User
+from server.tables import Bridge, PrivateNote, User
 
 ACTIVE = "active"
 
@@ -92,32 +90,85 @@ def details(row: dict[str, Any]) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# The queries every bridge page, check-in and Today runs, in plain SQL that reads the
+# same on SQLite and PostgreSQL: Piccolo takes longer to compile a select (about a
+# millisecond with joins) than the database takes to answer it, on every request.
+# `{}` is a bound parameter; the aliases are the keys Piccolo's selects would give.
+_BRIDGE = """
+    SELECT bridge.id AS "id", bridge.status AS "status", bridge.span AS "span",
+        bridge.accepted_at AS "accepted_at", team.name AS "team.name",
+        pa.id AS "side_a.id", pa.display_name AS "side_a.display_name",
+        pa.time_zone AS "side_a.time_zone",
+        pb.id AS "side_b.id", pb.display_name AS "side_b.display_name",
+        pb.time_zone AS "side_b.time_zone"
+    FROM bridge
+    LEFT JOIN team ON team.id = bridge.team
+    LEFT JOIN person AS pa ON pa.id = bridge.side_a
+    LEFT JOIN person AS pb ON pb.id = bridge.side_b
+"""
+_ACTS = """
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
+"""
+_LOG_VERSIONS = """
+    SELECT bridge, COUNT(*) AS "acts", MAX(id) AS "last", SUM(LENGTH(details)) AS "text"
+    FROM trust_act WHERE bridge IN ({ids}) GROUP BY bridge
+"""
+_COMMITMENTS = """
+    SELECT id, bridge, side, text, cadence, weekdays, start, "end", due_by, retired_from,
+        created_at
+    FROM commitment WHERE bridge IN ({ids}) ORDER BY id
+"""
+_PAUSES = """
+    SELECT bridge, side, start, "end" FROM pause WHERE bridge IN ({ids}) ORDER BY id
+"""
+_PLANS = """
+    SELECT bridge, side, my_part, restored_trust, created_at
+    FROM plan_part WHERE bridge IN ({ids}) ORDER BY id
+"""
+
+
+async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return list(await Bridge.raw(sql, *args))
+
+
+async def _by_bridge(sql: str, bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    placeholders = ", ".join("{}" for _ in bridge_ids)
+    for row in await _rows(sql.format(ids=placeholders), *bridge_ids):
+        grouped.setdefault(row["bridge"], []).append(row)
+    return grouped
+
+
 async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
     """The bridge and `user`'s side of it; NotFound unless `user` is a side."""
-    row = (
-        await Bridge.select(
-            Bridge.id,
-            Bridge.status,
-            Bridge.span,
-            Bridge.accepted_at,
-            Bridge.team.name,
-            Bridge.side_a.id,
-            Bridge.side_a.display_name,
-            Bridge.side_a.time_zone,
-            Bridge.side_b.id,
-            Bridge.side_b.display_name,
-            Bridge.side_b.time_zone,
-        )
-        .where((Bridge.id == bridge_id) & ((Bridge.side_a == user.id) | (Bridge.side_b == user.id)))
-        .first()
+    rows = await _rows(
+        _BRIDGE + " WHERE bridge.id = {} AND (bridge.side_a = {} OR bridge.side_b = {})",
+        bridge_id,
+        user.id,
+        user.id,
     )
-    if row is None:
+    if not rows:
         raise NotFound("Bridge not found.")
+    row = rows[0]
     if row["accepted_at"] is None:
         # Until it is accepted the invitee sees only who asked and their message.
         raise Conflict("This bridge has not been accepted yet.")
     data = await load_rows(row)
     return data, data.side_of(user.id)
+
+
+async def active_rows(user_id: int) -> list[dict[str, Any]]:
+    """The rows of the bridges `user_id` is building now, oldest first."""
+    return await _rows(
+        _BRIDGE
+        + " WHERE (bridge.side_a = {} OR bridge.side_b = {}) AND bridge.status = {}"
+        + " ORDER BY bridge.id",
+        user_id,
+        user_id,
+        ACTIVE,
+    )
 
 
 async def load_rows(row: dict[str, Any]) -> BridgeData:
@@ -133,7 +184,7 @@ async def load_many(rows: list[dict[str, Any]], *, with_plan: bool = True) -> li
     acts = await acts_of(ids)
     commitments = await commitments_of(ids)
     pauses = await pauses_of(ids)
-    plans = await _plans_of(ids) if with_plan else {}
+    plans = await _by_bridge(_PLANS, ids) if with_plan else {}
     return [
         bridge_data(
             row,
@@ -146,92 +197,43 @@ async def load_many(rows: list[dict[str, Any]], *, with_plan: bool = True) -> li
     ]
 
 
-def _by_bridge(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        grouped.setdefault(row["bridge"], []).append(row)
-    return grouped
-
-
 async def acts_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Each bridge's log, oldest first."""
-    rows = (
-        await TrustAct.select(
-            TrustAct.id,
-            TrustAct.bridge,
-            TrustAct.kind,
-            TrustAct.author,
-            TrustAct.author_side,
-            TrustAct.owner_side,
-            TrustAct.day,
-            TrustAct.created_at,
-            TrustAct.commitment,
-            TrustAct.target,
-            TrustAct.details,
-        )
-        .where(TrustAct.bridge.is_in(bridge_ids))
-        .order_by(TrustAct.id)
-    )
-    return _by_bridge(rows)
-
-
-async def log_versions(bridge_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Each bridge's log length and newest act id: it changes whenever the log does.
-
-    Acts are only ever inserted (a withdrawal is itself an act), so the pair is a
-    cheap stand-in for the whole log.
-    """
-    rows = (
-        await TrustAct.select(TrustAct.bridge, Count(alias="acts"), Max(TrustAct.id, alias="last"))
-        .where(TrustAct.bridge.is_in(bridge_ids))
-        .group_by(TrustAct.bridge)
-    )
-    return {row["bridge"]: (row["acts"], row["last"]) for row in rows}
+    return await _by_bridge(_ACTS, bridge_ids)
 
 
 async def commitments_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = (
-        await Commitment.select(
-            Commitment.id,
-            Commitment.bridge,
-            Commitment.side,
-            Commitment.text,
-            Commitment.cadence,
-            Commitment.weekdays,
-            Commitment.start,
-            Commitment.end,
-            Commitment.due_by,
-            Commitment.retired_from,
-            Commitment.created_at,
-        )
-        .where(Commitment.bridge.is_in(bridge_ids))
-        .order_by(Commitment.id)
-    )
-    return _by_bridge(rows)
+    return await _by_bridge(_COMMITMENTS, bridge_ids)
 
 
 async def pauses_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = (
-        await Pause.select(Pause.bridge, Pause.side, Pause.start, Pause.end)
-        .where(Pause.bridge.is_in(bridge_ids))
-        .order_by(Pause.id)
-    )
-    return _by_bridge(rows)
+    return await _by_bridge(_PAUSES, bridge_ids)
 
 
-async def _plans_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = (
-        await PlanPart.select(
-            PlanPart.bridge,
-            PlanPart.side,
-            PlanPart.my_part,
-            PlanPart.restored_trust,
-            PlanPart.created_at,
-        )
-        .where(PlanPart.bridge.is_in(bridge_ids))
-        .order_by(PlanPart.id)
+LogVersion = tuple[int, int, int]
+
+
+def log_version(acts: list[dict[str, Any]]) -> LogVersion:
+    """What `log_versions` says of a log already read: its length, newest id, text length."""
+    return (
+        len(acts),
+        max((a["id"] for a in acts), default=0),
+        sum(len(a["details"] or "") for a in acts),
     )
-    return _by_bridge(rows)
+
+
+async def log_versions(bridge_ids: list[int]) -> dict[int, LogVersion]:
+    """A cheap stand-in for each bridge's whole log, which changes whenever the log does.
+
+    Acts are inserted, never deleted (a withdrawal is itself an act), so a new act
+    changes the length and newest id; the only update, erasing a deleted account's
+    texts, changes the texts' total length.
+    """
+    found = await _by_bridge(_LOG_VERSIONS, bridge_ids)
+    return {
+        bridge: (rows[0]["acts"], rows[0]["last"], rows[0]["text"] or 0)
+        for bridge, rows in found.items()
+    }
 
 
 def bridge_data(
