@@ -2,6 +2,7 @@
 #   make run      set up .venv, migrate a SQLite file, seed the demo, serve on :8000
 #   make test     lint + type-check + the whole suite on SQLite and PostgreSQL
 #   make bench    every benchmark in bench/, one `name: value` line per figure
+#   make worker   send daily reminders until SIGTERM (when REMINDERS_IN_PROCESS=false)
 #   make migrate  apply migrations to DATABASE_URL
 #   make migration  write a new migration after changing server/tables.py
 
@@ -11,7 +12,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test lint format bench migrate migration clean
+.PHONY: run test lint format bench migrate migration clean worker
 
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,9 @@ format: $(DEV)
 
 bench: $(DEV)
 	@for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+worker: $(RUNTIME)
+	$(PY) -m server dispatch --loop
 
 migrate: $(RUNTIME)
 	$(PY) -m server migrate

@@ -1,4 +1,4 @@
-"""`bridgework` / `python -m server`: serve, migrate, seed the demo."""
+"""`bridgework` / `python -m server`: serve, migrate, seed the demo, send reminders."""
 
 from __future__ import annotations
 
@@ -52,6 +52,18 @@ def serve(demo: bool) -> None:
     )
 
 
+def dispatch(loop: bool) -> None:
+    """Send the reminders that are due: one pass, or pass after pass until SIGTERM."""
+    import logging
+
+    from server.reminders.worker import dispatch as run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    handled = asyncio.run(run(get_settings(), loop=loop))
+    if not loop:
+        print(f"Reminders handled: {handled}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bridgework", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,6 +73,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     commands.add_parser("migrate", help="apply migrations to DATABASE_URL")
     commands.add_parser("demo", help="seed the demo team if the database is empty")
+    dispatch_cmd = commands.add_parser("dispatch", help="send the daily reminders that are due")
+    dispatch_cmd.add_argument(
+        "--loop", action="store_true", help="keep sending until SIGTERM (default: one pass)"
+    )
     args = parser.parse_args(argv)
 
     _settings_or_exit()
@@ -72,3 +88,5 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "demo":
         for line in asyncio.run(_prepare(demo=True)):
             print(line)
+    elif args.command == "dispatch":
+        dispatch(args.loop)

@@ -55,6 +55,21 @@ class Settings:
     """`BRIDGEWORK_WORKERS`: app processes `bridgework serve` starts (default 1).
     More than one needs PostgreSQL."""
 
+    vapid_private_key: str
+    """`VAPID_PRIVATE_KEY`: the web push signing key (P-256, the 32-byte private
+    value in base64url, as web-push tools print it). Required in production; in
+    development generated once and kept in the data dir."""
+
+    vapid_subject: str
+    """`VAPID_SUBJECT`: how push services reach the operator, a `mailto:` or
+    `https:` URL sent in every push (default in development
+    `mailto:reminders@bridgework.invalid`; required in production)."""
+
+    reminders_in_process: bool
+    """`REMINDERS_IN_PROCESS`: `true` runs the reminder dispatcher inside each app
+    process, `false` leaves it to `bridgework dispatch --loop`. Default: true on
+    SQLite (so `make run` needs nothing else), false on PostgreSQL."""
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -111,6 +126,59 @@ def _secret_key(env: Mapping[str, str], production: bool, data_dir: Path) -> str
     return key
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _vapid_private_key(env: Mapping[str, str], production: bool, data_dir: Path) -> str:
+    from server.reminders import vapid
+
+    key = env.get("VAPID_PRIVATE_KEY", "").strip()
+    if key:
+        if not vapid.is_private_key(key):
+            raise SettingsError(
+                "VAPID_PRIVATE_KEY must be a P-256 private key: 32 bytes in base64url "
+                f"(generate one with: {vapid.GENERATE_COMMAND})"
+            )
+        return key
+    if production:
+        raise SettingsError(
+            "VAPID_PRIVATE_KEY is required when BRIDGEWORK_ENV=production "
+            f"(generate one with: {vapid.GENERATE_COMMAND}) and keep it: "
+            "changing it cuts off every device that turned reminders on"
+        )
+    # Development: like the secret key, generated once, so subscriptions survive a restart.
+    path = data_dir / "vapid_private_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = vapid.new_private_key()
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _vapid_subject(env: Mapping[str, str], production: bool) -> str:
+    subject = env.get("VAPID_SUBJECT", "").strip()
+    if not subject:
+        if production:
+            raise SettingsError(
+                "VAPID_SUBJECT is required when BRIDGEWORK_ENV=production "
+                "(a mailto: or https: URL where push services can reach you)"
+            )
+        return "mailto:reminders@bridgework.invalid"
+    if not subject.startswith(("mailto:", "https://")) or len(subject) < 10:
+        raise SettingsError(f"VAPID_SUBJECT must be a mailto: or https:// URL, got {subject!r}")
+    return subject
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise `SettingsError` naming a bad variable."""
     env = os.environ if env is None else env
@@ -123,15 +191,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     data_dir = data_dir if data_dir.is_absolute() else PROJECT_ROOT / data_dir
     host = env.get("BRIDGEWORK_HOST", "").strip() or "127.0.0.1"
     database_url = _database_url(env, data_dir)
+    production = mode == "production"
+    secret_key = _secret_key(env, production, data_dir)
     return Settings(
         env=mode,
         data_dir=data_dir,
         database_url=database_url,
         database_pool_size=_int(env, "DATABASE_POOL_SIZE", 10, 0, 1000),
-        secret_key=_secret_key(env, mode == "production", data_dir),
+        secret_key=secret_key,
         host=host,
         port=_int(env, "BRIDGEWORK_PORT", 8000, 1, 65535),
         workers=_int(env, "BRIDGEWORK_WORKERS", 1, 1, 64),
+        vapid_private_key=_vapid_private_key(env, production, data_dir),
+        vapid_subject=_vapid_subject(env, production),
+        reminders_in_process=_bool(env, "REMINDERS_IN_PROCESS", database_url.startswith("sqlite:")),
     )
 
 

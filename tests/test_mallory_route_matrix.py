@@ -30,6 +30,7 @@ TEAM = "team"  # a team id in the path: only its members
 BRIDGE = "bridge"  # a bridge id in the path: only its two sides
 TEAM_LINK = "team link"  # a join token in the path: the link is the permission
 BRIDGE_LINK = "bridge link"  # a bridge invitation token in the path: likewise
+DEVICE = "device"  # a reminder device id in the path: only its owner (test_reminders_mallory)
 
 # Whether a signed-out browser is sent to sign in (HTML) or gets a 401 (API).
 OPEN, SIGNED_IN = "open", "signed in"
@@ -83,8 +84,26 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
+    # the lead view and one's own data
+    ("GET", "/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
+    ("GET", "/teams/{team_id:int}/dashboard.csv"): (TEAM, SIGNED_IN),
+    ("POST", "/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
+    ("GET", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("POST", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("GET", "/settings/export"): (OWN, SIGNED_IN),
+    ("GET", "/settings/delete"): (OWN, SIGNED_IN),
+    ("POST", "/settings/delete"): (OWN, SIGNED_IN),
     ("GET", "/static/{file_path:path}"): (PUBLIC, OPEN),
     ("HEAD", "/static/{file_path:path}"): (PUBLIC, OPEN),
+    ("GET", "/sw.js"): (PUBLIC, OPEN),
+    ("GET", "/manifest.webmanifest"): (PUBLIC, OPEN),
+    ("GET", "/offline"): (PUBLIC, OPEN),
+    ("GET", "/settings/reminders"): (OWN, SIGNED_IN),
+    ("POST", "/settings/reminders"): (OWN, SIGNED_IN),
+    ("POST", "/settings/reminders/pause"): (OWN, SIGNED_IN),
+    ("POST", "/settings/reminders/resume"): (OWN, SIGNED_IN),
+    ("POST", "/settings/reminders/test"): (OWN, SIGNED_IN),
+    ("POST", "/settings/reminders/devices/{device_id:int}/remove"): (DEVICE, SIGNED_IN),
     # API
     ("POST", "/api/v1/accounts"): (PUBLIC, OPEN),
     ("POST", "/api/v1/session"): (PUBLIC, OPEN),
@@ -127,9 +146,25 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
+    ("GET", "/api/v1/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
+    ("PUT", "/api/v1/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
+    ("GET", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("PUT", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("GET", "/api/v1/me/export"): (OWN, SIGNED_IN),
+    ("DELETE", "/api/v1/me"): (OWN, SIGNED_IN),
     ("GET", "/api/v1/schema"): (PUBLIC, OPEN),
     ("GET", "/api/v1/schema/openapi.json"): (PUBLIC, OPEN),
     ("GET", "/api/v1/schema/{path:str}"): (PUBLIC, OPEN),
+    ("GET", "/api/v1/reminders"): (OWN, SIGNED_IN),
+    ("PUT", "/api/v1/reminders"): (OWN, SIGNED_IN),
+    ("POST", "/api/v1/reminders/pause"): (OWN, SIGNED_IN),
+    ("POST", "/api/v1/reminders/resume"): (OWN, SIGNED_IN),
+    ("POST", "/api/v1/reminders/test"): (OWN, SIGNED_IN),
+    ("POST", "/api/v1/reminders/devices"): (OWN, SIGNED_IN),
+    ("DELETE", "/api/v1/reminders/devices/{device_id:int}"): (DEVICE, SIGNED_IN),
+    ("GET", "/api/v1/reminders/public-key"): (PUBLIC, OPEN),
+    # A browser renewing its subscription proves itself with the old one's secret.
+    ("POST", "/api/v1/reminders/devices/renew"): (PUBLIC, OPEN),
 }
 
 MADE_UP_TOKEN = "mallory-made-this-up-0123456789abcdef"
@@ -276,6 +311,9 @@ def mallorys_attempt(w: World, mallory_email: str) -> dict[str, Any]:
         "what_happened": "let me in",
         "differently": "let me in",
         "idempotency_key": IDEMPOTENCY_KEY,
+        # the lead view: sharing a bridge, the team's minimum for its figures
+        "share": True,
+        "min_bridges": 5,
     }
 
 
@@ -329,6 +367,13 @@ def test_mallory_cannot_read_or_change_a_team_she_is_not_in(world, mallory, caro
         if method == "GET":
             insider = send(carol, method, fill(template, **values), None)
             assert insider.status_code == 200 and "Product Team" in insider.text
+
+
+def test_a_member_who_is_not_the_lead_gets_no_dashboard(world, alice):
+    dashboards = [route for route in routes_of(TEAM) if "/dashboard" in route[1]]
+    assert len(dashboards) == 5
+    problems = attempts(world, alice, dashboards, (403,), team_id=world.team_id)
+    assert not problems, "\n".join(problems)
 
 
 def test_mallory_cannot_read_or_change_a_bridge_she_is_not_a_side_of(world, mallory, alice):
@@ -391,6 +436,7 @@ def test_signed_out_pages_go_to_sign_in_and_the_api_answers_401(world, browser):
             member_id=world.alice_id,
             bridge_id=world.active_bridge,
             commitment_id=1,
+            device_id=1,
             token=MADE_UP_TOKEN,
             file_path="app.css",
             path="openapi.json",

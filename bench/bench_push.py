@@ -1,0 +1,306 @@
+"""Daily reminders at scale: 100,000 due people, a push service answering after 50 ms.
+
+Seeds a fresh PostgreSQL database (people in bridges, a daily commitment each, one
+device each, everyone's reminder due), starts a loopback push service in its own
+process that answers 201 after 50 ms, then runs one real dispatcher pass
+(`bridgework dispatch`) in each of two processes, one per core, and times them.
+
+Prints:
+  push_reminders_per_s: reminders claimed, encrypted, signed, pushed and recorded a second
+  push_peak_rss_mb: the largest dispatcher process's peak resident memory
+  push_rss_growth_mb: peak minus resident memory after the first 10 % of reminders
+                      (flat: people are streamed in batches, never all loaded at once)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = int(os.environ.get("BENCH_PUSH_PEOPLE", "100000"))
+# One dispatcher process per core, as `make worker` would run them in production:
+# each leases its own batches, and the claims keep every reminder to exactly one.
+DISPATCHERS = int(os.environ.get("BENCH_PUSH_DISPATCHERS", "2"))
+LATENCY_S = 0.050
+ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+SCRATCH = Path(tempfile.mkdtemp(prefix="bridgework-bench-push-"))
+ENV = {
+    **os.environ,
+    "BRIDGEWORK_DATA_DIR": str(SCRATCH),
+    "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+    "DATABASE_POOL_SIZE": "8",
+}
+
+
+def say(message: str) -> None:
+    """Progress to stderr: stdout carries only `name: value` lines."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- the push service
+
+
+class PushProtocol(asyncio.Protocol):
+    """HTTP/1.1 keep-alive: read each request, answer 201 after LATENCY_S."""
+
+    served = 0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.buffer = b""
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+            length = 0
+            for line in self.buffer[:end].split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if len(self.buffer) < end + 4 + length:
+                return
+            self.buffer = self.buffer[end + 4 + length :]
+            asyncio.get_running_loop().call_later(LATENCY_S, self.answer)
+
+    def answer(self) -> None:
+        PushProtocol.served += 1
+        if not self.transport.is_closing():
+            self.transport.write(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+
+
+async def serve_push(port: int) -> None:
+    server = await asyncio.get_running_loop().create_server(PushProtocol, "127.0.0.1", port)
+    async with server:
+        await asyncio.sleep(3600)
+
+
+# ---------------------------------------------------------------- the database
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def admin(sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(ADMIN_URL, timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def seed(url: str, push_port: int) -> None:
+    """Everyone due now: tz UTC, reminder at 00:00, a daily commitment since yesterday."""
+    import asyncpg
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from server.reminders.vapid import b64url, public_key_bytes
+
+    browser_key = b64url(public_key_bytes(ec.generate_private_key(ec.SECP256R1()).public_key()))
+    auth = b64url(os.urandom(16))
+    now = datetime.now(UTC)
+    today = now.date()
+    connection = await asyncpg.connect(url)
+    try:
+        people = range(1, PEOPLE + 1)
+        await connection.copy_records_to_table(
+            "person",
+            columns=["id", "email", "display_name", "password_hash", "time_zone", "created_at"],
+            records=[(i, f"p{i}@example.com", f"Person {i}", "-", "UTC", now) for i in people],
+        )
+        pairs = range(1, PEOPLE // 2 + 1)
+        await connection.copy_records_to_table(
+            "bridge",
+            columns=["id", "side_a", "side_b", "status", "message", "span", "created_at"],
+            records=[(i, 2 * i - 1, 2 * i, "active", "", 30, now) for i in pairs],
+        )
+        await connection.copy_records_to_table(
+            "commitment",
+            columns=[
+                "bridge",
+                "side",
+                "owner",
+                "text",
+                "cadence",
+                "weekdays",
+                "start",
+                "created_at",
+            ],
+            records=[
+                (
+                    b,
+                    side,
+                    2 * b - (1 if side == "a" else 0),
+                    "Reply within a day",
+                    "daily",
+                    "",
+                    today - timedelta(days=1),
+                    now,
+                )
+                for b in pairs
+                for side in ("a", "b")
+            ],
+        )
+        await connection.copy_records_to_table(
+            "push_subscription",
+            columns=["person", "endpoint", "p256dh", "auth", "device", "created_at"],
+            records=[
+                (
+                    i,
+                    f"http://127.0.0.1:{push_port}/push/{uuid.uuid4().hex}",
+                    browser_key,
+                    auth,
+                    "Phone",
+                    now,
+                )
+                for i in people
+            ],
+        )
+        await connection.copy_records_to_table(
+            "reminder_settings",
+            columns=[
+                "person",
+                "local_time",
+                "weekdays",
+                "quiet_start",
+                "quiet_end",
+                "next_due_at",
+                "updated_at",
+            ],
+            records=[(i, "00:00", "0,1,2,3,4,5,6", "", "", now, now) for i in people],
+        )
+        for table in ("person", "bridge"):
+            await connection.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {PEOPLE})"
+            )
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
+# ---------------------------------------------------------------- the dispatcher process
+
+
+async def dispatch_and_measure(url: str) -> None:
+    """Run in the dispatcher's own process: one real pass, timed, memory sampled."""
+    from server.reminders import worker
+    from server.settings import load_settings
+
+    samples: list[tuple[float, int]] = []
+    page = resource.getpagesize()
+
+    async def sample() -> None:
+        while True:
+            with open("/proc/self/statm") as statm:  # noqa: ASYNC230 (procfs: never blocks)
+                rss = int(statm.read().split()[1]) * page
+            samples.append((time.perf_counter(), rss))
+            await asyncio.sleep(0.25)
+
+    from piccolo_conf import APP_REGISTRY
+    from server.db import engine_from_url
+
+    engine = engine_from_url(url)
+    for app in APP_REGISTRY.app_configs.values():
+        for table in app.table_classes:
+            table._meta.db = engine
+    sampler = asyncio.create_task(sample())
+    started = time.time()
+    start = time.perf_counter()
+    handled = await worker.dispatch(load_settings({**os.environ, "DATABASE_URL": url}), loop=False)
+    elapsed = time.perf_counter() - start
+    sampler.cancel()
+    early = [rss for t, rss in samples if t - start <= elapsed * 0.1] or [samples[0][1]]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss * 1024
+    cpu_us = (usage.ru_utime + usage.ru_stime) / max(handled, 1) * 1e6
+    say(f"dispatcher CPU {cpu_us:.0f} us/reminder")
+    print(f"{handled} {started:.3f} {time.time():.3f} {peak} {max(early)}", flush=True)
+
+
+def main() -> None:
+    url = ""
+    push = None
+    try:
+        name = f"bridgework_bench_{uuid.uuid4().hex[:10]}"
+        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+        url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        subprocess.run(
+            [sys.executable, "-m", "server", "migrate"],
+            cwd=ROOT,
+            env={**ENV, "DATABASE_URL": url},
+            check=True,
+            capture_output=True,
+        )
+        port = free_port()
+        push = subprocess.Popen([sys.executable, __file__, "--push-service", str(port)], cwd=ROOT)
+        say(f"seeding {PEOPLE:,} due people")
+        sys.path.insert(0, str(ROOT))
+        os.environ.update(ENV)
+        asyncio.run(seed(url, port))
+        say(f"dispatching with {DISPATCHERS} dispatcher processes")
+        racers = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--dispatch", url],
+                cwd=ROOT,
+                env={**ENV, "DATABASE_URL": url},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(DISPATCHERS)
+        ]
+        results = [racer.communicate(timeout=600) for racer in racers]
+        for racer, (_, err) in zip(racers, results, strict=True):
+            if racer.returncode != 0:
+                raise SystemExit(f"a dispatcher failed:\n{err}")
+            say(err.strip()[-120:])
+        figures = [[float(x) for x in out.split()] for out, _ in results]
+        handled = sum(int(f[0]) for f in figures)
+        elapsed = max(f[2] for f in figures) - min(f[1] for f in figures)
+        peak = max(f[3] for f in figures)
+        early = max(f[4] for f in figures)
+        if handled != PEOPLE:
+            raise SystemExit(f"{handled} reminders went out for {PEOPLE} people")
+        print(f"push_reminders_per_s: {handled / elapsed:.0f}")
+        print(f"push_peak_rss_mb: {peak / 2**20:.1f}")
+        print(f"push_rss_growth_mb: {(peak - early) / 2**20:.1f}")
+    finally:
+        if push is not None:
+            push.terminate()
+            push.wait(10)
+        if url:
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--push-service"]:
+        asyncio.run(serve_push(int(sys.argv[2])))
+    elif sys.argv[1:2] == ["--dispatch"]:
+        sys.path.insert(0, str(ROOT))
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            with cProfile.Profile(time.process_time) as profile:
+                asyncio.run(dispatch_and_measure(sys.argv[2]))
+            with open(os.environ["BENCH_PROFILE"], "w") as out:
+                pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(35)
+        else:
+            asyncio.run(dispatch_and_measure(sys.argv[2]))
+    else:
+        main()

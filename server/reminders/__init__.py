@@ -1,0 +1,1 @@
+"""Daily web push reminders: settings, devices, the dispatcher and its sender."""

@@ -1,0 +1,130 @@
+"""What is due for many people at once, for the dispatcher: one query per table.
+
+The rules are Today's (server/checkin/service.py), counted rather than listed: a
+commitment of mine due today or left open yesterday (the grace day) and not yet
+checked in, on a day the bridge is not paused; and my partner's planks I have not
+confirmed yet. Only ids, cadences and days are read — never what anyone wrote.
+`tests/test_reminders_counts_match_today.py` holds the two together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from server import domain as d
+from server.domain.cadence import keep_window
+from server.reminders import bulk
+from server.reminders.message import BridgeDue
+from server.repair.state import domain_act, domain_commitment
+from server.tables import Bridge, Commitment, Pause, TrustAct
+
+
+def bridge_due(
+    bridge_id: int,
+    partner: str,
+    me: d.Side,
+    today: date,
+    acts: list[d.TrustAct],
+    commitments: list[d.Commitment],
+    pauses: list[d.Pause],
+) -> BridgeDue:
+    """What one bridge asks of side `me` on the local date `today`."""
+    live = d.live_acts(acts)
+    counts = {today: 0, today - timedelta(days=1): 0}
+    for day in counts:
+        if d.bridge_paused(day, pauses):
+            continue
+        for c in commitments:
+            if c.owner != me or not d.is_due(c, day):
+                continue
+            first, last = keep_window(c, day)
+            settled = any(
+                la.act.commitment_id == c.id
+                and la.act.owner == me
+                and first <= la.act.day <= last
+                and la.act.kind in (d.ActKind.KEPT, d.ActKind.MISSED_SELF)
+                for la in live
+            )
+            if not settled:
+                counts[day] += 1
+    to_confirm = sum(1 for la in live if not la.confirmed and d.can_confirm(la.act, me))
+    return BridgeDue(
+        bridge_id, partner, counts[today], counts[today - timedelta(days=1)], to_confirm
+    )
+
+
+def _grouped(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["bridge"]].append(row)
+    return grouped
+
+
+async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[BridgeDue]]:
+    """Each person's bridges and what they ask today; `people` maps id → time zone."""
+    ids = list(people)
+    if not ids:
+        return {}
+    bridges = await Bridge.select(
+        Bridge.id,
+        Bridge.side_a,
+        Bridge.side_b,
+        Bridge.side_a.display_name,
+        Bridge.side_b.display_name,
+    ).where(
+        (Bridge.status == "active")
+        & (bulk.id_in(Bridge.side_a, ids) | bulk.id_in(Bridge.side_b, ids))
+    )
+    found: dict[int, list[BridgeDue]] = {person: [] for person in ids}
+    bridge_ids = [b["id"] for b in bridges]
+    if not bridge_ids:
+        return found
+    commitments = _grouped(
+        await Commitment.select(
+            Commitment.id,
+            Commitment.bridge,
+            Commitment.side,
+            Commitment.cadence,
+            Commitment.weekdays,
+            Commitment.start,
+            Commitment.end,
+            Commitment.due_by,
+            Commitment.retired_from,
+        ).where(bulk.id_in(Commitment.bridge, bridge_ids))
+    )
+    acts = _grouped(
+        await TrustAct.select(
+            TrustAct.id,
+            TrustAct.bridge,
+            TrustAct.kind,
+            TrustAct.author_side,
+            TrustAct.owner_side,
+            TrustAct.day,
+            TrustAct.created_at,
+            TrustAct.commitment,
+            TrustAct.target,
+        )
+        .where(bulk.id_in(TrustAct.bridge, bridge_ids))
+        .order_by(TrustAct.id)
+    )
+    pauses = _grouped(
+        await Pause.select(Pause.bridge, Pause.side, Pause.start, Pause.end).where(
+            bulk.id_in(Pause.bridge, bridge_ids)
+        )
+    )
+    for b in bridges:
+        log = [domain_act(r) for r in acts.get(b["id"], [])]
+        promises = [domain_commitment(r) for r in commitments.get(b["id"], [])]
+        breaks = [d.Pause(d.Side(p["side"]), p["start"], p["end"]) for p in pauses.get(b["id"], [])]
+        for me, person, partner in (
+            (d.Side.A, b["side_a"], b["side_b.display_name"]),
+            (d.Side.B, b["side_b"], b["side_a.display_name"]),
+        ):
+            if person in found:
+                today = d.local_today(now, people[person])
+                found[person].append(
+                    bridge_due(b["id"], partner or "", me, today, log, promises, breaks)
+                )
+    return found

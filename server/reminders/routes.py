@@ -1,0 +1,136 @@
+"""The reminder settings page: schedule, pause, devices, a test notification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from server import clock
+from server.errors import InvalidInput
+from server.reminders import schedule as s
+from server.reminders import service
+from server.reminders.push import WebPush
+from server.reminders.vapid import Vapid, public_key
+from server.web import CurrentUser, Form, page, see_other
+
+WEEKDAYS = list(enumerate(s.DAY_NAMES))
+
+
+def sender_for(request: Request[Any, Any, Any]) -> WebPush:
+    settings = request.app.state.settings
+    return WebPush(Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject))
+
+
+def _form_of(ov: service.Overview) -> dict[str, Any]:
+    quiet = ov.schedule.quiet
+    return {
+        "local_time": s.format_time(ov.schedule.at),
+        "weekdays": [str(x) for x in sorted(ov.schedule.weekdays)],
+        "quiet_start": s.format_time(quiet[0]) if quiet else "",
+        "quiet_end": s.format_time(quiet[1]) if quiet else "",
+    }
+
+
+async def settings_page(
+    request: Request[Any, Any, Any],
+    user: Any,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    notice: str = "",
+) -> Template:
+    ov = await service.overview(user)
+    shown = _form_of(ov)
+    if form is not None:  # show what was sent, so a mistake is fixed rather than retyped
+        shown = {**form, "weekdays": service.values_of(form.get("weekdays"))}
+    return page(
+        "reminders/settings.html",
+        status_code=status_code,
+        viewer=user,
+        ov=ov,
+        form=shown,
+        errors=errors or {},
+        notice=notice,
+        weekdays=WEEKDAYS,
+        last_line=service.last_reminder_line(ov.last, user.time_zone),
+        public_key=public_key(request.app.state.settings.vapid_private_key),
+        today=s.local_now(clock.now(), user.time_zone).date(),
+    )
+
+
+NOTICES = {
+    "schedule": "Saved. Your reminder comes at the new time.",
+    "paused": "Reminders are paused.",
+    "resumed": "Reminders are back on.",
+    "removed": "That device will get no more reminders.",
+}
+
+
+@get("/settings/reminders", name="reminder_settings")
+async def reminders_page(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    saved: FromQuery[str] = "",
+    tested: FromQuery[int] = -1,
+    failed: FromQuery[int] = 0,
+) -> Template:
+    notice = NOTICES.get(saved, "")
+    if tested >= 0:
+        devices = "device" if tested == 1 else "devices"
+        notice = f"Test notification sent to {tested} {devices}."
+        if failed:
+            notice += f" {failed} could not be reached; see below why."
+    return await settings_page(request, user, notice=notice)
+
+
+@post("/settings/reminders")
+async def save_schedule(
+    request: Request[Any, Any, Any], user: CurrentUser, data: Form
+) -> Template | Redirect:
+    try:
+        await service.save_schedule(user, service.check_schedule(data))
+    except InvalidInput as error:
+        return await settings_page(request, user, form=data, errors=error.errors, status_code=400)
+    return see_other("/settings/reminders?saved=schedule")
+
+
+@post("/settings/reminders/pause")
+async def pause(
+    request: Request[Any, Any, Any], user: CurrentUser, data: Form
+) -> Template | Redirect:
+    try:
+        await service.pause(user, data)
+    except InvalidInput as error:
+        return await settings_page(request, user, errors=error.errors, status_code=400)
+    return see_other("/settings/reminders?saved=paused")
+
+
+@post("/settings/reminders/resume")
+async def resume(user: CurrentUser) -> Redirect:
+    await service.resume(user)
+    return see_other("/settings/reminders?saved=resumed")
+
+
+@post("/settings/reminders/devices/{device_id:int}/remove")
+async def remove_device(user: CurrentUser, device_id: FromPath[int]) -> Redirect:
+    await service.remove_device(user, device_id)
+    return see_other("/settings/reminders?saved=removed")
+
+
+@post("/settings/reminders/test")
+async def send_test(request: Request[Any, Any, Any], user: CurrentUser) -> Template | Redirect:
+    sender = sender_for(request)
+    try:
+        result = await service.send_test(user, sender)
+    except InvalidInput as error:
+        return await settings_page(request, user, errors=error.errors, status_code=400)
+    finally:
+        await sender.aclose()
+    return see_other(f"/settings/reminders?tested={result.delivered}&failed={len(result.problems)}")
+
+
+ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test]

@@ -1,0 +1,105 @@
+"""If a dispatcher dies between claiming alice's reminder and sending it, another one
+sends it once the claim's lease runs out; if it dies while sending, nobody sends it
+again (it might already be on her phone) and her settings page says so."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from server import clock
+from server.reminders.dispatcher import LEASE, Dispatcher
+from server.reminders.tables import ReminderSettings
+from tests.conftest import run
+from tests.reminders_helpers import (
+    Device,
+    dispatch,
+    remind_at,
+    reminders_of,
+    sender,
+    subscribe,
+    utc,
+)
+from tests.repair_helpers import commit
+
+pytest_plugins = ["tests.reminders_helpers"]  # the `push` service fixture
+
+SATURDAY_0830 = utc(2026, 11, 21, 8, 30)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(SATURDAY_0830 - timedelta(hours=1), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def alices_phone(push, bridge, alice):
+    commit(alice, bridge)
+    phone = Device(push)
+    subscribe(alice, phone)
+    remind_at(alice, "08:30")
+    return phone
+
+
+def dies_after(step: str) -> None:
+    """A dispatcher that claims the due reminders, then dies after `step`."""
+
+    async def pass_until_death() -> None:
+        dispatcher = Dispatcher(sender())
+        rows = await ReminderSettings.select(
+            ReminderSettings.id,
+            ReminderSettings.person,
+            ReminderSettings.person.time_zone,
+            ReminderSettings.local_time,
+            ReminderSettings.weekdays,
+            ReminderSettings.quiet_start,
+            ReminderSettings.quiet_end,
+            ReminderSettings.paused_until,
+        )
+        claimed = await dispatcher.claim(rows, clock.now())
+        assert claimed
+        if step == "sending":
+            # It marks them sending and is killed while the pushes are in flight.
+            task = asyncio.create_task(dispatcher.deliver(claimed))
+            await asyncio.sleep(0.05)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        await dispatcher.sender.aclose()
+
+    run(pass_until_death())
+
+
+def test_a_claimed_reminder_is_sent_by_another_dispatcher_after_the_lease(
+    frozen, push, alice, alices_phone
+):
+    frozen.move_to(SATURDAY_0830)
+    dies_after("claim")
+    assert push.messages() == []
+    assert dispatch() == 0  # the claim is still fresh: the other dispatcher leaves it alone
+    frozen.move_to(SATURDAY_0830 + LEASE + timedelta(seconds=1))
+    assert dispatch() == 1
+    assert len(push.messages(alices_phone)) == 1
+    frozen.move_to(SATURDAY_0830 + timedelta(hours=1))
+    assert dispatch() == 0
+    assert len(push.messages(alices_phone)) == 1
+    alice_id = alice.api("GET", "/me").json()["id"]
+    assert reminders_of(alice_id)[0]["status"] == "sent"
+
+
+def test_a_reminder_that_was_being_sent_is_not_sent_again(frozen, push, alice, alices_phone):
+    push.delay = 1.0  # the push is in flight when the dispatcher dies
+    frozen.move_to(SATURDAY_0830)
+    dies_after("sending")
+    frozen.move_to(SATURDAY_0830 + LEASE + timedelta(seconds=1))
+    dispatch()
+    frozen.move_to(SATURDAY_0830 + timedelta(hours=3))
+    dispatch()
+    assert len(push.messages(alices_phone)) <= 1  # at most what was in flight when it died
+    alice_id = alice.api("GET", "/me").json()["id"]
+    [reminder] = reminders_of(alice_id)
+    assert reminder["status"] == "interrupted"
+    assert "stopped while sending" in alice.get("/settings/reminders").text
