@@ -111,7 +111,7 @@ def create_app(
         template_config=TemplateConfig(
             directory=TEMPLATES_DIR,
             engine=JinjaTemplateEngine,
-            engine_callback=lambda e: configure_jinja(e.engine),
+            engine_callback=lambda e: configure_jinja(e.engine, not settings.is_production),
         ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,18 +63,29 @@ def _fingerprint(path: Path, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+# static_url runs a few times for every page; look at each file at most once a second.
+_STAT_EVERY_S = 1.0
+_versions: dict[str, tuple[float, str]] = {}
+
+
 def static_url(name: str) -> str:
     """A versioned URL for a file under web/static, safe to cache for a year."""
-    path = STATIC_DIR / name
-    try:
-        version = _fingerprint(path, path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        version = "missing"
-    return f"/static/{name}?v={version}"
+    now = time.monotonic()
+    checked = _versions.get(name)
+    if checked is None or now - checked[0] > _STAT_EVERY_S:
+        path = STATIC_DIR / name
+        try:
+            version = _fingerprint(path, path.stat().st_mtime_ns)
+        except FileNotFoundError:
+            version = "missing"
+        checked = _versions[name] = (now, version)
+    return f"/static/{name}?v={checked[1]}"
 
 
-def configure_jinja(environment: Environment) -> None:
+def configure_jinja(environment: Environment, reload: bool = True) -> None:
+    """Our globals and whitespace rules; `reload` re-reads edited templates (development)."""
     environment.globals["static_url"] = static_url
+    environment.auto_reload = reload
     environment.trim_blocks = True
     environment.lstrip_blocks = True
 

@@ -31,11 +31,10 @@ import pytest  # noqa: E402
 from litestar import Litestar  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
-from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
 from piccolo_conf import APP_REGISTRY  # noqa: E402
 from server.app import create_app  # noqa: E402
-from server.db import SQLITE_BUSY_TIMEOUT_S  # noqa: E402
+from server.db import engine_from_url  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,7 +134,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     if request.param == "sqlite":
         path = tmp_path / "bridgework.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        engine: Any = SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+        engine: Any = engine_from_url(f"sqlite:///{path}")
         database = Database("sqlite", f"sqlite:///{path}", engine)
     else:
         url = request.getfixturevalue("postgres_url")
@@ -144,6 +143,8 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         database = Database("postgres", url, engine)
     _bind(engine)
     yield database
+    if request.param == "sqlite":
+        run(engine.close_connections())
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from server.bridges import service
 from server.errors import Conflict, InvalidInput
 from server.repair import view as repair_view
 from server.repair.drawing import bridge_drawing
-from server.repair.routes import new_key
+from server.repair.routes import FormKeys
 from server.teams import service as teams
 from server.web import CurrentUser, Form, page, see_other
 
@@ -92,7 +92,7 @@ async def bridge_page(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
         bridge=bridge,
         screen=screen,
         drawing=drawing,
-        new_key=new_key,
+        new_key=FormKeys(),
     )
 
 

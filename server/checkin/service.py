@@ -180,7 +180,7 @@ async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -
 
     shares: dict[int, BridgeToday] = {}
     for row in rows:
-        if (share := _shares.get(key(row, versions.get(row["id"], (0, 0, 0))))) is not None:
+        if (share := _shares.get(key(row, versions.get(row["id"], (0, 0))))) is not None:
             shares[row["id"]] = share
     stale = [row for row in rows if row["id"] not in shares]
     acts = await state.acts_of([row["id"] for row in stale]) if stale else {}
@@ -204,13 +204,12 @@ async def today_view(user: User) -> TodayView:
     for share in shares:
         items += share.items
         waiting += share.waiting
-    merged = d.merge_checkins(share.record for share in shares)
     items.sort(key=lambda i: (i.yesterday is False, i.outcome != "open", i.partner_name))
     return TodayView(
         today=today,
         items=items,
         confirmations=sorted(waiting, key=lambda w: w.day),
-        streak=d.current_streak(merged, today),
+        streak=d.streak_across([share.record for share in shares], today),
         badges=d.earned_badges(d.combine_facts(share.facts for share in shares)),
         bridge_count=len(shares),
         paused_bridges=[share.partner_name for share in shares if share.paused],

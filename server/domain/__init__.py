@@ -59,6 +59,7 @@ from server.domain.streaks import (
     checkins,
     current_streak,
     merge_checkins,
+    streak_across,
 )
 
 __all__ = [
@@ -111,6 +112,7 @@ __all__ = [
     "other",
     "planks",
     "side_days",
+    "streak_across",
     "validate_cadence",
     "withdrawn_ids",
 ]

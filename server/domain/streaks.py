@@ -8,7 +8,7 @@ due and paused days neither count nor break it, and today and yesterday, still i
 the grace window, do not break it while their items wait.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from enum import IntEnum
 
@@ -72,6 +72,26 @@ def current_streak(record: Mapping[date, DayCheck], today: date) -> int:
     first = min(record, default=today)
     while day >= first:
         check = record.get(day, DayCheck.NOTHING_DUE)
+        if check is DayCheck.BROKEN:
+            break
+        streak += check is DayCheck.DONE
+        day -= ONE_DAY
+    return streak
+
+
+def streak_across(records: Sequence[Mapping[date, DayCheck]], today: date) -> int:
+    """current_streak(merge_checkins(records), today), reading only the days it needs.
+
+    Today shows this on every load; merging every bridge's whole history first cost
+    more than the rest of the page's rules together.
+    """
+    firsts = [min(record) for record in records if record]
+    if not firsts:
+        return 0
+    streak, day, first = 0, today, min(firsts)
+    while day >= first:
+        checks = [record[day] for record in records if day in record]
+        check = max(checks) if checks else DayCheck.NOTHING_DUE
         if check is DayCheck.BROKEN:
             break
         streak += check is DayCheck.DONE

@@ -24,6 +24,22 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+class FormKeys:
+    """Idempotency keys for the forms of one page: one random part, then a counter.
+
+    Today and the bridge page carry dozens of forms; a uuid4 each was a tenth of
+    rendering them. Keys stay unique, because each page gets its own random part.
+    """
+
+    def __init__(self) -> None:
+        self._page = uuid.uuid4().hex[:28]  # ~108 random bits; with the counter, 32 hex
+        self._count = 0
+
+    def __call__(self) -> str:
+        self._count += 1
+        return f"{self._page}{self._count:04x}"
+
+
 @get("/today", name="today")
 async def today_page(
     user: CurrentUser, laid: FromQuery[int] = 0, kept: FromQuery[int] = 0
@@ -32,7 +48,7 @@ async def today_page(
         "checkin/today.html",
         viewer=user,
         today=await checkin.today_view(user),
-        new_key=new_key,
+        new_key=FormKeys(),
         laid=bool(laid),
         kept=bool(kept),
     )

@@ -22,8 +22,6 @@ from server.tables import (
     MissResponse,
     Pause,
     PlanPart,
-    PrivateNote,
-    TrustAct,
     User,
 )
 from server.text import clean, raise_if
@@ -70,8 +68,8 @@ def _int(value: object, what: str) -> int:
 
 
 async def _existing(key: str) -> int | None:
-    row = await TrustAct.select(TrustAct.id).where(TrustAct.idempotency_key == key).first()
-    return None if row is None else int(row["id"])
+    rows = await db.fetch("SELECT id FROM trust_act WHERE idempotency_key = {}", key)
+    return int(rows[0]["id"]) if rows else None
 
 
 async def _append(
@@ -90,33 +88,48 @@ async def _append(
 ) -> int:
     """Append one act to the log; a repeated key returns the act it made the first time."""
     now = clock.now()
-    act = TrustAct(
-        bridge=data.id,
-        kind=kind.value,
-        author=user.id,
-        author_side=side.value,
-        owner_side=owner.value,
-        day=day,
-        created_at=now,
-        commitment=commitment_id,
-        target=target_id,
-        details=json.dumps(texts or {}, ensure_ascii=False),
-        idempotency_key=key,
-    )
+    statements: list[db.Statement] = [
+        (
+            _INSERT_ACT,
+            (
+                data.id,
+                kind.value,
+                user.id,
+                side.value,
+                owner.value,
+                day,
+                now,
+                commitment_id,
+                target_id,
+                json.dumps(texts or {}, ensure_ascii=False),
+                key,
+            ),
+        )
+    ]
+    if private_note:
+        statements.append((_INSERT_NOTE, (user.id, private_note, now, key)))
     try:
-        async with db.engine().transaction():
-            await act.save()
-            if private_note:
-                await PrivateNote.insert(
-                    PrivateNote(act=act.id, author=user.id, text=private_note, created_at=now)
-                )
+        inserted = await db.write(*statements)
     except Exception:
         # Two deliveries of the same request raced; the first one's act stands.
         existing = await _existing(key)
         if existing is None:
             raise
         return existing
-    return int(act.id)
+    return int(inserted[0][0]["id"])
+
+
+# Acting is the hot write path: plain SQL, one transaction in one trip (db.write).
+_INSERT_ACT = """
+    INSERT INTO trust_act (bridge, kind, author, author_side, owner_side, day, created_at,
+        commitment, target, details, idempotency_key)
+    VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    RETURNING id
+"""
+_INSERT_NOTE = """
+    INSERT INTO private_note (act, author, text, created_at)
+    SELECT id, {}, {}, {} FROM trust_act WHERE idempotency_key = {}
+"""
 
 
 async def _replay(key: str) -> int | None:
@@ -254,9 +267,10 @@ async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
     key = idempotency_key(user, form.get("idempotency_key"))
     if (replayed := await _replay(key)) is not None:
         return replayed
-    data, side = await state.load(user, bridge_id)
+    commitment_id = _int(form.get("commitment"), "The commitment")
+    data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
     data.require_active()
-    commitment = _commitment(data, form.get("commitment"))
+    commitment = _commitment(data, commitment_id)
     if commitment.owner != side:
         raise Forbidden("You can only check in your own commitments.")
     today = data.people[side].today()

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from server import clock
+from server import clock, db
 from server import domain as d
 from server.errors import Conflict, NotFound
-from server.tables import Bridge, PrivateNote, User
+from server.tables import PrivateNote, User
 
 ACTIVE = "active"
 
@@ -112,7 +112,7 @@ _ACTS = """
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
 """
 _LOG_VERSIONS = """
-    SELECT bridge, COUNT(*) AS "acts", MAX(id) AS "last", SUM(LENGTH(details)) AS "text"
+    SELECT bridge, COUNT(*) AS "acts", MAX(id) AS "last"
     FROM trust_act WHERE bridge IN ({ids}) GROUP BY bridge
 """
 _COMMITMENTS = """
@@ -130,7 +130,7 @@ _PLANS = """
 
 
 async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return list(await Bridge.raw(sql, *args))
+    return await db.fetch(sql, *args)
 
 
 async def _by_bridge(sql: str, bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -143,6 +143,12 @@ async def _by_bridge(sql: str, bridge_ids: list[int]) -> dict[int, list[dict[str
 
 async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
     """The bridge and `user`'s side of it; NotFound unless `user` is a side."""
+    data = await load_rows(await _bridge_row(user, bridge_id))
+    return data, data.side_of(user.id)
+
+
+async def _bridge_row(user: User, bridge_id: int) -> dict[str, Any]:
+    """The bridge's row if `user` is a side of it and it was accepted."""
     rows = await _rows(
         _BRIDGE + " WHERE bridge.id = {} AND (bridge.side_a = {} OR bridge.side_b = {})",
         bridge_id,
@@ -155,7 +161,25 @@ async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
     if row["accepted_at"] is None:
         # Until it is accepted the invitee sees only who asked and their message.
         raise Conflict("This bridge has not been accepted yet.")
-    data = await load_rows(row)
+    return row
+
+
+_ONE_COMMITMENT = _COMMITMENTS.replace("bridge IN ({ids})", "bridge = {} AND id = {}")
+_ONE_COMMITMENTS_ACTS = _ACTS.replace(
+    "bridge IN ({ids})", "bridge = {} AND (commitment = {} OR kind = 'withdrawal')"
+)
+
+
+async def load_for_commitment(
+    user: User, bridge_id: int, commitment_id: int
+) -> tuple[BridgeData, d.Side]:
+    """The bridge as far as one commitment goes, for a check-in: its only commitment
+    is that one, its acts are that commitment's and every withdrawal, no plan or
+    pauses. Three small queries instead of the whole log (the hot write path)."""
+    row = await _bridge_row(user, bridge_id)
+    commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
+    acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id)
+    data = bridge_data(row, acts, commitments, [], [])
     return data, data.side_of(user.id)
 
 
@@ -210,30 +234,24 @@ async def pauses_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return await _by_bridge(_PAUSES, bridge_ids)
 
 
-LogVersion = tuple[int, int, int]
+LogVersion = tuple[int, int]
 
 
 def log_version(acts: list[dict[str, Any]]) -> LogVersion:
-    """What `log_versions` says of a log already read: its length, newest id, text length."""
-    return (
-        len(acts),
-        max((a["id"] for a in acts), default=0),
-        sum(len(a["details"] or "") for a in acts),
-    )
+    """What `log_versions` says of a log already read: its length and newest id."""
+    return len(acts), max((a["id"] for a in acts), default=0)
 
 
 async def log_versions(bridge_ids: list[int]) -> dict[int, LogVersion]:
-    """A cheap stand-in for each bridge's whole log, which changes whenever the log does.
+    """A cheap stand-in for each active bridge's whole log, which changes when the log does.
 
     Acts are inserted, never deleted (a withdrawal is itself an act), so a new act
-    changes the length and newest id; the only update, erasing a deleted account's
-    texts, changes the texts' total length.
+    changes the length and the newest id, and both come from the index on
+    `trust_act.bridge` without reading a row. The one update, erasing a deleted
+    account's texts, also archives that person's bridges, so they leave Today.
     """
     found = await _by_bridge(_LOG_VERSIONS, bridge_ids)
-    return {
-        bridge: (rows[0]["acts"], rows[0]["last"], rows[0]["text"] or 0)
-        for bridge, rows in found.items()
-    }
+    return {bridge: (rows[0]["acts"], rows[0]["last"]) for bridge, rows in found.items()}
 
 
 def bridge_data(

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 from trust_builders import ALICE, BOB, MONDAY, Log, daily, day
 
 from server.domain import (
@@ -9,6 +13,7 @@ from server.domain import (
     checkins,
     current_streak,
     merge_checkins,
+    streak_across,
 )
 
 ALICE_DAILY = [daily(1, ALICE)]
@@ -103,3 +108,16 @@ def test_a_bridge_with_nothing_yet_has_no_streak():
     assert checkins([], [], [], ALICE, day(0)) == {}
     assert current_streak({}, day(0)) == 0
     assert best_streak({}) == 0
+
+
+records = st.lists(
+    st.dictionaries(st.integers(0, 40), st.sampled_from(list(DayCheck)), max_size=40),
+    max_size=5,
+)
+
+
+@given(records, st.integers(0, 45))
+def test_the_streak_across_bridges_is_the_streak_of_their_merged_days(raw, today):
+    """Today reads the streak without merging whole histories; it must be the same."""
+    by_day = [{day(0) + timedelta(days=n): check for n, check in r.items()} for r in raw]
+    assert streak_across(by_day, day(today)) == current_streak(merge_checkins(by_day), day(today))
