@@ -36,11 +36,12 @@ from typing import Any
 import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
-# Idle connections kept per database; more are opened under a burst and closed after.
-KEEP_IDLE = 32
+# Idle connections kept for Piccolo's transactions; more open under a burst, then close.
+KEEP_IDLE = 8
 
-# Statements that only read; anything else passes the write gate.
-_READS = ("SELECT", "WITH", "EXPLAIN")
+# Statements that only read; anything else passes the write gate. (Not WITH: in
+# SQLite a common table expression may lead into an INSERT.)
+_READS = ("SELECT", "EXPLAIN")
 
 Rows = list[dict[str, Any]]
 
@@ -103,6 +104,7 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         self._idle: list[aiosqlite.Connection] = []
         self._idle_guard = threading.Lock()  # several event loops may share the pool
         self.gate = WriteGate(timeout)
+        self._writer: aiosqlite.Connection | None = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []  # every thread's, to close them all
 
@@ -148,6 +150,9 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         """Close every idle connection: the last close checkpoints the WAL into the file."""
         with self._idle_guard:
             idle, self._idle = self._idle, []
+            if self._writer is not None:
+                idle.append(self._writer)
+                self._writer = None
             readers, self._readers = self._readers, []
             self._local = threading.local()
         for connection in idle:
@@ -155,19 +160,23 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         for reader in readers:
             reader.close()
 
-    async def _on_kept(self, function: Any, *args: Any) -> Any:
-        """Call `function(sqlite3_connection, *args)` on a kept connection's thread."""
-        connection = await self.checkout()
-        healthy = False
-        try:
-            result = await connection._execute(function, connection._conn, *args)
-            healthy = True
-        except sqlite3.Error:
-            healthy = True  # a constraint or syntax error leaves the connection usable
-            raise
-        finally:
-            await self.checkin(connection, healthy)
-        return result
+    async def _on_writer(self, function: Any, *args: Any) -> Any:
+        """Call `function(sqlite3_connection, *args)` on the writing connection's thread.
+
+        Writes outside Piccolo's transactions share one connection: they would take
+        turns at the gate anyway, and its thread runs them first come, first served,
+        where a burst of writers each on a connection of its own opened dozens.
+        """
+        if self._writer is None:
+            opened: aiosqlite.Connection | None = await self._open()
+            with self._idle_guard:
+                if self._writer is None:
+                    self._writer, opened = opened, None
+            if opened is not None:  # another task opened it first
+                await self.checkin(opened)
+        writer = self._writer
+        assert writer is not None
+        return await writer._execute(function, writer._conn, *args)
 
     # ------------------------------------------------------------------ queries
 
@@ -179,14 +188,14 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             return await connection._execute(_run, connection._conn, sql, args)
         if _reads_only(sql):
             return _run(self._reader(), sql, args)
-        return await self._on_kept(_run_gated, self.gate, sql, args)
+        return await self._on_writer(_run_gated, self.gate, sql, args)
 
     async def write(self, statements: list[tuple[str, Sequence[Any]]]) -> list[Rows]:
         """Statements in one IMMEDIATE transaction, run in one trip to a connection thread."""
         current = self.current_transaction.get()
         if current is not None:  # already inside a transaction: just take part in it
             return [await self.fetch(sql, args) for sql, args in statements]
-        return await self._on_kept(_transaction, self.gate, statements)
+        return await self._on_writer(_transaction, self.gate, statements)
 
     async def _run_in_new_connection(
         self,

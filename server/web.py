@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -82,9 +83,16 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={checked[1]}"
 
 
+@lru_cache(maxsize=1024)
+def short_day(day: date) -> str:
+    """ "Mon 3 Mar": Today lists dozens of dated rows, and strftime is slow."""
+    return day.strftime("%a %-d %b")
+
+
 def configure_jinja(environment: Environment, reload: bool = True) -> None:
     """Our globals and whitespace rules; `reload` re-reads edited templates (development)."""
     environment.globals["static_url"] = static_url
+    environment.filters["short_day"] = short_day
     environment.auto_reload = reload
     environment.trim_blocks = True
     environment.lstrip_blocks = True
