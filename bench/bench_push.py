@@ -10,6 +10,11 @@ Prints:
   push_peak_rss_mb: the largest dispatcher process's peak resident memory
   push_rss_growth_mb: peak minus resident memory after the first 10 % of reminders
                       (flat: people are streamed in batches, never all loaded at once)
+  push_dispatcher_cpu_us: CPU the dispatchers spent per reminder during their pass
+                          (start-up and imports left out)
+  push_machine_cpu_us: CPU the whole machine spent per reminder while they ran: the
+                       dispatchers, PostgreSQL, the push service, the kernel, and anything
+                       else running (the load average printed at the end says how much)
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -220,16 +226,85 @@ async def dispatch_and_measure(url: str) -> None:
             table._meta.db = engine
     sampler = asyncio.create_task(sample())
     started = time.time()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     handled = await worker.dispatch(load_settings({**os.environ, "DATABASE_URL": url}), loop=False)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     sampler.cancel()
     early = [rss for t, rss in samples if t - start <= elapsed * 0.1] or [samples[0][1]]
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak = usage.ru_maxrss * 1024
-    cpu_us = (usage.ru_utime + usage.ru_stime) / max(handled, 1) * 1e6
-    say(f"dispatcher CPU {cpu_us:.0f} us/reminder")
-    print(f"{handled} {started:.3f} {time.time():.3f} {peak} {max(early)}", flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    cpu_us = cpu / max(handled, 1) * 1e6
+    say(f"dispatcher: {handled} reminders, CPU {cpu_us:.0f} us/reminder ({cpu / elapsed:.0%} busy)")
+    print(f"{handled} {started:.3f} {time.time():.3f} {peak} {max(early)} {cpu_us:.1f}", flush=True)
+
+
+def machine_cpu_s() -> float:
+    """CPU seconds every core has spent busy since boot (/proc/stat: all but idle, iowait)."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    busy = sum(fields[:8]) - fields[3] - fields[4]  # steal counts: the core was not ours
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_s(pid: int) -> float:
+    """CPU seconds one process has spent so far (/proc/<pid>/stat utime + stime)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends_cpu_s(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` (its process
+    title names the database), so that other work on the server is not counted."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                title = cmdline.read()  # "postgres: 15/main: postgres <database> 127.0.0.1(…) idle"
+            if not title.startswith(b"postgres: ") or f" {database} ".encode() not in title:
+                continue
+            found[int(entry.name)] = process_cpu_s(int(entry.name))
+        except OSError:
+            continue  # it ended meanwhile
+    return found
+
+
+class CpuMeter:
+    """Samples CPU every 0.1 s, in a thread: the machine's, the push service's and that
+    of the PostgreSQL backends serving the bench's database.
+
+    The dispatchers' passes start after their imports, so the window is cut from
+    the samples afterwards: start-up is left out, as it is of the reminders a second.
+    A backend's last 0.1 s before its dispatcher closes the pool is not seen.
+    """
+
+    def __init__(self, push_pid: int, database: str) -> None:
+        self.push_pid = push_pid
+        self.database = database
+        self.samples: list[tuple[float, float, float, dict[int, float]]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.wait(0.1):
+            now, machine, push = time.time(), machine_cpu_s(), process_cpu_s(self.push_pid)
+            self.samples.append((now, machine, push, backends_cpu_s(self.database)))
+
+    def between(self, start: float, end: float) -> tuple[float, float, float]:
+        """(machine, push service, PostgreSQL) CPU seconds from the last sample before
+        `start` to the first after `end`: a window at most 0.2 s wider than the passes."""
+        self.done.set()
+        self.thread.join()
+        inside = [s for s in self.samples if start - 0.1 <= s[0] <= end + 0.1]
+        first = max((s for s in self.samples if s[0] <= start), default=self.samples[0])
+        last = min((s for s in self.samples if s[0] >= end), default=self.samples[-1])
+        latest: dict[int, float] = {}
+        for sample in inside:
+            latest.update(sample[3])
+        postgres = sum(cpu - first[3].get(pid, 0.0) for pid, cpu in latest.items())
+        return last[1] - first[1], last[2] - first[2], postgres
 
 
 def main() -> None:
@@ -253,6 +328,7 @@ def main() -> None:
         os.environ.update(ENV)
         asyncio.run(seed(url, port))
         say(f"dispatching with {DISPATCHERS} dispatcher processes")
+        meter = CpuMeter(push.pid, name)
         racers = [
             subprocess.Popen(
                 [sys.executable, __file__, "--dispatch", url],
@@ -272,6 +348,9 @@ def main() -> None:
         figures = [[float(x) for x in out.split()] for out, _ in results]
         handled = sum(int(f[0]) for f in figures)
         elapsed = max(f[2] for f in figures) - min(f[1] for f in figures)
+        machine_cpu, push_cpu, postgres_cpu = meter.between(
+            min(f[1] for f in figures), max(f[2] for f in figures)
+        )
         peak = max(f[3] for f in figures)
         early = max(f[4] for f in figures)
         if handled != PEOPLE:
@@ -279,6 +358,19 @@ def main() -> None:
         print(f"push_reminders_per_s: {handled / elapsed:.0f}")
         print(f"push_peak_rss_mb: {peak / 2**20:.1f}")
         print(f"push_rss_growth_mb: {(peak - early) / 2**20:.1f}")
+        # Weighted by reminders handled: the dispatchers' CPU over all reminders.
+        dispatcher_us = sum(f[5] * f[0] for f in figures) / handled
+        machine_us, push_us = machine_cpu / handled * 1e6, push_cpu / handled * 1e6
+        postgres_us = postgres_cpu / handled * 1e6
+        print(f"push_dispatcher_cpu_us: {dispatcher_us:.0f}")
+        print(f"push_machine_cpu_us: {machine_us:.0f}")
+        rest_us = machine_us - dispatcher_us - postgres_us - push_us
+        say(
+            f"the machine's CPU a reminder: dispatchers {dispatcher_us:.0f} us, their PostgreSQL"
+            f" backends {postgres_us:.0f} us, push service {push_us:.0f} us, the rest (other"
+            f" processes, WAL writer, softirqs) {rest_us:.0f} us;"
+            f" load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
     finally:
         if push is not None:
             push.terminate()

@@ -130,6 +130,12 @@ class PushService:
         async def stop() -> None:
             assert self.server is not None
             self.server.close()
+            # Connections still waiting to answer (a slow or silent push service) end
+            # here, while the loop runs, not as garbage after it has stopped.
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(stop(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)

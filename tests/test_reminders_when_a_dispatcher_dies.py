@@ -16,6 +16,7 @@ from server.reminders.tables import ReminderSettings
 from tests.conftest import run
 from tests.reminders_helpers import (
     Device,
+    PushService,
     dispatch,
     remind_at,
     reminders_of,
@@ -45,7 +46,7 @@ def alices_phone(push, bridge, alice):
     return phone
 
 
-def dies_after(step: str) -> None:
+def dies_after(step: str, push: PushService | None = None) -> None:
     """A dispatcher that claims the due reminders, then dies after `step`."""
 
     async def pass_until_death() -> None:
@@ -63,9 +64,15 @@ def dies_after(step: str) -> None:
         claimed = await dispatcher.claim(rows, clock.now())
         assert claimed
         if step == "sending":
-            # It marks them sending and is killed while the pushes are in flight.
+            # It marks them sending and is killed while the pushes are in flight: once
+            # the push service has the request (it answers a second later), however
+            # long a busy machine took to get there.
+            assert push is not None
             task = asyncio.create_task(dispatcher.deliver(claimed))
-            await asyncio.sleep(0.05)
+            for _ in range(1000):  # up to 10 s; the push service runs in its own thread
+                if push.requests:
+                    break
+                await asyncio.sleep(0.01)
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         await dispatcher.sender.aclose()
@@ -93,7 +100,7 @@ def test_a_claimed_reminder_is_sent_by_another_dispatcher_after_the_lease(
 def test_a_reminder_that_was_being_sent_is_not_sent_again(frozen, push, alice, alices_phone):
     push.delay = 1.0  # the push is in flight when the dispatcher dies
     frozen.move_to(SATURDAY_0830)
-    dies_after("sending")
+    dies_after("sending", push)
     frozen.move_to(SATURDAY_0830 + LEASE + timedelta(seconds=1))
     dispatch()
     frozen.move_to(SATURDAY_0830 + timedelta(hours=3))

@@ -28,9 +28,11 @@ import os
 import socket
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+
+from piccolo.columns import Column
 
 from server import clock
 from server.reminders import bulk
@@ -62,8 +64,6 @@ INTERRUPTED = (
     "The dispatcher stopped while sending this reminder; it was not sent again, "
     "so that it cannot arrive twice."
 )
-# Rows per INSERT: both SQLite and PostgreSQL cap the parameters of one statement.
-INSERT_CHUNK = 500
 
 CLAIMED, SENDING, SENT, RETRYING, FAILED, INTERRUPTED_STATUS = (
     "claimed",
@@ -86,6 +86,27 @@ def schedule_of(row: dict[str, Any]) -> s.Schedule:
         quiet=(start, end) if start is not None and end is not None else None,
         paused_until=row["paused_until"],
     )
+
+
+_SCHEDULE_FIELDS = ("local_time", "weekdays", "quiet_start", "quiet_end", "paused_until")
+
+
+def _plans(rows: list[dict[str, Any]], now: datetime) -> list[tuple[date | None, datetime | None]]:
+    """`schedule.plan` for each reminder_settings row (with its person's time zone).
+
+    Worked out once per distinct schedule and time zone: people due at the same
+    moment mostly chose the same time in the same zone, and a plan (a few time-zone
+    conversions and parsing the row) costs about 15 µs.
+    """
+    plans: dict[tuple[Any, ...], tuple[date | None, datetime | None]] = {}
+    found = []
+    for row in rows:
+        tz = row["person.time_zone"] or "UTC"
+        key = (tz, *(row[k] for k in _SCHEDULE_FIELDS))
+        if (plan := plans.get(key)) is None:
+            plan = plans[key] = s.plan(schedule_of(row), tz, now)
+        found.append(plan)
+    return found
 
 
 def backoff(attempts: int) -> float:
@@ -182,12 +203,10 @@ class Dispatcher:
         rows = [row for row in rows if row["id"] in mine]
         today: dict[int, tuple[date, str]] = {}
         next_at: dict[int, datetime | None] = {}
-        for row in rows:
-            tz = row["person.time_zone"] or "UTC"
-            day, later = s.plan(schedule_of(row), tz, now)
+        for row, (day, later) in zip(rows, _plans(rows, now), strict=True):
             next_at[row["id"]] = later
             if day is not None:
-                today[row["person"]] = (day, tz)
+                today[row["person"]] = (day, row["person.time_zone"] or "UTC")
         with_devices = await _people_with_devices([row["person"] for row in rows])
         for row in rows:
             if row["person"] not in with_devices:
@@ -222,9 +241,7 @@ class Dispatcher:
                 if row["id"] not in delivered_before.get(c.id, set()):
                     jobs.append((c.person, row, c.payload, ttl, TOPIC))
         outcomes = await push_all(self.sender, jobs, self.holds, self.concurrency)
-        for start in range(0, len(outcomes), INSERT_CHUNK):
-            chunk = outcomes[start : start + INSERT_CHUNK]
-            await record(chunk, "daily", {c.person: c.id for c in claimed})
+        await record(outcomes, "daily", {c.person: c.id for c in claimed})
         await _settle(claimed, outcomes, clock.now())
         return len(claimed)
 
@@ -338,17 +355,20 @@ def _claims(
 ) -> list[Claimed]:
     """The reminders this batch would send, not yet claimed."""
     claims = []
+    day_ends: dict[tuple[date, str], datetime] = {}  # most of a batch shares a day and zone
     for person, (day, tz) in today.items():
         message = compose(dues.get(person, []))
         if message is None:
             continue  # nothing due and nothing to confirm: no reminder today
+        if (expires_at := day_ends.get((day, tz))) is None:
+            expires_at = day_ends[(day, tz)] = s.end_of_day(day, tz)
         claims.append(
             Claimed(
                 id=0,
                 person=person,
                 local_day=day,
                 payload=payload(message, day),
-                expires_at=s.end_of_day(day, tz),
+                expires_at=expires_at,
                 attempts=0,
                 message=message,
             )
@@ -358,35 +378,34 @@ def _claims(
 
 async def _insert_claims(claims: list[Claimed], name: str, now: datetime) -> list[Claimed]:
     """Insert the claims; a row another dispatcher inserted first is skipped, not ours."""
-    claimed: list[Claimed] = []
-    for start in range(0, len(claims), INSERT_CHUNK):
-        chunk = claims[start : start + INSERT_CHUNK]
-        rows = [
-            (
-                c.person,
-                c.local_day,
-                CLAIMED,
-                c.message.title if c.message else "",
-                c.message.body[:400] if c.message else "",
-                c.message.url if c.message else "/today",
-                name,
-                now,
-                c.expires_at,
-                0,
-                None,
-                None,
-                "",
-            )
-            for c in chunk
-        ]
-        inserted = await bulk.insert(
-            Reminder,
-            _CLAIM_INSERT,
-            rows,
-            suffix='ON CONFLICT ("person", "local_day") DO NOTHING RETURNING "id", "person"',
+    rows = [
+        (
+            c.person,
+            c.local_day,
+            CLAIMED,
+            c.message.title if c.message else "",
+            c.message.body[:400] if c.message else "",
+            c.message.url if c.message else "/today",
+            name,
+            now,
+            c.expires_at,
+            0,
+            None,
+            None,
+            "",
         )
-        ids = {r["person"]: r["id"] for r in inserted}
-        claimed += [replace(c, id=ids[c.person]) for c in chunk if c.person in ids]
+        for c in claims
+    ]
+    inserted = await bulk.insert(
+        Reminder,
+        _CLAIM_INSERT,
+        rows,
+        suffix='ON CONFLICT ("person", "local_day") DO NOTHING RETURNING "id", "person"',
+    )
+    ids = {r["person"]: r["id"] for r in inserted}
+    claimed = [c for c in claims if c.person in ids]
+    for c in claimed:
+        c.id = ids[c.person]
     return claimed
 
 
@@ -479,7 +498,8 @@ async def _settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime
     by_person: dict[int, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
         by_person[outcome.person].append(outcome)
-    all_sent = []
+    sent_now: list[int] = []  # the usual case: delivered on the first try
+    sent_before: list[int] = []  # a retry that reached the devices an earlier try missed
     for c in claimed:
         results = by_person.get(c.person, [])
         delivered = [o for o in results if o.outcome == DELIVERED]
@@ -502,7 +522,7 @@ async def _settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime
                 ).where(Reminder.id == c.id)
                 continue
         if sent_at is not None and not temporary and not failed:
-            all_sent.append(c.id)
+            (sent_before if c.sent_at else sent_now).append(c.id)
             continue
         problems = temporary + failed
         if sent_at is not None:
@@ -522,18 +542,20 @@ async def _settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime
                 Reminder.error: error[:300],
             }
         ).where(Reminder.id == c.id)
-    if all_sent:
-        await Reminder.update(
-            {
-                Reminder.status: SENT,
-                Reminder.attempts: Reminder.attempts + 1,
-                Reminder.next_attempt_at: None,
-                Reminder.error: "",
-            }
-        ).where(bulk.id_in(Reminder.id, all_sent))
-        await Reminder.update({Reminder.sent_at: now}).where(
-            bulk.id_in(Reminder.id, all_sent) & Reminder.sent_at.is_null()
-        )
+    # One statement for the whole batch: the reminders are ours (`sending`), so the
+    # `sent_at` each one was claimed with is still the row's.
+    for ids, first_sent in ((sent_now, True), (sent_before, False)):
+        if not ids:
+            continue
+        values: dict[Column | str, Any] = {
+            Reminder.status: SENT,
+            Reminder.attempts: Reminder.attempts + 1,
+            Reminder.next_attempt_at: None,
+            Reminder.error: "",
+        }
+        if first_sent:
+            values[Reminder.sent_at] = now
+        await Reminder.update(values).where(bulk.id_in(Reminder.id, ids))
 
 
 async def run_loop(dispatcher: Dispatcher, interval: float = 15.0) -> None:

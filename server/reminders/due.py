@@ -114,6 +114,7 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
             bulk.id_in(Pause.bridge, bridge_ids)
         )
     )
+    todays = {tz: d.local_today(now, tz) for tz in set(people.values())}
     for b in bridges:
         log = [domain_act(r) for r in acts.get(b["id"], [])]
         promises = [domain_commitment(r) for r in commitments.get(b["id"], [])]
@@ -123,7 +124,7 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
             (d.Side.B, b["side_b"], b["side_a.display_name"]),
         ):
             if person in found:
-                today = d.local_today(now, people[person])
+                today = todays[people[person]]
                 found[person].append(
                     bridge_due(b["id"], partner or "", me, today, log, promises, breaks)
                 )

@@ -10,7 +10,6 @@ attempt and decides what to do (healthchecks' `Transport.notify()` contract).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,10 +17,10 @@ from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urlsplit
 
-import http_ece
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from server import clock
+from server.reminders import ece
 from server.reminders.http import HttpClient, HttpError
 from server.reminders.vapid import Vapid, b64url_decode
 
@@ -60,7 +59,7 @@ class PushError(Exception):
         self.retry_after = retry_after
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Device:
     """Where to push and the browser's keys (as `PushSubscription.toJSON()` gives them)."""
 
@@ -125,14 +124,7 @@ def _audience(prefix: str) -> str:
 
 def encrypt(device: Device, payload: bytes) -> bytes:
     """The aes128gcm body for `device`: a new key pair and salt for every message."""
-    return http_ece.encrypt(
-        payload,
-        salt=os.urandom(16),
-        private_key=ec.generate_private_key(ec.SECP256R1()),
-        dh=b64url_decode(device.p256dh),
-        auth_secret=b64url_decode(device.auth),
-        version="aes128gcm",
-    )
+    return ece.encrypt(payload, b64url_decode(device.p256dh), b64url_decode(device.auth))
 
 
 def retry_after_seconds(value: str | None, now: datetime) -> float:

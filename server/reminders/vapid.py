@@ -1,7 +1,8 @@
 """VAPID (RFC 8292): the key pair that identifies Bridgework to push services.
 
-The private key signs a short-lived ES256 JWT on every push; the public key is
-what a browser's `pushManager.subscribe()` is given, so a push service accepts
+The private key signs a short-lived ES256 JWT for each push service (reused for
+every push to it until shortly before it expires); the public key is what a
+browser's `pushManager.subscribe()` is given, so a push service accepts
 only pushes signed by us for the subscriptions made with it.
 """
 

@@ -154,6 +154,9 @@ def test_pages_have_no_console_errors_or_csp_violations(live_server: str, phone:
     page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else 0)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    # Chromium fetches the tab's icon after the page has loaded and abandons that
+    # request (net::ERR_ABORTED) when the next page replaces it: not a page problem.
+    abandoned_icon = re.compile(r"^failed: \S+/static/icons/\S+ net::ERR_ABORTED$")
     page.on(
         "response",
         lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else 0,
@@ -177,4 +180,4 @@ def test_pages_have_no_console_errors_or_csp_violations(live_server: str, phone:
     page.goto(f"{live_server}/settings")
     expect(page.get_by_role("heading", name="Settings")).to_be_visible()
 
-    assert problems == []
+    assert [p for p in problems if not abandoned_icon.match(p)] == []
