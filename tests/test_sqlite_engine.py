@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -84,6 +85,65 @@ def test_a_transaction_cancelled_while_it_begins_gives_the_write_gate_back(sqlit
 
     run(cancelled_then_write())
     assert run(User.count()) == 1
+
+
+def test_writes_committed_together_keep_apart_the_one_that_fails(sqlite):
+    """Writes queued in one turn of the loop share a commit; a duplicate among them
+    fails alone and the others are stored."""
+
+    async def three_at_once() -> list[object]:
+        return await asyncio.gather(
+            db.write(_person(1)), db.write(_person(1)), db.write(_person(2)),
+            return_exceptions=True,
+        )  # fmt: skip
+
+    first, duplicate, second = run(three_at_once())
+    assert isinstance(duplicate, Exception) and "UNIQUE" in str(duplicate)
+    assert not isinstance(first, Exception) and not isinstance(second, Exception)
+    assert sorted(run(User.select(User.email).output(as_list=True))) == [
+        "person1@example.com",
+        "person2@example.com",
+    ]
+
+
+def test_a_write_waits_for_another_process_holding_the_lock_and_the_loop_keeps_serving(
+    sqlite,
+):
+    """Another process (a reminder worker) writing: a check-in waits for it on the
+    writer thread instead of failing, while the event loop goes on answering reads."""
+    other = sqlite3.connect(sqlite.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write_while_locked() -> int:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        task = asyncio.create_task(db.write(_person(1)))
+        for _ in range(5):  # the loop is free: reads answer while the write waits
+            await asyncio.sleep(0.05)
+            assert await db.fetch("SELECT COUNT(*) AS n FROM person") == [{"n": 0}]
+        assert loop.time() - began < 5  # not the 30 s busy timeout
+        assert not task.done()
+        other.execute("COMMIT")
+        await asyncio.wait_for(task, timeout=5)
+        return await User.count()
+
+    try:
+        assert run(write_while_locked()) == 1
+    finally:
+        other.close()
+
+
+def test_a_write_whose_caller_gave_up_before_its_turn_is_not_stored(sqlite):
+    async def give_up() -> None:
+        task = asyncio.create_task(db.write(_person(1)))
+        await asyncio.sleep(0)  # the write is queued for the next commit
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await db.write(_person(2))
+
+    run(give_up())
+    assert run(User.select(User.email).output(as_list=True)) == ["person2@example.com"]
 
 
 def test_a_command_that_reads_and_writes_exits_without_closing_its_connections(
