@@ -85,6 +85,9 @@ class Bridge(Table, tablename="bridge"):
     status = Varchar(length=10, default="pending")
     message = Text(default="")  # WRITTEN: the invitation message, for side b
     span = Integer(default=30)
+    # Raised by database triggers whenever a row of its log, commitments or pauses is
+    # written, whatever code writes it: keys the Today cache without reading them.
+    version = Integer(default=0)
     invite_token_hash = Varchar(length=64, null=True, default=None, unique=True)
     invite_expires_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()

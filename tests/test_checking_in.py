@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 
-from server.tables import TrustAct
+from server.tables import Commitment, Pause, TrustAct
 from tests.conftest import run
 from tests.repair_helpers import act, check_in, commit, key, state
 
@@ -120,3 +120,41 @@ def test_today_follows_a_daylight_saving_change(bridge, alice):
         assert alice.api("GET", "/today").json()["today"] == "2026-03-30"
     with time_machine.travel(datetime(2026, 1, 10, 23, 30, tzinfo=UTC), tick=False):
         assert alice.api("GET", "/today").json()["today"] == "2026-01-10"
+
+
+def test_today_shows_an_act_however_it_was_written(bridge, alice, bob):
+    """Today's figures are kept per bridge between pages, keyed by a version of the
+    bridge that the database raises itself, so an act written by any code (a seed,
+    an import, a future feature) shows at once."""
+    mine = commit(alice, bridge, "Reply to Bob's messages the same day")
+    assert alice.api("GET", "/today").json()["items"][0]["outcome"] == "open"
+    day = alice.api("GET", "/today").json()["items"][0]["day"]
+    side = state(alice, bridge)["my_side"]
+    run(
+        TrustAct.insert(
+            TrustAct(bridge=bridge, kind="kept", author_side=side, owner_side=side,
+                     day=datetime.fromisoformat(day).date(), created_at=datetime.now(UTC),
+                     commitment=mine)
+        )
+    )  # fmt: skip
+    assert alice.api("GET", "/today").json()["items"][0]["outcome"] == "kept"
+
+
+def test_today_follows_a_commitment_changed_and_a_pause_taken_however_written(bridge, alice, bob):
+    mine = commit(alice, bridge, "Reply to Bob's messages the same day")
+    assert alice.api("GET", "/today").json()["items"][0]["text"].startswith("Reply")
+    run(Commitment.update({Commitment.text: "Reply within the hour"}).where(Commitment.id == mine))
+    assert alice.api("GET", "/today").json()["items"][0]["text"] == "Reply within the hour"
+    side = state(alice, bridge)["my_side"]
+    today = date.fromisoformat(alice.api("GET", "/today").json()["today"])
+    run(
+        Pause.insert(
+            Pause(
+                bridge=bridge,
+                side=side,
+                start=today - timedelta(days=1),
+                created_at=datetime.now(UTC),
+            )
+        )
+    )
+    assert alice.api("GET", "/today").json()["items"] == []

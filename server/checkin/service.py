@@ -125,9 +125,10 @@ def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
 # Streaks and badges replay each bridge's whole log, and a bridge months old holds
 # thousands of acts, while the page is read far more often than a bridge changes. So
 # each process keeps every bridge's share, keyed by all it is derived from: the
-# bridge's row (names, zones, span), its commitments and pauses as read now, a
-# version of its log (state.log_versions), whose Today it is and the day. Any change
-# makes a new key, never a stale hit; old keys age out of the LRU.
+# bridge's row as read now (names, zones, span, and `version`, which database
+# triggers raise whenever its acts, commitments or pauses change), whose Today it is
+# and the day. Any change makes a new key, never a stale hit; old keys age out of
+# the LRU. A page whose bridges are all unchanged reads nothing but their rows.
 _CACHE_SIZE = 1024
 
 
@@ -160,38 +161,34 @@ _shares = _Shares()
 
 
 async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -> list[BridgeToday]:
-    """Each bridge's share of `user_id`'s Today; only a changed bridge's log is read again."""
-    ids = [row["id"] for row in rows]
-    if not ids:
-        return []
-    commitments = await state.commitments_of(ids)
-    pauses = await state.pauses_of(ids)
-    versions = await state.log_versions(ids)
+    """Each bridge's share of `user_id`'s Today; only a changed bridge is read again."""
 
-    def key(row: dict[str, Any], version: state.LogVersion) -> Hashable:
-        return (
-            tuple(row.items()),
-            user_id,
-            today,
-            version,
-            tuple(tuple(c.items()) for c in commitments.get(row["id"], [])),
-            tuple(tuple(p.items()) for p in pauses.get(row["id"], [])),
-        )
+    def key(row: dict[str, Any]) -> Hashable:
+        return (tuple(row.items()), user_id, today)
 
     shares: dict[int, BridgeToday] = {}
     for row in rows:
-        if (share := _shares.get(key(row, versions.get(row["id"], (0, 0))))) is not None:
+        if (share := _shares.get(key(row))) is not None:
             shares[row["id"]] = share
-    stale = [row for row in rows if row["id"] not in shares]
-    acts = await state.acts_of([row["id"] for row in stale]) if stale else {}
-    for row in stale:
-        log = acts.get(row["id"], [])
+    stale = [row["id"] for row in rows if row["id"] not in shares]
+    if stale:
+        acts = await state.acts_of(stale)
+        commitments = await state.commitments_of(stale)
+        pauses = await state.pauses_of(stale)
+    for row in rows:
+        if row["id"] in shares:
+            continue
         data = state.bridge_data(
-            row, log, commitments.get(row["id"], []), pauses.get(row["id"], []), []
+            row,
+            acts.get(row["id"], []),
+            commitments.get(row["id"], []),
+            pauses.get(row["id"], []),
+            [],
         )
         shares[row["id"]] = share = bridge_today(data, data.side_of(user_id), today)
-        # Keyed by the log as read, which may hold acts newer than `versions` saw.
-        _shares.put(key(row, state.log_version(log)), share)
+        # The row was read first: what was read since is at least as new as its
+        # version, so a later change makes a miss next time, never a stale hit.
+        _shares.put(key(row), share)
     return [shares[row["id"]] for row in rows]
 
 

@@ -96,7 +96,8 @@ def details(row: dict[str, Any]) -> dict[str, Any]:
 # `{}` is a bound parameter; the aliases are the keys Piccolo's selects would give.
 _BRIDGE = """
     SELECT bridge.id AS "id", bridge.status AS "status", bridge.span AS "span",
-        bridge.accepted_at AS "accepted_at", team.name AS "team.name",
+        bridge.accepted_at AS "accepted_at", bridge.version AS "version",
+        team.name AS "team.name",
         pa.id AS "side_a.id", pa.display_name AS "side_a.display_name",
         pa.time_zone AS "side_a.time_zone",
         pb.id AS "side_b.id", pb.display_name AS "side_b.display_name",
@@ -110,10 +111,6 @@ _ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
-"""
-_LOG_VERSIONS = """
-    SELECT bridge, COUNT(*) AS "acts", MAX(id) AS "last"
-    FROM trust_act WHERE bridge IN ({ids}) GROUP BY bridge
 """
 _COMMITMENTS = """
     SELECT id, bridge, side, text, cadence, weekdays, start, "end", due_by, retired_from,
@@ -232,26 +229,6 @@ async def commitments_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]
 
 async def pauses_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return await _by_bridge(_PAUSES, bridge_ids)
-
-
-LogVersion = tuple[int, int]
-
-
-def log_version(acts: list[dict[str, Any]]) -> LogVersion:
-    """What `log_versions` says of a log already read: its length and newest id."""
-    return len(acts), max((a["id"] for a in acts), default=0)
-
-
-async def log_versions(bridge_ids: list[int]) -> dict[int, LogVersion]:
-    """A cheap stand-in for each active bridge's whole log, which changes when the log does.
-
-    Acts are inserted, never deleted (a withdrawal is itself an act), so a new act
-    changes the length and the newest id, and both come from the index on
-    `trust_act.bridge` without reading a row. The one update, erasing a deleted
-    account's texts, also archives that person's bridges, so they leave Today.
-    """
-    found = await _by_bridge(_LOG_VERSIONS, bridge_ids)
-    return {bridge: (rows[0]["acts"], rows[0]["last"]) for bridge, rows in found.items()}
 
 
 def bridge_data(
