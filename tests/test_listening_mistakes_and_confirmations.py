@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 
 from server import clock
 from server.tables import PrivateNote, TrustAct
 from tests.conftest import run
-from tests.repair_helpers import act, check_in, commit, state
+from tests.repair_helpers import act, check_in, commit, key, state
 
 
 def test_bob_confirms_alices_kept_item_and_the_plank_is_secured(bridge, alice, bob):
@@ -112,3 +113,72 @@ def test_after_24_hours_an_act_can_no_longer_be_withdrawn(bridge, alice):
 def test_bob_cannot_withdraw_alices_act(bridge, alice, bob):
     kept = check_in(alice, bridge, commit(alice, bridge)).json()["act_id"]
     assert act(bob, bridge, "withdrawals", {"act": kept}).status_code == 403
+
+
+def _alice_keeps(alice: Any, bridge: int, how_many: int) -> list[int]:
+    kept = []
+    for n in range(how_many):
+        commitment = commit(alice, bridge, f"Commitment number {n}")
+        kept.append(check_in(alice, bridge, commitment).json()["act_id"])
+    return kept
+
+
+def test_bob_confirms_all_of_alices_kept_items_with_one_request(bridge, alice, bob):
+    kept = _alice_keeps(alice, bridge, 4)
+    response = act(bob, bridge, "confirmations/kept", {"acts": kept})
+    assert response.status_code == 201, response.text
+    assert len(response.json()["act_ids"]) == 4
+    timeline = {e["id"]: e for e in state(alice, bridge)["timeline"]}
+    assert all(timeline[k]["confirmed"] for k in kept)
+    assert state(alice, bridge)["sides"]["a"]["secured"] == 1  # one day, one plank
+
+
+def test_the_same_confirm_all_twice_confirms_each_item_once(bridge, alice, bob):
+    kept = _alice_keeps(alice, bridge, 3)
+    first = act(bob, bridge, "confirmations/kept", {"acts": kept}, idempotency_key="bob-all-0001")
+    again = act(bob, bridge, "confirmations/kept", {"acts": kept}, idempotency_key="bob-all-0001")
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert run(TrustAct.count().where(TrustAct.kind == "confirmation")) == 3
+
+
+def test_confirm_all_passes_over_what_bob_already_confirmed(bridge, alice, bob):
+    kept = _alice_keeps(alice, bridge, 3)
+    act(bob, bridge, "confirmations", {"act": kept[0]})
+    response = act(bob, bridge, "confirmations/kept", {"acts": kept})
+    assert response.status_code == 201
+    assert len(response.json()["act_ids"]) == 2
+    assert run(TrustAct.count().where(TrustAct.kind == "confirmation")) == 3
+
+
+def test_alice_cannot_confirm_her_own_items_all_at_once(bridge, alice, bob):
+    kept = _alice_keeps(alice, bridge, 2)
+    response = act(alice, bridge, "confirmations/kept", {"acts": kept})
+    assert response.status_code == 403
+    assert run(TrustAct.count().where(TrustAct.kind == "confirmation")) == 0
+
+
+def test_i_felt_heard_is_never_said_in_bulk(bridge, alice, bob):
+    kept = _alice_keeps(alice, bridge, 1)
+    session = act(alice, bridge, "listening", {"summary": "Talked"}).json()["act_id"]
+    response = act(bob, bridge, "confirmations/kept", {"acts": [*kept, session]})
+    assert response.status_code == 400
+    assert "one at a time" in response.json()["errors"]["acts"]
+    assert run(TrustAct.count().where(TrustAct.kind == "confirmation")) == 0  # nothing half
+
+
+def test_confirm_all_with_no_entries_says_what_is_missing(bridge, alice, bob):
+    response = act(bob, bridge, "confirmations/kept", {"acts": []})
+    assert response.status_code == 400
+    assert response.json()["errors"]["acts"] == "Say which entries to confirm."
+
+
+def test_confirm_all_with_a_made_up_entry_says_so_and_saves_nothing(bridge, alice, bob):
+    kept = _alice_keeps(alice, bridge, 1)
+    page_form = bob.post(
+        f"/bridges/{bridge}/confirmations/kept",
+        {"idempotency_key": key(), "acts": f"{kept[0]},twelve", "next": "/today"},
+    )
+    assert page_form.status_code == 400
+    assert "Each entry must be a number." in page_form.text
+    assert run(TrustAct.count().where(TrustAct.kind == "confirmation")) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.repair_helpers import commit, state
+from tests.repair_helpers import check_in, commit, state
 
 
 def _key(html: str) -> str:
@@ -130,3 +130,37 @@ def test_a_second_keep_on_the_same_day_says_the_plank_was_already_laid(bridge, a
         response = alice.post(f"/bridges/{bridge}/checkins", fields)
         assert response.headers["location"] == expected
     assert "one a day counts" in alice.get("/today?kept=1").text
+
+
+def _alice_keeps(alice, bridge: int, texts: list[str]) -> None:
+    for text in texts:
+        commitment = commit(alice, bridge, text)
+        assert check_in(alice, bridge, commitment).status_code == 201
+
+
+def test_bob_confirms_many_of_alices_kept_items_from_today_with_one_tap(bridge, alice, bob):
+    _alice_keeps(alice, bridge, ["Reply the same day", "Share the agenda", "Ask first", "Credit"])
+    today = bob.get("/today").text
+    assert "Alice kept 4 items since" in today
+    assert "Share the agenda" in today  # what they were, before confirming them all
+    assert "Confirm all 4" in today
+    form = today[today.index(f'action="/bridges/{bridge}/confirmations/kept"') :]
+    response = bob.post(
+        f"/bridges/{bridge}/confirmations/kept",
+        {
+            "idempotency_key": _key(form),
+            "acts": re.search(r'name="acts" value="([\d,]+)"', form).group(1),
+            "next": "/today",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/today"
+    assert "Waiting for you" not in bob.get("/today").text
+    assert all(e["confirmed"] for e in state(alice, bridge)["timeline"] if e["kind"] == "kept")
+
+
+def test_a_few_kept_items_are_confirmed_one_by_one(bridge, alice, bob):
+    _alice_keeps(alice, bridge, ["Reply the same day", "Share the agenda", "Ask first"])
+    today = bob.get("/today").text
+    assert today.count("Alice kept: ") == 3
+    assert "Confirm all" not in today

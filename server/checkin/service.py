@@ -39,6 +39,57 @@ class WaitingConfirmation:
 
 
 @dataclass(frozen=True)
+class KeptToConfirm:
+    """Many kept items of one partner's waiting on one bridge: confirmed with one tap,
+    after a look at what they were (one line per commitment, how many days)."""
+
+    bridge_id: int
+    partner_name: str
+    items: list[WaitingConfirmation]  # oldest first
+
+    @property
+    def day(self) -> date:
+        return self.items[0].day
+
+    @property
+    def act_ids(self) -> str:
+        return ",".join(str(item.act_id) for item in self.items)
+
+    @property
+    def by_commitment(self) -> list[tuple[str, int]]:
+        """Each commitment's text and how many of its days wait, most first."""
+        counts: dict[str, int] = {}
+        for item in self.items:
+            counts[item.text] = counts.get(item.text, 0) + 1
+        return sorted(counts.items(), key=lambda pair: -pair[1])
+
+
+# More of one partner's kept items than this on a bridge are confirmed together: a
+# phone screen of forty "Confirm" buttons is a chore, and chores get skipped.
+ONE_BY_ONE_UP_TO = 3
+
+
+def waiting_rows(
+    waiting: list[WaitingConfirmation],
+) -> list[WaitingConfirmation | KeptToConfirm]:
+    """What "Waiting for you" shows, oldest first: listening sessions and owned mistakes
+    one by one, kept items one by one up to ONE_BY_ONE_UP_TO a bridge, else together."""
+    kept: dict[int, list[WaitingConfirmation]] = {}
+    rows: list[WaitingConfirmation | KeptToConfirm] = []
+    for item in waiting:
+        if item.kind is d.ActKind.KEPT:
+            kept.setdefault(item.bridge_id, []).append(item)
+        else:
+            rows.append(item)
+    for bridge_id, items in kept.items():
+        if len(items) > ONE_BY_ONE_UP_TO:
+            rows.append(KeptToConfirm(bridge_id, items[0].partner_name, items))
+        else:
+            rows += items
+    return sorted(rows, key=lambda row: row.day)
+
+
+@dataclass(frozen=True)
 class TodayView:
     today: date
     items: list[DueItem]
@@ -51,6 +102,10 @@ class TodayView:
     @property
     def open_items(self) -> list[DueItem]:
         return [i for i in self.items if i.outcome == "open"]
+
+    @property
+    def waiting_rows(self) -> list[WaitingConfirmation | KeptToConfirm]:
+        return waiting_rows(self.confirmations)
 
 
 async def active_bridges(user: User) -> list[BridgeData]:

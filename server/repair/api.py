@@ -61,6 +61,10 @@ class ActRefIn(msgspec.Struct):
     act: int
 
 
+class ActsIn(msgspec.Struct):
+    acts: list[int]
+
+
 class ResponseIn(msgspec.Struct):
     act: int
     text: str | None = None
@@ -77,6 +81,10 @@ class PauseIn(msgspec.Struct):
 
 class ActOut(msgspec.Struct):
     act_id: int
+
+
+class ActsOut(msgspec.Struct):
+    act_ids: list[int]
 
 
 class CommitmentOut(msgspec.Struct):
@@ -289,6 +297,20 @@ async def confirm(
 
 
 @post(
+    "/bridges/{bridge_id:int}/confirmations/kept",
+    status_code=201,
+    summary="Confirm several of the other side's kept items at once",
+)
+async def confirm_kept(
+    request: Request[Any, Any, Any],
+    user: CurrentUser,
+    bridge_id: FromPath[int],
+    data: JSONBody[ActsIn],
+) -> ActsOut:
+    return ActsOut(await service.confirm_kept(user, bridge_id, _form(data, request)))
+
+
+@post(
     "/bridges/{bridge_id:int}/withdrawals",
     status_code=201,
     summary="Withdraw my own act within 24 hours",
@@ -381,6 +403,7 @@ ROUTES = [
     log_listening,
     own_mistake,
     confirm,
+    confirm_kept,
     withdraw,
     respond_to_miss,
     pause,

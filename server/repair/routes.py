@@ -16,7 +16,7 @@ from server.repair import service, view
 from server.tables import User
 from server.web import CurrentUser, Form, page, safe_next, see_other
 
-Action = Callable[[User, int, dict[str, object]], Awaitable[int]]
+Action = Callable[[User, int, dict[str, object]], Awaitable[object]]
 
 
 def new_key() -> str:
@@ -76,6 +76,11 @@ async def check_in(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> R
 @post("/bridges/{bridge_id:int}/confirmations")
 async def confirm(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
     return await _one_tap(user, bridge_id, data, service.confirm, f"/bridges/{bridge_id}")
+
+
+@post("/bridges/{bridge_id:int}/confirmations/kept")
+async def confirm_kept(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+    return await _one_tap(user, bridge_id, data, service.confirm_kept, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/withdrawals")
@@ -188,6 +193,7 @@ ROUTES = [
     today_page,
     check_in,
     confirm,
+    confirm_kept,
     withdraw,
     report_miss,
     respond_to_miss,

@@ -500,6 +500,69 @@ async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
     )
 
 
+CONFIRM_AT_ONCE_MAX = 500
+
+
+def _act_ids(value: object) -> list[int]:
+    """Act ids from a form ("12,13,14") or the JSON API ([12, 13, 14])."""
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple) or not parts:
+        raise InvalidInput.field("acts", "Say which entries to confirm.")
+    if len(parts) > CONFIRM_AT_ONCE_MAX:
+        raise InvalidInput.field("acts", f"Confirm at most {CONFIRM_AT_ONCE_MAX} entries at once.")
+    try:
+        return list(dict.fromkeys(int(str(part)) for part in parts))
+    except ValueError:
+        raise InvalidInput.field("acts", "Each entry must be a number.") from None
+
+
+async def confirm_kept(user: User, bridge_id: int, form: dict[str, object]) -> list[int]:
+    """The partner confirms several kept items at once: the ones their page listed.
+
+    Only kept items: "I felt heard" and acknowledging a mistake are answered one at a
+    time. An item already confirmed, or withdrawn since the page was drawn, is passed
+    over; any other that cannot be confirmed refuses the whole request, which saves
+    nothing. Each confirmation's key is the request's key and its target, so the same
+    request twice, or racing, creates each confirmation once.
+    """
+    key = idempotency_key(user, form.get("idempotency_key"))
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    targets = [_target(data, act_id) for act_id in _act_ids(form.get("acts"))]
+    for target in targets:
+        if not d.can_confirm(target, side):
+            raise Forbidden("Only the other side can confirm this.")
+        if target.kind is not d.ActKind.KEPT:
+            raise InvalidInput.field(
+                "acts", "Listening sessions and owned mistakes are answered one at a time."
+            )
+    live, confirmed = _live_ids(data), _confirmed_ids(data)
+    now = clock.now()
+    keys = [f"{key}.{target.id}" for target in targets]
+    statements: list[db.Statement] = []
+    for target, each_key in zip(targets, keys, strict=True):
+        if target.id in live and target.id not in confirmed:
+            values = (data.id, d.ActKind.CONFIRMATION.value, user.id, side.value,
+                      target.owner.value, target.day, now, target.id, "{}", each_key)  # fmt: skip
+            statements.append((_CONFIRM_ONCE, values))
+    if statements:
+        await db.write(*statements)
+    # What this request made, in this delivery or an earlier one.
+    placeholders = ", ".join("{}" for _ in keys)
+    made = await db.fetch(_MADE_BY_KEYS.format(keys=placeholders), *keys)
+    return [int(row["id"]) for row in made]
+
+
+# A confirmation whose key is already stored was made by an earlier delivery.
+_CONFIRM_ONCE = """
+    INSERT INTO trust_act (bridge, kind, author, author_side, owner_side, day, created_at,
+        target, details, idempotency_key)
+    VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    ON CONFLICT (idempotency_key) DO NOTHING
+"""
+_MADE_BY_KEYS = "SELECT id FROM trust_act WHERE idempotency_key IN ({keys}) ORDER BY id"
+
+
 async def withdraw(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
     key = idempotency_key(user, form.get("idempotency_key"))

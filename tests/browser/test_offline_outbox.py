@@ -166,3 +166,35 @@ def test_a_confirmation_made_offline_on_the_bridge_page_is_synced_once(
     expect(entry.get_by_text("Secured")).to_be_visible(timeout=SYNC_MS)
     assert len(acts(bob, bridge, "confirmation")) == 1
     phone.close()
+
+
+def test_confirming_all_of_alices_kept_items_offline_syncs_each_once(
+    server: LiveServer, playwright: Any, tmp_path: Path
+) -> None:
+    texts = [REPLY, "Share the agenda", "Ask before reassigning", "Credit the team"]
+    alice, bob, bridge, commitments = a_bridge(server.url, texts)
+    for commitment in commitments:
+        alice.ok(
+            "POST", f"/bridges/{bridge}/checkins", {"commitment": commitment, "outcome": "kept"}
+        )
+    kept = sorted(entry["id"] for entry in acts(alice, bridge, "kept"))
+    phone = open_phone(playwright, tmp_path / "bob")
+    page = phone.new_page()
+    sign_in(page, server.url, "bob@example.com")
+    wait_for_worker(page)
+    page.wait_for_function(
+        "() => caches.open('bw-pages-v1').then(c => c.match('/today')).then(Boolean)"
+    )
+
+    phone.set_offline(True)
+    page.get_by_role("button", name="Confirm all 4").click()
+    expect(page.get_by_text("1 confirmation waiting to sync.")).to_be_visible()
+    [item] = outbox(page)
+    assert sorted(item["body"]["acts"]) == kept
+    assert acts(bob, bridge, "confirmation") == []
+
+    phone.set_offline(False)
+    expect(page.get_by_text("waiting to sync")).to_have_count(0, timeout=SYNC_MS)
+    assert len(acts(bob, bridge, "confirmation")) == 4
+    assert all(entry["confirmed"] for entry in acts(alice, bridge, "kept"))
+    phone.close()

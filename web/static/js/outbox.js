@@ -17,6 +17,8 @@
   var ACTS = [
     { pattern: /^\/bridges\/\d+\/checkins$/, kind: "checkin", ints: ["commitment"] },
     { pattern: /^\/bridges\/\d+\/confirmations$/, kind: "confirmation", ints: ["act"] },
+    { pattern: /^\/bridges\/\d+\/confirmations\/kept$/, kind: "confirmation", ints: [],
+      lists: ["acts"] },
     { pattern: /^\/bridges\/\d+\/withdrawals$/, kind: "withdrawal", ints: ["act"] },
     { pattern: /^\/bridges\/\d+\/misses$/, kind: "miss", ints: ["commitment"] }
   ];
@@ -52,6 +54,7 @@
       var value = String(pair[1]);
       if (name === "idempotency_key") key = value;
       else if (name === "_csrf_token") csrf = value;
+      else if (act.lists && act.lists.indexOf(name) >= 0) body[name] = value.split(",").map(Number);
       else if (name !== "next") body[name] = act.ints.indexOf(name) >= 0 ? Number(value) : value;
     });
     if (!key) return null;
