@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 
-from server.tables import Commitment, Pause, TrustAct
+from server.errors import Conflict
+from server.repair import service
+from server.tables import Commitment, Pause, TrustAct, User
 from tests.conftest import run
 from tests.repair_helpers import act, check_in, commit, key, state
 
@@ -158,3 +161,24 @@ def test_today_follows_a_commitment_changed_and_a_pause_taken_however_written(br
         )
     )
     assert alice.api("GET", "/today").json()["items"] == []
+
+
+def test_two_phones_checking_in_the_same_item_at_once_record_it_once(bridge, alice, db):
+    """Two requests with different keys (a queued offline tap and a fresh one, or two
+    phones) racing for the same item: one lands, the other is told it is checked in."""
+    mine = commit(alice, bridge, "Reply to Bob's messages the same day")
+
+    async def both_at_once() -> list[object]:
+        user = await User.objects().where(User.email == alice.email).first()
+        tap = {"commitment": mine, "outcome": "kept"}
+        return await asyncio.gather(
+            service.check_in(user, bridge, {**tap, "idempotency_key": key()}),
+            service.check_in(user, bridge, {**tap, "outcome": "missed", "idempotency_key": key()}),
+            return_exceptions=True,
+        )
+
+    outcomes = run(both_at_once())
+    assert sum(isinstance(o, int) for o in outcomes) == 1
+    [refused] = [o for o in outcomes if isinstance(o, Exception)]
+    assert isinstance(refused, Conflict) and "already checked this in" in str(refused)
+    assert run(TrustAct.count().where(TrustAct.commitment == mine)) == 1

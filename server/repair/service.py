@@ -30,6 +30,7 @@ PLAN_MAX = 2000
 COMMITMENT_MAX = 200
 NOTE_MAX = 2000
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
+ALREADY_CHECKED_IN = "You already checked this in. Withdraw it first to change it."
 
 
 # ---------------------------------------------------------------- parsing helpers
@@ -85,8 +86,14 @@ async def _append(
     target_id: int | None = None,
     texts: dict[str, Any] | None = None,
     private_note: str = "",
+    once_between: tuple[date, date] | None = None,
 ) -> int:
-    """Append one act to the log; a repeated key returns the act it made the first time."""
+    """Append one act to the log; a repeated key returns the act it made the first time.
+
+    `once_between`: a check-in, refused if its commitment already has a live one on
+    those days. The caller checked already; this closes the race of two requests
+    with different keys (two phones, a queued tap and a fresh one) at the same time.
+    """
     now = clock.now()
     statements: list[db.Statement] = [
         (
@@ -108,15 +115,23 @@ async def _append(
     ]
     if private_note:
         statements.append((_INSERT_NOTE, (user.id, private_note, now, key)))
+    if once_between is not None:
+        first, last = once_between
+        statements.insert(0, (_HOLD_BRIDGE, (data.id,)))
+        statements.append((_UNDO_IF_CHECKED_IN, (key, data.id, commitment_id, first, last, key)))
     try:
-        inserted = await db.write(*statements)
+        written = await db.write(*statements)
     except Exception:
         # Two deliveries of the same request raced; the first one's act stands.
         existing = await _existing(key)
         if existing is None:
             raise
         return existing
-    return int(inserted[0][0]["id"])
+    if once_between is not None:
+        if written[-1]:  # another check-in landed first: this one was taken back
+            raise Conflict(ALREADY_CHECKED_IN)
+        written = written[1:]
+    return int(written[0][0]["id"])
 
 
 # Acting is the hot write path: plain SQL, one transaction in one trip (db.write).
@@ -124,6 +139,23 @@ _INSERT_ACT = """
     INSERT INTO trust_act (bridge, kind, author, author_side, owner_side, day, created_at,
         commitment, target, details, idempotency_key)
     VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    RETURNING id
+"""
+# PostgreSQL: wait here for any other act on this bridge to commit (the row lock),
+# so the check below sees it. SQLite: writers already go one at a time.
+_HOLD_BRIDGE = "UPDATE bridge SET version = version WHERE id = {}"
+# The check-in just inserted (by its key) is taken back, in its own transaction,
+# before anyone saw it, if another live check-in of the commitment covers those days.
+_UNDO_IF_CHECKED_IN = """
+    DELETE FROM trust_act WHERE idempotency_key = {} AND EXISTS (
+        SELECT 1 FROM trust_act AS a
+        WHERE a.bridge = {} AND a.commitment = {} AND a.day BETWEEN {} AND {}
+            AND a.kind IN ('kept', 'missed_self')
+            AND (a.idempotency_key IS NULL OR a.idempotency_key <> {})
+            AND NOT EXISTS (
+                SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
+            )
+    )
     RETURNING id
 """
 _INSERT_NOTE = """
@@ -294,11 +326,12 @@ async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
             and first <= act.day <= last
             and act.kind in (d.ActKind.KEPT, d.ActKind.MISSED_SELF)
         ):
-            raise Conflict("You already checked this in. Withdraw it first to change it.")
+            raise Conflict(ALREADY_CHECKED_IN)
     kind = d.ActKind.KEPT if outcome == "kept" else d.ActKind.MISSED_SELF
     return await _append(
-        data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id
-    )
+        data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id,
+        once_between=(first, last),
+    )  # fmt: skip
 
 
 async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
