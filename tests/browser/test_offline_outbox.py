@@ -33,10 +33,12 @@ REPLY = "Reply to Bob's messages the same day"
 SYNC_MS = 20_000  # the page retries every 15 s while something waits
 
 
-def alice_on_today(server: LiveServer, playwright: Any, tmp_path: Path) -> tuple[Any, Any]:
-    phone = open_phone(playwright, tmp_path / "alice")
+def on_today(
+    server: LiveServer, playwright: Any, tmp_path: Path, who: str = "alice"
+) -> tuple[Any, Any]:
+    phone = open_phone(playwright, tmp_path / who)
     page = phone.new_page()
-    sign_in(page, server.url, "alice@example.com")
+    sign_in(page, server.url, f"{who}@example.com")
     wait_for_worker(page)
     page.wait_for_function(
         "() => caches.open('bw-pages-v1').then(c => c.match('/today')).then(Boolean)"
@@ -48,7 +50,7 @@ def test_a_check_in_made_offline_is_synced_exactly_once_after_reconnecting(
     server: LiveServer, playwright: Any, tmp_path: Path, screenshot: Any
 ) -> None:
     alice, _, bridge, _ = a_bridge(server.url, [REPLY])
-    phone, page = alice_on_today(server, playwright, tmp_path)
+    phone, page = on_today(server, playwright, tmp_path)
     due = page.get_by_role("region", name="Due today")
 
     phone.set_offline(True)
@@ -86,7 +88,7 @@ def test_a_check_in_made_while_the_server_is_down_survives_a_reload_and_syncs_on
     server: LiveServer, playwright: Any, tmp_path: Path, screenshot: Any
 ) -> None:
     alice, _, bridge, _ = a_bridge(server.url, [REPLY])
-    phone, page = alice_on_today(server, playwright, tmp_path)
+    phone, page = on_today(server, playwright, tmp_path)
     due = page.get_by_role("region", name="Due today")
 
     server.stop()
@@ -112,7 +114,7 @@ def test_a_queued_check_in_the_server_refuses_is_shown_with_what_to_do(
     server: LiveServer, playwright: Any, tmp_path: Path, screenshot: Any
 ) -> None:
     alice, _, bridge, [reply] = a_bridge(server.url, [REPLY])
-    phone, page = alice_on_today(server, playwright, tmp_path)
+    phone, page = on_today(server, playwright, tmp_path)
     due = page.get_by_role("region", name="Due today")
 
     phone.set_offline(True)
@@ -178,13 +180,7 @@ def test_confirming_all_of_alices_kept_items_offline_syncs_each_once(
             "POST", f"/bridges/{bridge}/checkins", {"commitment": commitment, "outcome": "kept"}
         )
     kept = sorted(entry["id"] for entry in acts(alice, bridge, "kept"))
-    phone = open_phone(playwright, tmp_path / "bob")
-    page = phone.new_page()
-    sign_in(page, server.url, "bob@example.com")
-    wait_for_worker(page)
-    page.wait_for_function(
-        "() => caches.open('bw-pages-v1').then(c => c.match('/today')).then(Boolean)"
-    )
+    phone, page = on_today(server, playwright, tmp_path, who="bob")
 
     phone.set_offline(True)
     page.get_by_role("button", name="Confirm all 4").click()
