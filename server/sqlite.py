@@ -112,7 +112,7 @@ class _Write:
 
     statements: Sequence[tuple[str, Sequence[Any]]]
     alone: bool  # outside any transaction (a PRAGMA, DDL)
-    future: asyncio.Future[list[Rows]] | None
+    future: asyncio.Future[list[Rows]]
     loop: asyncio.AbstractEventLoop
     result: list[Rows] | None = None
     error: BaseException | None = None
@@ -138,7 +138,6 @@ class GroupCommitWriter:
         loop = asyncio.get_running_loop()
         write = _Write(statements, alone, loop.create_future(), loop)
         self._queue.put(write)
-        assert write.future is not None
         return await write.future
 
     def take(self, group: list[_Write]) -> None:
@@ -277,7 +276,7 @@ def _settle(group: list[_Write]) -> None:
 def _deliver(writes: list[_Write]) -> None:
     for write in writes:
         future = write.future
-        if future is None or future.done():  # the caller gave up (cancelled)
+        if future.done():  # the caller gave up (cancelled)
             continue
         if write.error is not None:
             future.set_exception(write.error)
@@ -399,7 +398,7 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
     def _commit_pending(self, pending: list[_Write]) -> None:
         """Commit what this loop's tasks queued during the last turn of the loop."""
         # A caller that gave up (cancelled) before its turn: its write is not run.
-        group = [write for write in pending if write.future and not write.future.done()]
+        group = [write for write in pending if not write.future.done()]
         pending.clear()
         if not group:
             return
