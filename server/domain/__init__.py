@@ -39,6 +39,13 @@ from server.domain.localday import (
     is_time_zone,
     local_today,
 )
+from server.domain.occurrences import (
+    Occurrence,
+    OccurrenceState,
+    occurrence_for,
+    occurrences,
+    on_today,
+)
 from server.domain.planks import (
     DEFAULT_SPAN,
     MILESTONES,
@@ -76,6 +83,8 @@ __all__ = [
     "DayCheck",
     "HealthReport",
     "LiveAct",
+    "Occurrence",
+    "OccurrenceState",
     "Outcome",
     "Pause",
     "PersonFacts",
@@ -109,6 +118,9 @@ __all__ = [
     "live_acts",
     "local_today",
     "merge_checkins",
+    "occurrence_for",
+    "occurrences",
+    "on_today",
     "other",
     "planks",
     "side_days",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from server.domain.sides import Side, other
 
@@ -60,8 +61,7 @@ class TrustAct:
     target_id: int | None = None  # CONFIRMATION and WITHDRAWAL only
 
 
-@dataclass(frozen=True)
-class LiveAct:
+class LiveAct(NamedTuple):
     """A plank-laying act that still counts, and whether the partner confirmed it."""
 
     act: TrustAct
@@ -106,10 +106,13 @@ def can_confirm(act: TrustAct, by_side: Side) -> bool:
 def withdrawn_ids(log: Iterable[TrustAct]) -> frozenset[int]:
     """Ids of acts taken back by a valid withdrawal; they count for nothing."""
     acts = list(log)
+    withdrawals = [act for act in acts if act.kind is ActKind.WITHDRAWAL]
+    if not withdrawals:
+        return frozenset()
     by_id = {act.id: act for act in acts}
     withdrawn = set()
-    for act in acts:
-        if act.kind is not ActKind.WITHDRAWAL or act.target_id not in by_id:
+    for act in withdrawals:
+        if act.target_id not in by_id:
             continue
         target = by_id[act.target_id]
         # Re-check the rule here too: a log written by a buggy client grants no powers.
@@ -123,16 +126,23 @@ def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
     acts = list(log)
     gone = withdrawn_ids(acts)
     by_id = {act.id: act for act in acts if act.id not in gone}
-    confirmed = {
-        act.target_id
-        for act in acts
-        if act.kind is ActKind.CONFIRMATION
-        and act.id not in gone
-        and act.target_id in by_id
-        and can_confirm(by_id[act.target_id], act.author)
-    }
+    confirmed = set()
+    for act in acts:
+        if act.kind is ActKind.CONFIRMATION and act.id not in gone:
+            target = by_id.get(act.target_id)  # type: ignore[arg-type]
+            if target is not None and can_confirm(target, act.author):
+                confirmed.add(target.id)
     return [
         LiveAct(act, act.id in confirmed)
         for act in acts
         if act.kind in PLANK_KINDS and act.id not in gone
     ]
+
+
+def as_live(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[LiveAct]:
+    """A bridge's live acts, from its log or from live acts a caller derived already
+    (so one request derives them once, however many rules read them)."""
+    items = list(log)
+    if items and isinstance(items[0], LiveAct):
+        return items  # type: ignore[return-value]
+    return live_acts(items)  # type: ignore[arg-type]

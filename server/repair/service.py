@@ -13,7 +13,6 @@ from typing import Any
 
 from server import clock, db
 from server import domain as d
-from server.domain.cadence import keep_window
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import state
 from server.repair.state import BridgeData
@@ -90,9 +89,10 @@ async def _append(
 ) -> int:
     """Append one act to the log; a repeated key returns the act it made the first time.
 
-    `once_between`: a check-in, refused if its commitment already has a live one on
-    those days. The caller checked already; this closes the race of two requests
-    with different keys (two phones, a queued tap and a fresh one) at the same time.
+    `once_between`: a check-in or a report, refused if an act already settled that
+    occurrence of its commitment (a live check-in or report on those days). The
+    caller checked already; this closes the race of two requests with different keys
+    (two phones, a queued tap and a fresh one, both sides at once) at the same time.
     """
     now = clock.now()
     statements: list[db.Statement] = [
@@ -150,7 +150,7 @@ _UNDO_IF_CHECKED_IN = """
     DELETE FROM trust_act WHERE idempotency_key = {} AND EXISTS (
         SELECT 1 FROM trust_act AS a
         WHERE a.bridge = {} AND a.commitment = {} AND a.day BETWEEN {} AND {}
-            AND a.kind IN ('kept', 'missed_self')
+            AND a.kind IN ('kept', 'missed_self', 'missed_partner')
             AND (a.idempotency_key IS NULL OR a.idempotency_key <> {})
             AND NOT EXISTS (
                 SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
@@ -316,22 +316,29 @@ async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
         raise InvalidInput.field(
             "day", "You can check in today's items, and yesterday's until the end of today."
         )
-    if not d.is_due(commitment, day):
-        raise InvalidInput.field("day", "This commitment is not due on that day.")
-    first, last = keep_window(commitment, day)
-    for live in d.live_acts(data.acts):
-        act = live.act
-        if (
-            act.commitment_id == commitment.id
-            and first <= act.day <= last
-            and act.kind in (d.ActKind.KEPT, d.ActKind.MISSED_SELF)
-        ):
-            raise Conflict(ALREADY_CHECKED_IN)
+    occurrence = _occurrence(data, commitment, day, today)
+    if occurrence.state is d.OccurrenceState.REPORTED:
+        raise Conflict(
+            f"{data.people[d.other(side)].name or 'The other side'} reported this as missed. "
+            "You can answer the report on the bridge page."
+        )
+    if occurrence.state is not d.OccurrenceState.OPEN:
+        raise Conflict(ALREADY_CHECKED_IN)
     kind = d.ActKind.KEPT if outcome == "kept" else d.ActKind.MISSED_SELF
     return await _append(
         data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id,
-        once_between=(first, last),
+        once_between=(occurrence.opens, occurrence.due),
     )  # fmt: skip
+
+
+def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: date) -> d.Occurrence:
+    """The occurrence a check-in or report for `day` refers to; refused if none is due."""
+    occurrence = d.occurrence_for(commitment, data.acts, data.pauses, day, today)
+    if occurrence is None:
+        if d.bridge_paused(day, data.pauses):
+            raise InvalidInput.field("day", "The bridge is paused that day: nothing is due.")
+        raise InvalidInput.field("day", "This commitment is not due on that day.")
+    return occurrence
 
 
 async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
@@ -342,6 +349,10 @@ async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
     day = parse_day(errors, "day", day_value, data.people[side].today())
     best = d.day_planks(data.acts).get((side, day))
     return best is None or not best.counts
+
+
+def _date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def _commitment(data: BridgeData, value: object) -> d.Commitment:
@@ -369,16 +380,25 @@ async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> in
         errors, "note", form.get("note"), "What you saw", max_length=NOTE_MAX, required=False
     )
     raise_if(errors)
-    if not d.can_check_in(day, today) or not d.is_due(commitment, day):
+    if not d.can_check_in(day, today):
         raise InvalidInput.field(
             "day", "You can report a miss for today or yesterday, on a day the commitment was due."
         )
-    for live in d.live_acts(data.acts):
-        if (
-            live.act.commitment_id == commitment.id
-            and live.act.day == day
-            and live.act.kind is d.ActKind.MISSED_PARTNER
-        ):
+    occurrence = _occurrence(data, commitment, day, today)
+    if day < occurrence.due:
+        raise InvalidInput.field(
+            "day", "It can still be done: it is due by " + _date(occurrence.due) + "."
+        )
+    owner = data.people[commitment.owner].name or "The other side"
+    match occurrence.state:
+        case d.OccurrenceState.KEPT | d.OccurrenceState.SECURED:
+            raise Conflict(
+                f"{owner} checked this in as kept. If you don't agree, leave it unconfirmed "
+                "and talk it through."
+            )
+        case d.OccurrenceState.MISSED:
+            raise Conflict(f"{owner} already said they missed this.")
+        case d.OccurrenceState.REPORTED:
             raise Conflict("You already reported this miss.")
     return await _append(
         data,
@@ -390,6 +410,7 @@ async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> in
         day=day,
         commitment_id=commitment.id,
         texts={"note": note} if note else None,
+        once_between=(occurrence.opens, occurrence.due),
     )
 
 

@@ -161,22 +161,34 @@ async def _bridge_row(user: User, bridge_id: int) -> dict[str, Any]:
     return row
 
 
-_ONE_COMMITMENT = _COMMITMENTS.replace("bridge IN ({ids})", "bridge = {} AND id = {}")
-_ONE_COMMITMENTS_ACTS = _ACTS.replace(
-    "bridge IN ({ids})", "bridge = {} AND (commitment = {} OR kind = 'withdrawal')"
-)
+_ONE_COMMITMENT = """
+    SELECT id, bridge, side, text, cadence, weekdays, start, "end", due_by, retired_from,
+        created_at
+    FROM commitment WHERE bridge = {} AND id = {}
+"""
+# The commitment's acts and every withdrawal (confirmations are left out: kept and
+# secured refuse a second check-in alike).
+_ONE_COMMITMENTS_ACTS = """
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act
+    WHERE bridge = {} AND (commitment = {} OR kind = 'withdrawal')
+    ORDER BY id
+"""
+_ONE_BRIDGES_PAUSES = 'SELECT bridge, side, start, "end" FROM pause WHERE bridge = {} ORDER BY id'
 
 
 async def load_for_commitment(
     user: User, bridge_id: int, commitment_id: int
 ) -> tuple[BridgeData, d.Side]:
     """The bridge as far as one commitment goes, for a check-in: its only commitment
-    is that one, its acts are that commitment's and every withdrawal, no plan or
-    pauses. Three small queries instead of the whole log (the hot write path)."""
+    is that one, its acts are that commitment's and every withdrawal, its pauses, no
+    plan. Four small queries instead of the whole log (the hot write path)."""
     row = await _bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
     acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id)
-    data = bridge_data(row, acts, commitments, [], [])
+    pauses = await _rows(_ONE_BRIDGES_PAUSES, bridge_id)
+    data = bridge_data(row, acts, commitments, pauses, [])
     return data, data.side_of(user.id)
 
 
@@ -188,6 +200,15 @@ async def active_rows(user_id: int) -> list[dict[str, Any]]:
         + " ORDER BY bridge.id",
         user_id,
         user_id,
+        ACTIVE,
+    )
+
+
+async def team_rows(team_id: int) -> list[dict[str, Any]]:
+    """The rows of a team's bridges being built now, oldest first."""
+    return await _rows(
+        _BRIDGE + " WHERE bridge.team = {} AND bridge.status = {} ORDER BY bridge.id",
+        team_id,
         ACTIVE,
     )
 
