@@ -5,7 +5,6 @@ that points at another one, and every piece of bridge state is derived from the 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -43,9 +42,11 @@ CONFIRMATION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class TrustAct:
+class TrustAct(NamedTuple):
     """One entry in a bridge's log.
+
+    (A named tuple: a bridge a year old has thousands, mapped from rows on every
+    derivation, and it builds three times faster than a frozen dataclass.)
 
     `author` logged it; `owner` is whose bank it belongs to. They differ for a miss the
     partner reports and for confirmations (authored by the partner of the target's owner).
