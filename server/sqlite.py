@@ -30,20 +30,16 @@ would otherwise do inside a loop's commit with the loop stopped. With 64 clients
 checking in at once this took a check-in from 1.6 ms of CPU to 1.1 ms, and p99
 from ~160 ms to ~70 ms (bench/bench_checkins.py).
 
-Piccolo's transactions run on kept aiosqlite connections (one thread each) and
-hold the gate from BEGIN to the end; waiting for it blocks that thread, never the
-event loop, and the gate serves every event loop in the process (tests run
-several).
+Piccolo's transactions run on kept connections with a thread each
+(`TransactionConnection`) and hold the gate from BEGIN to the end; waiting for it
+blocks that thread, never the event loop, and the gate serves every event loop in
+the process (tests run several).
 
-Private parts this leans on, checked against the versions in CHECKED_WITH (pinned
-exactly in pyproject.toml; tests/test_sqlite_engine_private_parts.py fails, naming
-what to re-check, when a version or one of these parts changes): Piccolo's
-`SQLiteEngine._run_in_new_connection` / `_run_in_existing_connection` (overridden:
-`run_querystring` and `run_ddl` send every query through them) and
-`SQLiteTransaction`'s `_parent`, `_committed`, `_rolled_back` and `context`;
-aiosqlite's `Connection._execute` (runs a function on the connection's thread),
-`Connection._conn` (its sqlite3 connection) and `Connection._thread` (made a daemon
-before it starts).
+All of it stands on public ground, as datasette's does: the standard library's
+sqlite3, threads and queues, and Piccolo's engine contract (`run_querystring`,
+`run_ddl` and `transaction`, the methods every Piccolo engine provides, and the
+engine's `current_transaction`). No private method is overridden and no driver's
+internals are read (tests/test_sqlite_engine_public_ground.py keeps it so).
 """
 
 from __future__ import annotations
@@ -55,13 +51,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
-import aiosqlite
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
-
-# The versions whose private parts (see above) this module was checked against.
-CHECKED_WITH = {"piccolo": "1.38.0", "aiosqlite": "0.22.1"}
+from piccolo.engine.base import BaseTransaction
+from piccolo.engine.exceptions import TransactionError
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 
 # Idle connections kept for Piccolo's transactions; more open under a burst, then close.
 KEEP_IDLE = 8
@@ -81,6 +76,12 @@ SYNCHRONOUS = "FULL"
 _READS = ("SELECT", "EXPLAIN")
 
 Rows = list[dict[str, Any]]
+T = TypeVar("T")
+
+
+def dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
+    """Rows as dicts keyed by column, as Piccolo reads them."""
+    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
 
 
 def _reads_only(sql: str) -> bool:
@@ -307,6 +308,62 @@ def _deliver(writes: list[_Write]) -> None:
             future.set_result(write.result or [])
 
 
+class TransactionConnection:
+    """A sqlite3 connection with a thread of its own, for Piccolo's transactions.
+
+    The event loop hands it work through a queue and awaits the outcome, so waiting
+    for the write gate or for SQLite's lock blocks this thread, never the loop. The
+    thread is a daemon: a kept idle connection must not hold a finished command open
+    at exit (a connection not closed leaves its WAL for the next open to replay).
+    """
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+        self._jobs: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], Any], Any] | None]
+        self._jobs = queue.SimpleQueue()
+        threading.Thread(target=self._serve, name="sqlite-transaction", daemon=True).start()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work(connection)` on this connection's thread: its result, or what it raised."""
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put((work, future))
+        return await future
+
+    async def execute(self, sql: str, args: Sequence[Any] = ()) -> Rows:
+        """One statement's rows (Piccolo's savepoints call this too)."""
+        return await self.run(lambda raw: _run(raw, sql, args))
+
+    async def close(self) -> None:
+        """Close the connection on its thread, then end the thread."""
+        try:
+            await self.run(sqlite3.Connection.close)
+        finally:
+            self._jobs.put(None)
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            work, future = job
+            try:
+                result, error = work(self.raw), None
+            except BaseException as raised:
+                result, error = None, raised
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits
+                future.get_loop().call_soon_threadsafe(_answer, future, result, error)
+
+
+def _answer(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # the caller gave up (cancelled)
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
 class KeptConnectionsSQLiteEngine(SQLiteEngine):
     """A SQLiteEngine whose connections are reused and whose writers take turns."""
 
@@ -315,7 +372,7 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
             raise ValueError(f"synchronous is OFF, NORMAL, FULL or EXTRA, not {synchronous!r}")
         self._synchronous = f"PRAGMA synchronous = {synchronous}"
-        self._idle: list[aiosqlite.Connection] = []
+        self._idle: list[TransactionConnection] = []
         self._idle_guard = threading.Lock()  # several event loops may share the pool
         self.gate = WriteGate(timeout)
         self._writer: GroupCommitWriter | None = None
@@ -324,17 +381,12 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
 
     # ------------------------------------------------------------------ connections
 
-    async def _open(self) -> aiosqlite.Connection:
-        connection = aiosqlite.connect(**self.connection_kwargs)
-        # Each aiosqlite connection runs on its own thread, which Python would wait for
-        # at exit; kept idle connections must not hold a finished command open. (A
-        # connection that is not closed leaves its WAL for the next open to replay.)
-        connection._thread.daemon = True
-        await connection
-        connection.row_factory = dict_factory  # type: ignore[assignment]
-        await connection.execute("PRAGMA foreign_keys = 1")
-        await connection.execute(self._synchronous)
-        return connection
+    def _open(self) -> TransactionConnection:
+        raw = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
+        raw.row_factory = dict_factory
+        raw.execute("PRAGMA foreign_keys = 1")
+        raw.execute(self._synchronous)
+        return TransactionConnection(raw)
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's own connection for plain reads."""
@@ -350,13 +402,13 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             self._local.reader = reader
         return reader
 
-    async def checkout(self) -> aiosqlite.Connection:
+    def checkout(self) -> TransactionConnection:
         with self._idle_guard:
             if self._idle:
                 return self._idle.pop()
-        return await self._open()
+        return self._open()
 
-    async def checkin(self, connection: aiosqlite.Connection, healthy: bool = True) -> None:
+    async def checkin(self, connection: TransactionConnection, healthy: bool = True) -> None:
         if healthy and not connection.in_transaction:
             with self._idle_guard:
                 if len(self._idle) < KEEP_IDLE:
@@ -395,10 +447,9 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
 
     async def fetch(self, sql: str, args: Sequence[Any]) -> Rows:
         """One statement with `?` parameters, in the current transaction if any."""
-        current = self.current_transaction.get()
+        current = self._current()
         if current is not None:
-            connection = current.connection
-            return await connection._execute(_run, connection._conn, sql, args)
+            return await current.connection.execute(sql, args)
         if _reads_only(sql):
             return _run(self._reader(), sql, args)
         if _changes_rows(sql):
@@ -407,8 +458,7 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
 
     async def write(self, statements: list[tuple[str, Sequence[Any]]]) -> list[Rows]:
         """Statements in one IMMEDIATE transaction, run in one trip to a connection thread."""
-        current = self.current_transaction.get()
-        if current is not None:  # already inside a transaction: just take part in it
+        if self._current() is not None:  # already inside a transaction: take part in it
             return [await self.fetch(sql, args) for sql, args in statements]
         return await self._write_soon(statements)
 
@@ -468,45 +518,50 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             self._writes().checkpoint_soon()
         return True
 
-    async def _run_in_new_connection(
-        self,
-        query: str,
-        args: list[Any] | None = None,
-        query_type: str = "generic",
-        table: Any = None,
-    ) -> Rows:
-        """Piccolo's queries outside a transaction: a kept connection, autocommit."""
-        return await self.fetch(query, args or [])
+    # ------------------------------------------------------------------ Piccolo's engine contract
 
-    async def _run_in_existing_connection(
-        self,
-        connection: aiosqlite.Connection,
-        query: str,
-        args: list[Any] | None = None,
-        query_type: str = "generic",
-        table: Any = None,
-    ) -> Rows:
-        """Piccolo's queries inside a transaction (foreign keys were switched on at open)."""
-        return await connection._execute(_run, connection._conn, query, args or [])
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Rows:
+        """Every Piccolo query: in the current transaction if any, else as fetch() sends it."""
+        sql, args = querystring.compile_string(engine_type=self.engine_type)
+        return await self.fetch(sql, args)
 
-    def transaction(
+    async def run_ddl(self, ddl: str, in_pool: bool = False) -> Rows:
+        """Piccolo's DDL (and PRAGMAs): in the current transaction, else on the writer thread."""
+        return await self.fetch(ddl, [])
+
+    def transaction(  # type: ignore[override]  # Piccolo types SQLiteEngine's as its own class
         self,
         transaction_type: TransactionType = TransactionType.immediate,
         allow_nested: bool = True,
-    ) -> SQLiteTransaction:
+    ) -> KeptConnectionTransaction:
         """Every transaction writes, so each is IMMEDIATE and holds the write gate."""
-        return KeptConnectionTransaction(self, TransactionType.immediate, allow_nested)
+        return KeptConnectionTransaction(self, allow_nested)
+
+    def _current(self) -> KeptConnectionTransaction | None:
+        # Only this engine's transactions are ever set here (see transaction()).
+        return cast("KeptConnectionTransaction | None", self.current_transaction.get())
 
 
-class KeptConnectionTransaction(SQLiteTransaction):
-    """A transaction on a kept connection that holds the write gate from BEGIN to the end."""
+class KeptConnectionTransaction(BaseTransaction):
+    """A transaction on a kept connection that holds the write gate from BEGIN to the end.
 
-    engine: KeptConnectionsSQLiteEngine
+    A transaction begun inside another joins it (unless allow_nested is False, which
+    is refused): the outermost one commits or rolls back for all.
+    """
 
-    async def __aenter__(self) -> SQLiteTransaction:
-        if self._parent is not None:
-            return self._parent
-        self.connection = await self.engine.checkout()
+    __slots__ = ("connection", "context", "engine", "finished", "outer")
+
+    def __init__(self, engine: KeptConnectionsSQLiteEngine, allow_nested: bool = True) -> None:
+        self.engine = engine
+        self.outer = engine._current()
+        if self.outer is not None and not allow_nested:
+            raise TransactionError("A transaction is already active - nested ones aren't allowed.")
+        self.finished = False
+
+    async def __aenter__(self) -> KeptConnectionTransaction:
+        if self.outer is not None:
+            return self.outer
+        self.connection = self.engine.checkout()
         gate, connection = self.engine.gate, self.connection
 
         def enter_and_begin(raw: sqlite3.Connection) -> None:
@@ -521,32 +576,37 @@ class KeptConnectionTransaction(SQLiteTransaction):
             raw.execute("ROLLBACK")
             gate.leave()
 
-        begun = asyncio.ensure_future(connection._execute(enter_and_begin, connection._conn))
+        begun = asyncio.ensure_future(connection.run(enter_and_begin))
         try:
             await asyncio.shield(begun)
         except asyncio.CancelledError:
             # The thread goes on and may yet take the gate: let it, then give it back.
             with contextlib.suppress(BaseException):
                 await begun
-                await connection._execute(undo, connection._conn)
+                await connection.run(undo)
             await self.engine.checkin(connection, healthy=False)
             raise
         except BaseException:
             await self.engine.checkin(connection, healthy=False)
             raise
-        self.context = self.engine.current_transaction.set(self)
+        self.context = self.engine.current_transaction.set(self)  # type: ignore[arg-type]
         return self
 
+    async def commit(self) -> None:
+        await self.connection.execute("COMMIT")
+        self.finished = True
+
+    async def rollback(self) -> None:
+        await self.connection.execute("ROLLBACK")
+        self.finished = True
+
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
-        if self._parent:
+        if self.outer is not None:
             return exception is None
         healthy = True
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
+            if not self.finished:
+                await (self.rollback() if exception else self.commit())
         except BaseException:
             healthy = False
             if self.connection.in_transaction:
