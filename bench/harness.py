@@ -382,10 +382,10 @@ async def hammer(
 def run(main: Any) -> Any:
     """asyncio.run with uvloop when it is installed (uvicorn[standard] brings it).
 
-    The bound SQLite engine's kept connections are closed before the loop ends: one
-    left open (a seeder's transaction connection) was closed later by the garbage
-    collector, from its own thread, onto a loop closed by then, and aiosqlite printed
-    "RuntimeError: Event loop is closed" tracebacks. The next run opens new ones."""
+    The bound SQLite engine's kept connections are closed on the loop that used them,
+    before it ends (the next run opens new ones). When they were aiosqlite's, one left
+    open (a seeder's transaction connection) was closed later by the garbage collector
+    onto a loop closed by then: "RuntimeError: Event loop is closed" at teardown."""
 
     async def then_close_connections() -> Any:
         from server.sqlite import KeptConnectionsSQLiteEngine
