@@ -135,6 +135,9 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             reader = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
             reader.row_factory = dict_factory
             reader.execute("PRAGMA wal_autocheckpoint = 0")  # see CHECKPOINT_EVERY
+            # Group commits run here too: keep foreign keys (and ON DELETE) as every
+            # other connection and PostgreSQL do.
+            reader.execute("PRAGMA foreign_keys = 1")
             reader.execute(self._synchronous)
             self._local.checkpointed_at = 0
             with self._idle_guard:

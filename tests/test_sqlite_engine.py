@@ -225,3 +225,27 @@ def test_every_connection_takes_the_synchronous_mode_the_engine_is_given(
 def test_an_unknown_synchronous_mode_is_refused():
     with pytest.raises(ValueError, match="OFF, NORMAL, FULL or EXTRA"):
         KeptConnectionsSQLiteEngine("unused.sqlite3", timeout=1, synchronous="FULL; DROP")
+
+
+def test_a_write_committed_on_the_loop_keeps_foreign_keys_as_postgresql_does(sqlite):
+    """A row pointing at nothing is refused and a deleted team takes its memberships
+    with it, whichever connection commits the write (the loop's, as here, or the
+    writer thread's)."""
+    team = (
+        "INSERT INTO team (name, created_at) VALUES ({}, '2026-11-21T12:00:00+00:00') RETURNING id"
+    )
+    member = (
+        "INSERT INTO membership (team, person, role, joined_at)"
+        " VALUES ({}, {}, 'member', '2026-11-21T12:00:00+00:00')"
+    )
+
+    async def orphan_then_cascade() -> list[dict[str, object]]:
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            await db.write((member, (999, 999)))
+        person = (await db.write(_person(1)))[0][0]["id"]
+        product = (await db.write((team, ("Product",))))[0][0]["id"]
+        await db.write((member, (product, person)))
+        await db.write(("DELETE FROM team WHERE id = {}", (product,)))
+        return await db.fetch("SELECT COUNT(*) AS n FROM membership")
+
+    assert run(orphan_then_cascade()) == [{"n": 0}]
