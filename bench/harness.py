@@ -380,9 +380,25 @@ async def hammer(
 
 
 def run(main: Any) -> Any:
-    """asyncio.run with uvloop when it is installed (uvicorn[standard] brings it)."""
+    """asyncio.run with uvloop when it is installed (uvicorn[standard] brings it).
+
+    The bound SQLite engine's kept connections are closed on the loop that used them,
+    before it ends (the next run opens new ones). When they were aiosqlite's, one left
+    open (a seeder's transaction connection) was closed later by the garbage collector
+    onto a loop closed by then: "RuntimeError: Event loop is closed" at teardown."""
+
+    async def then_close_connections() -> Any:
+        from server.sqlite import KeptConnectionsSQLiteEngine
+        from server.tables import User
+
+        try:
+            return await main
+        finally:
+            if isinstance(engine := User._meta.db, KeptConnectionsSQLiteEngine):
+                await engine.close_connections()
+
     try:
         import uvloop
     except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
+        return asyncio.run(then_close_connections())
+    return uvloop.run(then_close_connections())
