@@ -9,7 +9,6 @@ from server.domain.acts import (
     ActKind,
     LiveAct,
     TrustAct,
-    act_errors,
     can_confirm,
     can_withdraw,
     live_acts,
@@ -36,7 +35,6 @@ from server.domain.localday import (
     bridge_paused,
     can_check_in,
     grace_closed,
-    is_time_zone,
     local_today,
 )
 from server.domain.occurrences import (
@@ -93,7 +91,6 @@ __all__ = [
     "Side",
     "SideDay",
     "TrustAct",
-    "act_errors",
     "band",
     "best_streak",
     "bridge_days",
@@ -114,7 +111,6 @@ __all__ = [
     "half_needed",
     "health_report",
     "is_due",
-    "is_time_zone",
     "live_acts",
     "local_today",
     "merge_checkins",

@@ -69,27 +69,6 @@ class LiveAct(NamedTuple):
     confirmed: bool
 
 
-def act_errors(act: TrustAct) -> list[str]:
-    """Why an act is malformed (empty when it is well formed)."""
-    errors = []
-    if act.created_at.tzinfo is None:
-        errors.append("created_at must be timezone-aware.")
-    if act.kind is ActKind.MISSED_PARTNER:
-        if act.author == act.owner:
-            errors.append("A partner-reported miss is authored by the other side.")
-    elif act.kind is ActKind.CONFIRMATION:
-        if act.author == act.owner:
-            errors.append("Only the other side can confirm a plank.")
-    elif act.author != act.owner:
-        errors.append(f"A {act.kind} act is logged by its owner.")
-    needs_target = act.kind in (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
-    if needs_target and act.target_id is None:
-        errors.append(f"A {act.kind} must point at the act it refers to.")
-    if not needs_target and act.target_id is not None:
-        errors.append(f"A {act.kind} act does not point at another act.")
-    return errors
-
-
 def can_withdraw(act: TrustAct, by_side: Side, now: datetime) -> bool:
     """Whether `by_side` may withdraw `act` at `now`: only its author, within 24 hours."""
     return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from server import clock, db
 from server import domain as d
@@ -164,9 +164,37 @@ _INSERT_NOTE = """
 """
 
 
-async def _replay(key: str) -> int | None:
-    """The act an earlier delivery of this request created, if any."""
-    return await _existing(key)
+class Opened(NamedTuple):
+    """An act writer's start: the request's stored key, the bridge, the writer's side."""
+
+    key: str
+    data: BridgeData
+    side: d.Side
+
+
+async def _open(
+    user: User,
+    bridge_id: int,
+    form: dict[str, object],
+    *,
+    active: bool = True,
+    commitment: object = None,
+) -> Opened | int:
+    """The opening every act writer shares: the idempotency key; the act an earlier
+    delivery of the same request created (returned as is: a replay); the bridge
+    (only its one commitment's part when `commitment` is given, for a check-in); and
+    that it is being built, unless `active` is False."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _existing(key)) is not None:
+        return replayed
+    if commitment is not None:
+        commitment_id = _int(commitment, "The commitment")
+        data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
+    else:
+        data, side = await state.load(user, bridge_id)
+    if active:
+        data.require_active()
+    return Opened(key, data, side)
 
 
 def _live_ids(data: BridgeData) -> set[int]:
@@ -296,13 +324,11 @@ async def retire_commitment(user: User, bridge_id: int, commitment_id: int) -> N
 
 async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """Tick a commitment of one's own as kept or missed for a day (today or yesterday)."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    commitment_id = _int(form.get("commitment"), "The commitment")
-    data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
-    data.require_active()
-    commitment = _commitment(data, commitment_id)
+    opened = await _open(user, bridge_id, form, commitment=form.get("commitment"))
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    commitment = _commitment(data, form.get("commitment"))
     if commitment.owner != side:
         raise Forbidden("You can only check in your own commitments.")
     today = data.people[side].today()
@@ -343,12 +369,25 @@ def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: da
 
 async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
     """Whether keeping something on that day would add a plank toward the span:
-    only the first plank of a side's day counts."""
-    data, side = await state.load(user, bridge_id)
+    only the first plank of a side's day counts (one small query, not the log)."""
+    row = await state.bridge_row(user, bridge_id)
+    side = d.Side.A if row["side_a.id"] == user.id else d.Side.B
+    today = d.local_today(clock.now(), row[f"side_{side.value}.time_zone"] or "UTC")
     errors: dict[str, str] = {}
-    day = parse_day(errors, "day", day_value, data.people[side].today())
-    best = d.day_planks(data.acts).get((side, day))
-    return best is None or not best.counts
+    day = parse_day(errors, "day", day_value, today)
+    return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, side.value, day)
+
+
+# A live kept, listening or mistake act of that side on that day: its plank counts.
+_A_PLANK_THAT_DAY = """
+    SELECT 1 FROM trust_act AS a
+    WHERE a.bridge = {} AND a.owner_side = {} AND a.day = {}
+        AND a.kind IN ('kept', 'listening', 'mistake')
+        AND NOT EXISTS (
+            SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
+        )
+    LIMIT 1
+"""
 
 
 def _date(day: date) -> str:
@@ -365,11 +404,10 @@ def _commitment(data: BridgeData, value: object) -> d.Commitment:
 
 async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """The partner says an item was not kept; the owner can answer in the timeline."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     commitment = _commitment(data, form.get("commitment"))
     if commitment.owner == side:
         raise Forbidden("To report your own miss, check it in as missed.")
@@ -442,11 +480,10 @@ AGENDA = {"partner": "They set the agenda", "both": "We set it together", "me": 
 
 
 async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> int:
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     today = data.people[side].today()
     errors: dict[str, str] = {}
     day = parse_day(errors, "day", form.get("day"), today)
@@ -486,11 +523,10 @@ async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> 
 
 
 async def own_mistake(user: User, bridge_id: int, form: dict[str, object]) -> int:
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     today = data.people[side].today()
     errors: dict[str, str] = {}
     what = clean(
@@ -530,11 +566,10 @@ def _target(data: BridgeData, value: object) -> d.TrustAct:
 
 async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     target = _target(data, form.get("act"))
     if not d.can_confirm(target, side):
         raise Forbidden("Only the other side can confirm this.")
@@ -619,10 +654,10 @@ _MADE_BY_KEYS = "SELECT id FROM trust_act WHERE idempotency_key IN ({keys}) ORDE
 
 async def withdraw(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
+    opened = await _open(user, bridge_id, form, active=False)  # a slip is undone anyway
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     target = _target(data, form.get("act"))
     if target.author != side:
         raise Forbidden("You can only withdraw what you logged yourself.")

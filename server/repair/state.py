@@ -155,11 +155,11 @@ async def _by_bridge(sql: str, bridge_ids: list[int]) -> dict[int, list[dict[str
 
 async def load(user: User, bridge_id: int) -> tuple[BridgeData, d.Side]:
     """The bridge and `user`'s side of it; NotFound unless `user` is a side."""
-    data = await load_rows(await _bridge_row(user, bridge_id))
+    data = await load_rows(await bridge_row(user, bridge_id))
     return data, data.side_of(user.id)
 
 
-async def _bridge_row(user: User, bridge_id: int) -> dict[str, Any]:
+async def bridge_row(user: User, bridge_id: int) -> dict[str, Any]:
     """The bridge's row if `user` is a side of it and it was accepted."""
     rows = await _rows(
         _BRIDGE + " WHERE bridge.id = {} AND (bridge.side_a = {} OR bridge.side_b = {})",
@@ -199,7 +199,7 @@ async def load_for_commitment(
     """The bridge as far as one commitment goes, for a check-in: its only commitment
     is that one, its acts are that commitment's and every withdrawal, its pauses, no
     plan. Four small queries instead of the whole log (the hot write path)."""
-    row = await _bridge_row(user, bridge_id)
+    row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
     acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id)
     pauses = await _rows(_ONE_BRIDGES_PAUSES, bridge_id)
