@@ -217,8 +217,8 @@ async def dispatch_and_measure(url: str) -> None:
             samples.append((time.perf_counter(), rss))
             await asyncio.sleep(0.25)
 
-    from piccolo_conf import APP_REGISTRY
     from server.db import engine_from_url
+    from server.piccolo_conf import APP_REGISTRY
 
     engine = engine_from_url(url)
     for app in APP_REGISTRY.app_configs.values():

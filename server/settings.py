@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 ENVIRONMENTS = ("development", "production")
 
 
@@ -31,7 +29,8 @@ class Settings:
 
     data_dir: Path
     """`BRIDGEWORK_DATA_DIR`: where the SQLite file and the development secret
-    key live. Default: `data/` in the project folder."""
+    key live. Default: `data/` in the current folder (a relative path is taken
+    from there too)."""
 
     database_url: str
     """`DATABASE_URL`: `sqlite:///path/to/file.sqlite3` (default:
@@ -187,8 +186,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"BRIDGEWORK_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}"
         )
-    data_dir = Path(env.get("BRIDGEWORK_DATA_DIR", "").strip() or PROJECT_ROOT / "data")
-    data_dir = data_dir if data_dir.is_absolute() else PROJECT_ROOT / data_dir
+    # The current folder, not the code's: an installed package has no project folder.
+    data_dir = Path(env.get("BRIDGEWORK_DATA_DIR", "").strip() or "data").absolute()
     host = env.get("BRIDGEWORK_HOST", "").strip() or "127.0.0.1"
     database_url = _database_url(env, data_dir)
     production = mode == "production"

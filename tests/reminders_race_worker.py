@@ -14,8 +14,8 @@ from datetime import datetime
 
 import time_machine
 
-from piccolo_conf import APP_REGISTRY
 from server.db import engine_from_url
+from server.piccolo_conf import APP_REGISTRY
 from server.reminders.dispatcher import Dispatcher
 from server.reminders.push import WebPush
 from server.reminders.vapid import Vapid
