@@ -11,11 +11,13 @@ import pytest
 import time_machine
 
 from server import clock
+from server.reminders import dispatcher as dispatcher_module
 from server.reminders.dispatcher import LEASE, TOPIC, Dispatcher
 from tests.conftest import run
 from tests.reminders_helpers import (
     Device,
     PushService,
+    attempts_of,
     dispatch,
     remind_at,
     reminders_of,
@@ -109,3 +111,27 @@ def test_a_reminder_that_was_being_sent_is_sent_again_with_the_same_topic(
     [reminder] = reminders_of(alice_id)
     assert reminder["status"] == "sent"
     assert "went out" in alice.get("/settings/reminders").text
+
+
+def test_a_reminder_whose_push_was_stored_before_the_death_is_not_sent_again(
+    frozen, push, alice, alices_phone, monkeypatch
+):
+    """It died between storing the push service's 201 and the reminder's status."""
+
+    async def dies(*_: object) -> None:
+        raise RuntimeError("killed between the attempt and the status")
+
+    frozen.move_to(SATURDAY_0830)
+    with monkeypatch.context() as patched:
+        patched.setattr(dispatcher_module, "settle", dies)
+        with pytest.raises(RuntimeError, match="killed"):
+            dispatch()
+    alice_id = alice.api("GET", "/me").json()["id"]
+    assert reminders_of(alice_id)[0]["status"] == "sending"
+    assert [a["outcome"] for a in attempts_of(alice_id)] == ["delivered"]
+    frozen.move_to(SATURDAY_0830 + LEASE + timedelta(seconds=1))
+    dispatch()
+    assert len(push.messages(alices_phone)) == 1  # its phone had it: not pushed again
+    [reminder] = reminders_of(alice_id)
+    assert reminder["status"] == "sent"
+    assert reminder["sent_at"] is not None

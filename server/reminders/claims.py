@@ -69,6 +69,9 @@ class Claimed:
     sent_at: datetime | None = None
     message: Message | None = None
     resumed: bool = False  # a retry or a take-over: skip devices it already reached
+    # Some device has it already: a dispatcher died after storing the attempts and
+    # before the reminder's status. It counts as sent even if nothing is left to push.
+    reached_before: bool = False
 
 
 CLAIM_COLUMNS = (

@@ -215,11 +215,9 @@ class Dispatcher:
         now = clock.now()
         tasks = []
         for c in claimed:
-            rows = [
-                row
-                for row in devices.get(c.person, [])
-                if row["id"] not in delivered_before.get(c.id, set())
-            ]
+            reached = delivered_before.get(c.id, set())
+            c.reached_before = bool(reached)
+            rows = [row for row in devices.get(c.person, []) if row["id"] not in reached]
             ttl = max(1, int((c.expires_at - now).total_seconds()))
             tasks.append(asyncio.create_task(self._push(c, rows, ttl)))
         return tasks

@@ -39,7 +39,7 @@ async def settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime)
         temporary = [o for o in results if o.outcome == RETRY]
         failed = [o for o in results if o.outcome not in (DELIVERED, RETRY)]
         attempts = c.attempts + 1
-        sent_at = c.sent_at or (now if delivered else None)
+        sent_at = c.sent_at or (now if delivered or c.reached_before else None)
         if temporary and attempts < MAX_ATTEMPTS:
             wait = max([backoff(attempts)] + [o.retry_after or 0 for o in temporary])
             retry_at = now + timedelta(seconds=wait)
