@@ -45,8 +45,16 @@ def clean_env(**settings: str) -> dict[str, str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """bridgework-<version>-py3-none-any.whl, built from this checkout."""
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy of what the build reads: setuptools reuses a `build/` folder,
+    # where files since deleted from the checkout would still be found.
+    source = tmp_path_factory.mktemp("source")
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ("server", "web"):
+        shutil.copytree(ROOT / name, source / name, ignore=skip)
+    for name in ("pyproject.toml", "setup.py"):
+        shutil.copy(ROOT / name, source / name)
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
