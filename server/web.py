@@ -27,7 +27,11 @@ from server.tables import User
 
 log = logging.getLogger(__name__)
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+# web/ sits beside server/ in a checkout; a wheel ships it inside as server/_web
+# (see setup.py), so the installed command finds it from any folder.
+_PACKAGED_WEB = Path(__file__).resolve().parent / "_web"
+_CHECKOUT_WEB = Path(__file__).resolve().parent.parent / "web"
+WEB_DIR = _PACKAGED_WEB if _PACKAGED_WEB.is_dir() else _CHECKOUT_WEB
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
