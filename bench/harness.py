@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -347,8 +347,12 @@ async def hammer(
     concurrency: int,
     seconds: float,
     warmup: float = 0.25,
+    before: Callable[[int], Awaitable[None]] | None = None,
 ) -> LoadResult:
-    """GET `path` from `concurrency` keep-alive connections, counting only after `warmup`."""
+    """GET `path` from `concurrency` keep-alive connections, counting only after `warmup`.
+
+    `before(n)`, when given, runs before the n-th request of each connection (say, a
+    change to the data the page shows); its time is not the request's."""
     ok = errors = 0
     latencies: list[float] = []
     start_at = time.perf_counter() + warmup
@@ -357,8 +361,13 @@ async def hammer(
     async def worker() -> None:
         nonlocal ok, errors
         connection = await Connection.open(port)
+        n = 0
         try:
-            while (sent := time.perf_counter()) < stop_at:
+            while time.perf_counter() < stop_at:
+                if before is not None:
+                    await before(n)
+                n += 1
+                sent = time.perf_counter()
                 try:
                     status, _, _ = await connection.request("GET", path, headers)
                 except (OSError, asyncio.IncompleteReadError):

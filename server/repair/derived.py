@@ -20,6 +20,7 @@ on that day, alice's Today, bob's Today, carol's dashboard, shares the entry.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class Entry:
 
     shares: dict[d.Side, Any] = field(default_factory=dict)  # Today's share per side
     figures: Any = None  # the lead's figures
+    loading: asyncio.Future[BridgeData] | None = None  # its rows, while a request reads them
 
 
 class _Cache:
@@ -82,19 +84,52 @@ async def each(
     derive: Callable[[Entry, BridgeData, date], T],
 ) -> list[T]:
     """For each bridge row, what `get` finds in its entry for `day(row)`, or else what
-    `derive` makes from its rows (loaded for all missing bridges at once) and keeps."""
+    `derive` makes from its rows (loaded for all missing bridges at once) and keeps.
+
+    Requests that miss the same entry at the same moment (everyone's page after a
+    check-in) share one load of its rows instead of each reading a year of acts.
+    """
     found: dict[int, T] = {}
-    missing: list[tuple[dict[str, Any], date, Entry]] = []
+    mine: list[tuple[dict[str, Any], date, Entry]] = []  # this request loads these
+    theirs: list[tuple[dict[str, Any], date, Entry, asyncio.Future[BridgeData]]] = []
     for row in rows:
         on = day(row)
         entry = _cache.entry(key(row, on))
         value = get(entry, row)
-        if value is None:
-            missing.append((row, on, entry))
-        else:
+        if value is not None:
             found[row["id"]] = value
-    if missing:
-        loaded = await state.load_many([row for row, _, _ in missing], with_plan=False)
-        for data, (row, on, entry) in zip(loaded, missing, strict=True):
-            found[row["id"]] = derive(entry, data, on)
+        elif entry.loading is not None:
+            theirs.append((row, on, entry, entry.loading))
+        else:
+            entry.loading = asyncio.get_running_loop().create_future()
+            mine.append((row, on, entry))
+    if mine:
+        try:
+            loaded = await state.load_many([row for row, _, _ in mine], with_plan=False)
+        except BaseException as error:
+            for _, _, entry in mine:
+                _settle(entry, exception=error)
+            raise
+        for data, (row, on, entry) in zip(loaded, mine, strict=True):
+            _settle(entry, data=data)
+            found[row["id"]] = get(entry, row) or derive(entry, data, on)
+    for row, on, entry, future in theirs:
+        try:
+            data = await asyncio.shield(future)
+        except Exception:  # its loader failed: try once more, alone
+            data = (await state.load_many([row], with_plan=False))[0]
+        found[row["id"]] = get(entry, row) or derive(entry, data, on)
     return [found[row["id"]] for row in rows]
+
+
+def _settle(
+    entry: Entry, *, data: BridgeData | None = None, exception: BaseException | None = None
+) -> None:
+    future, entry.loading = entry.loading, None
+    if future is None or future.done():
+        return
+    if exception is not None:
+        future.set_exception(exception)
+        future.add_done_callback(lambda f: f.exception())  # read, even with no waiter
+    else:
+        future.set_result(data)  # type: ignore[arg-type]
