@@ -9,6 +9,8 @@ days, and the ratio 730/365 (linear is about 2).
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import random
 import statistics
 import sys
@@ -93,6 +95,19 @@ def main() -> None:
         print(f"{name}: {value:.2f}")
     ratio = figures["domain_health_report_ms_730"] / figures["domain_health_report_ms_365"]
     print(f"domain_health_report_ratio_730_to_365: {ratio:.2f}")
+    # Python function calls made: the same on any machine however busy, so this ratio
+    # says linear or not where timings on a shared VM drift.
+    calls = {days: _calls(days) for days in (365, 730)}
+    print(f"domain_health_report_calls_ratio_730_to_365: {calls[730] / calls[365]:.2f}")
+
+
+def _calls(days: int) -> int:
+    acts, commitments = bridge(days)
+    profile = cProfile.Profile()
+    profile.enable()
+    d.health_report(acts, commitments, [], date(2026, 12, 6))
+    profile.disable()
+    return int(pstats.Stats(profile).total_calls)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
