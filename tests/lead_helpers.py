@@ -125,7 +125,7 @@ def write_everything(writer: Browser, other: Browser, bridge_id: int) -> tuple[l
         field: f"{tag}-{field}-written"
         for field in (
             "plan", "trust", "promise", "summary", "private", "happened", "part",
-            "differently", "answer",
+            "differently", "answer", "unchecked",
         )
     }  # fmt: skip
     words["report"] = f"{other.name}{bridge_id}-report-written"
@@ -142,7 +142,7 @@ def write_everything(writer: Browser, other: Browser, bridge_id: int) -> tuple[l
     }
     assert act(writer, bridge_id, "mistakes", mistake).status_code == 201
     # A kept item cannot be reported missed: the report is about a second one, unchecked.
-    unchecked = commit(writer, bridge_id, words["promise"])
+    unchecked = commit(writer, bridge_id, words["unchecked"])
     report = act(other, bridge_id, "misses", {"commitment": unchecked, "note": words["report"]})
     answer = {"act": report.json()["act_id"], "text": words["answer"]}
     assert writer.api("POST", f"/bridges/{bridge_id}/responses", answer).status_code == 201

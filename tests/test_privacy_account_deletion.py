@@ -75,10 +75,13 @@ def test_bob_keeps_his_side_and_sees_that_alice_left(team, bridge, words, alice,
     assert after["sides"]["a"]["planks"] == before["sides"]["a"]["planks"]
     assert after["sides"]["a"]["my_part"] == "" and after["sides"]["a"]["name"] == ""
     assert [c["text"] for c in after["commitments"] if c["side"] == "b"] == [
-        f"bob{bridge}-promise-written"
+        f"bob{bridge}-promise-written",
+        f"bob{bridge}-unchecked-written",
     ]
     theirs = [e for e in after["timeline"] if not e["mine"]]
-    assert {e["who"] for e in theirs} == {"Someone who left"}
+    # A miss alice reported is about bob's commitment: it names bob, the rest her.
+    assert {e["who"] for e in theirs if e["kind"] != "missed_partner"} == {"Someone who left"}
+    assert {e["who"] for e in theirs if e["kind"] == "missed_partner"} == {"Bob"}
     assert all(e.get("texts", {}) == {} for e in theirs)
     page = bob.get(f"/bridges/{bridge}").text
     assert "The other side left" in page and f"bob{bridge}-plan-written" in page
