@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from server import db
+from server import bounds, db
 from server.accounts import api as accounts_api
 from server.accounts import routes as accounts_routes
 from server.bridges import api as bridges_api
@@ -94,6 +94,7 @@ def create_app(
             *privacy_routes.ROUTES,
         ],
         include_in_schema=False,
+        before_request=bounds.check_form_body,
     )
     api = Router(
         path="/api/v1",
@@ -106,6 +107,7 @@ def create_app(
             *lead_api.ROUTES,
             *privacy_api.ROUTES,
         ],
+        before_request=bounds.check_json_body,
     )
     static = create_static_files_router(
         path="/static",

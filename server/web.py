@@ -15,7 +15,7 @@ from jinja2 import Environment
 from litestar import MediaType, Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
@@ -221,6 +221,15 @@ def handle_domain_error(request: Request[Any, Any, Any], error: Exception) -> Re
     return _error_response(request, status, str(error), headers=headers)
 
 
+def _bad_path_id(error: HTTPException) -> bool:
+    return (
+        isinstance(error, ValidationException)
+        and isinstance(error.extra, list)
+        and bool(error.extra)
+        and all(isinstance(item, dict) and item.get("source") == "path" for item in error.extra)
+    )
+
+
 def handle_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
     if isinstance(error, NotAuthorizedException) and not _is_api(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -228,6 +237,8 @@ def handle_http_error(request: Request[Any, Any, Any], error: HTTPException) -> 
             # A form posted after the session ended: come back to a page, not the POST path.
             target = "/"
         return Redirect(path=f"/signin?next={quote(target)}", status_code=HTTP_303_SEE_OTHER)
+    if _bad_path_id(error):  # an id no row can have (bounds.PathId): as unknown as any other
+        return _error_response(request, 404, "Not found.")
     errors = None
     if isinstance(error.extra, list) and error.extra:
         errors = {
