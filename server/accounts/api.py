@@ -10,7 +10,13 @@ from litestar.params import JSONBody
 
 from server.accounts import service
 from server.accounts.schemas import PasswordIn, ProfileIn, SignInIn, SignUpIn, UserOut
-from server.web import CurrentUser, clear_session_cookie, client_address, set_session_cookie
+from server.web import (
+    CurrentUser,
+    clear_session_cookie,
+    set_session_cookie,
+    sign_in_client,
+    signed_in,
+)
 
 
 def _secure(request: Request[Any, Any, Any]) -> bool:
@@ -23,14 +29,16 @@ async def create_account(
 ) -> Response[UserOut]:
     user = await service.create_user(service.check_sign_up(msgspec.structs.asdict(data)))
     token = await service.start_session(user, replacing=request.cookies.get("bw_session"))
-    return set_session_cookie(Response(UserOut.of(user), status_code=201), token, _secure(request))
+    return signed_in(request, Response(UserOut.of(user), status_code=201), user, token)
 
 
 @post("/session", status_code=200, summary="Sign in")
 async def sign_in(request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> Response[UserOut]:
-    user = await service.authenticate(data.email, data.password, client_address(request))
+    user = await service.authenticate(
+        data.email, data.password, sign_in_client(request), request.app.state.settings.secret_key
+    )
     token = await service.start_session(user, replacing=request.cookies.get("bw_session"))
-    return set_session_cookie(Response(UserOut.of(user)), token, _secure(request))
+    return signed_in(request, Response(UserOut.of(user)), user, token)
 
 
 @delete("/session", status_code=204, summary="Sign out")
