@@ -14,11 +14,14 @@ import re
 from typing import Annotated, Any
 from urllib.parse import unquote_to_bytes
 
+import msgspec
 from litestar import Request
-from litestar.exceptions import ClientException, HTTPException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from litestar.params import PathParameter
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from msgspec import Meta
+
+from server.web import provide_user
 
 # Ids are SERIAL columns: PostgreSQL holds at most this (SQLite up to 2**63 - 1).
 ID_MAX = 2**31 - 1
@@ -36,6 +39,7 @@ MAX_JSON_DEPTH = 32
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_MISSING = re.compile(r"Object missing required field `([^`]*)`")
 
 
 def to_id(value: object) -> int:
@@ -73,12 +77,46 @@ async def check_json_body(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
     if not body:
         return
+    await _signed_in_first(request)
     media = _media_type(request)
     if media != "application/json" and not media.endswith("+json"):
         raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
     # Counting brackets first keeps the usual small body to one fast pass.
     if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and (json_depth(body) > MAX_JSON_DEPTH):
         raise ClientException(f"The JSON body nests more than {MAX_JSON_DEPTH} levels deep.")
+    _check_types(request, body)
+
+
+async def _signed_in_first(request: Request[Any, Any, Any]) -> None:
+    """Someone signed out hears 401 whatever they sent, as before the body was looked at."""
+    if "user" in request.route_handler.parsed_fn_signature.parameters:
+        await provide_user(request)
+
+
+def _check_types(request: Request[Any, Any, Any], body: bytes) -> None:
+    """The body has exactly the types the schema states.
+
+    Litestar converts leniently, as query strings need ("0" to 0, 0 to false); a
+    JSON body has its own types, and a client that sends the wrong one should hear so.
+    """
+    field = request.route_handler.parsed_fn_signature.parameters.get("data")
+    if field is None:
+        return
+    try:
+        msgspec.json.decode(body, type=field.annotation, strict=True)
+    except msgspec.ValidationError as error:
+        message, _, where = str(error).partition(" - at `$")
+        key = where.rstrip("`").lstrip(".")
+        missing = _MISSING.match(message)
+        if missing:  # name the field itself, not the object around it
+            key = f"{key}.{missing[1]}" if key else missing[1]
+            message = "This field is required."
+        raise ValidationException(
+            f"Validation failed for {request.method} {request.url.path}",
+            extra=[{"message": message, "key": key, "source": "body"}],
+        ) from None
+    except msgspec.DecodeError:
+        raise ClientException("The body is not valid JSON.") from None
 
 
 async def check_form_body(request: Request[Any, Any, Any]) -> None:

@@ -164,9 +164,14 @@ async def end_session(token: str) -> None:
 
 
 async def update_profile(user: User, data: dict[str, object]) -> User:
+    """Change the fields given in `data`; the others keep their value."""
     errors: dict[str, str] = {}
-    name = clean(errors, "display_name", data.get("display_name"), "Display name", max_length=60)
-    zone = _check_time_zone(errors, data.get("time_zone"))
+    name = user.display_name
+    if "display_name" in data:
+        name = clean(errors, "display_name", data["display_name"], "Display name", max_length=60)
+    zone = user.time_zone
+    if "time_zone" in data:
+        zone = _check_time_zone(errors, data["time_zone"])
     raise_if(errors)
     await User.update({User.display_name: name, User.time_zone: zone}).where(User.id == user.id)
     user.display_name, user.time_zone = name, zone

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
+from msgspec import Meta
 
 from server.bounds import Id, PathId
 from server.teams import service
@@ -14,7 +15,7 @@ from server.web import CurrentUser
 
 
 class TeamIn(msgspec.Struct):
-    name: str | None = None
+    name: Annotated[str, Meta(min_length=1, max_length=80)]
 
 
 class LeadIn(msgspec.Struct):
