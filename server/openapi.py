@@ -7,7 +7,7 @@ error layer (server/web.py) and the edge checks (server/bounds.py) apply:
 - 401: it needs a signed-in person;
 - 403: a state-changing call without a CSRF token, or a service's Forbidden;
 - 404: it names something by id or token, or takes ids in its body;
-- 409: a state-changing call that can clash with the current state;
+- 409: a state-changing call, or one on a named thing, that clashes with its state;
 - 410: it takes an invitation's token (used or expired);
 - 413, 415: it takes a body: too large, or not JSON;
 - 429: signing in (the throttle).
@@ -60,7 +60,7 @@ def _statuses(handler: HTTPRouteHandler, path: str) -> set[int]:
     if unsafe:
         statuses |= {403, 409, 413, 415}
     if has_params or unsafe:
-        statuses.add(404)
+        statuses |= {404, 409}  # e.g. the state of a bridge not accepted yet
     if "{token" in path:
         statuses.add(410)
     if path.endswith("/session") and "POST" in methods:
