@@ -14,7 +14,7 @@ DEV := $(VENV)/.dev-installed
 
 .PHONY: run test lint format bench migrate migration clean worker
 
-$(RUNTIME): pyproject.toml
+$(RUNTIME): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
@@ -24,28 +24,28 @@ $(DEV): $(RUNTIME)
 	touch $@
 
 run: $(RUNTIME)
-	$(PY) -m server serve --demo
+	$(VENV)/bin/bridgework serve --demo
 
 test: lint
 	$(PY) -m pytest
 
 lint: $(DEV)
-	$(VENV)/bin/ruff check server tests bench piccolo_conf.py
-	$(VENV)/bin/ruff format --check server tests bench piccolo_conf.py
+	$(VENV)/bin/ruff check server tests bench piccolo_conf.py setup.py
+	$(VENV)/bin/ruff format --check server tests bench piccolo_conf.py setup.py
 	$(VENV)/bin/mypy
 
 format: $(DEV)
-	$(VENV)/bin/ruff check --fix server tests bench piccolo_conf.py
-	$(VENV)/bin/ruff format server tests bench piccolo_conf.py
+	$(VENV)/bin/ruff check --fix server tests bench piccolo_conf.py setup.py
+	$(VENV)/bin/ruff format server tests bench piccolo_conf.py setup.py
 
 bench: $(DEV)
 	@for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 worker: $(RUNTIME)
-	$(PY) -m server dispatch --loop
+	$(VENV)/bin/bridgework dispatch --loop
 
 migrate: $(RUNTIME)
-	$(PY) -m server migrate
+	$(VENV)/bin/bridgework migrate
 
 migration: $(DEV)
 	$(VENV)/bin/piccolo migrations new bridgework --auto

@@ -1,12 +1,8 @@
-"""Piccolo's configuration: the engine from DATABASE_URL and the app registry."""
+"""For the `piccolo` command run from a checkout (Piccolo's scaffold looks here first).
 
-from piccolo.conf.apps import AppRegistry
+The configuration itself ships in the package: `server/piccolo_conf.py`.
+"""
 
-from server.db import engine_from_url
-from server.settings import get_settings
+from server.piccolo_conf import APP_REGISTRY, DB
 
-DB = engine_from_url(get_settings().database_url)
-
-APP_REGISTRY = AppRegistry(
-    apps=["server.piccolo_app", "server.lead.piccolo_app", "server.reminders.piccolo_app"]
-)
+__all__ = ["APP_REGISTRY", "DB"]

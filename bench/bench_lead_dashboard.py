@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT))
 
 from litestar.testing import TestClient  # noqa: E402
 
-from piccolo_conf import APP_REGISTRY  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.db import engine_from_url  # noqa: E402
 from server.lead.tables import ShareChoice  # noqa: E402
+from server.piccolo_conf import APP_REGISTRY  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 from server.tables import (  # noqa: E402
     Bridge,

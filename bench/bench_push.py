@@ -15,13 +15,21 @@ Prints:
   push_machine_cpu_us: CPU the whole machine spent per reminder while they ran: the
                        dispatchers, PostgreSQL, the push service, the kernel, and anything
                        else running (the load average printed at the end says how much)
+  push_kill9_lost: on a second database of 20,000 due people, one dispatcher is killed
+                   with SIGKILL once a quarter of them have been pushed; another takes
+                   over after the lease: people who never got a push (goal 0)
+  push_kill9_duplicates: people who got two pushes, the ones in flight at the kill
+                         (goal: at most the concurrency limit, 256; the script fails if
+                         any two copies carry different Topics)
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -31,9 +39,11 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = int(os.environ.get("BENCH_PUSH_PEOPLE", "100000"))
+KILL_PEOPLE = int(os.environ.get("BENCH_PUSH_KILL_PEOPLE", "20000"))
 # One dispatcher process per core, as `make worker` would run them in production:
 # each leases its own batches, and the claims keep every reminder to exactly one.
 DISPATCHERS = int(os.environ.get("BENCH_PUSH_DISPATCHERS", "2"))
@@ -57,9 +67,13 @@ def say(message: str) -> None:
 
 
 class PushProtocol(asyncio.Protocol):
-    """HTTP/1.1 keep-alive: read each request, answer 201 after LATENCY_S."""
+    """HTTP/1.1 keep-alive: read each request, answer 201 after LATENCY_S.
+
+    Each push's path and Topic are kept; `GET /stats` answers what they add up to.
+    """
 
     served = 0
+    received: dict[bytes, list[bytes]] = {}
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -69,20 +83,52 @@ class PushProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
-            length = 0
-            for line in self.buffer[:end].split(b"\r\n")[1:]:
+            length, topic = 0, b""
+            request_line, *lines = self.buffer[:end].split(b"\r\n")
+            for line in lines:
                 name, _, value = line.partition(b":")
                 if name.strip().lower() == b"content-length":
                     length = int(value)
+                elif name.strip().lower() == b"topic":
+                    topic = value.strip()
             if len(self.buffer) < end + 4 + length:
                 return
             self.buffer = self.buffer[end + 4 + length :]
+            path = request_line.split(b" ")[1]
+            if path == b"/stats":
+                self.stats()
+                continue
+            PushProtocol.received.setdefault(path, []).append(topic)
             asyncio.get_running_loop().call_later(LATENCY_S, self.answer)
 
     def answer(self) -> None:
         PushProtocol.served += 1
         if not self.transport.is_closing():
             self.transport.write(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")
+
+    def stats(self) -> None:
+        """Devices reached, pushes received, devices reached twice or more, and whether
+        every device's copies carried one Topic."""
+        copies = PushProtocol.received.values()
+        body = json.dumps(
+            {
+                "devices": len(PushProtocol.received),
+                "pushes": sum(len(c) for c in copies),
+                "duplicates": sum(1 for c in copies if len(c) > 1),
+                "one_topic_each": all(len(set(c)) == 1 and c[0] for c in copies),
+            }
+        ).encode()
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        self.transport.write(head + body)
+
+
+def push_stats(port: int) -> dict[str, Any]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(b"GET /stats HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            answer += connection.recv(65536)
+    return dict(json.loads(answer.split(b"\r\n\r\n", 1)[1]))
 
 
 async def serve_push(port: int) -> None:
@@ -110,7 +156,7 @@ async def admin(sql: str) -> None:
         await connection.close()
 
 
-async def seed(url: str, push_port: int) -> None:
+async def seed(url: str, push_port: int, people_count: int = PEOPLE) -> None:
     """Everyone due now: tz UTC, reminder at 00:00, a daily commitment since yesterday."""
     import asyncpg
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -123,13 +169,13 @@ async def seed(url: str, push_port: int) -> None:
     today = now.date()
     connection = await asyncpg.connect(url)
     try:
-        people = range(1, PEOPLE + 1)
+        people = range(1, people_count + 1)
         await connection.copy_records_to_table(
             "person",
             columns=["id", "email", "display_name", "password_hash", "time_zone", "created_at"],
             records=[(i, f"p{i}@example.com", f"Person {i}", "-", "UTC", now) for i in people],
         )
-        pairs = range(1, PEOPLE // 2 + 1)
+        pairs = range(1, people_count // 2 + 1)
         await connection.copy_records_to_table(
             "bridge",
             columns=["id", "side_a", "side_b", "status", "message", "span", "created_at"],
@@ -192,7 +238,7 @@ async def seed(url: str, push_port: int) -> None:
         )
         for table in ("person", "bridge"):
             await connection.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {PEOPLE})"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {people_count})"
             )
         await connection.execute("ANALYZE")
     finally:
@@ -217,8 +263,8 @@ async def dispatch_and_measure(url: str) -> None:
             samples.append((time.perf_counter(), rss))
             await asyncio.sleep(0.25)
 
-    from piccolo_conf import APP_REGISTRY
     from server.db import engine_from_url
+    from server.piccolo_conf import APP_REGISTRY
 
     engine = engine_from_url(url)
     for app in APP_REGISTRY.app_configs.values():
@@ -307,6 +353,88 @@ class CpuMeter:
         return last[1] - first[1], last[2] - first[2], postgres
 
 
+def kill9(port: int) -> None:
+    """A dispatcher killed with SIGKILL mid-pass; another takes over after the lease."""
+    from server.reminders.dispatcher import CONCURRENCY
+
+    name = f"bridgework_bench_{uuid.uuid4().hex[:10]}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    env = {**ENV, "DATABASE_URL": url}
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "server", "migrate"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        say(f"kill -9: seeding {KILL_PEOPLE:,} due people")
+        asyncio.run(seed(url, port, KILL_PEOPLE))
+        before = push_stats(port)
+        doomed = subprocess.Popen(
+            [sys.executable, "-m", "server", "dispatch"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        while push_stats(port)["pushes"] - before["pushes"] < KILL_PEOPLE // 4:
+            if doomed.poll() is not None:
+                raise SystemExit("the dispatcher to be killed finished first")
+            time.sleep(0.05)
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait()
+        say(f"kill -9: killed after {push_stats(port)['pushes'] - before['pushes']:,} pushes")
+        # The heir's clock runs two minutes and five seconds ahead: the lease has run
+        # out for it, as it would have for a dispatcher started that much later.
+        heir = subprocess.run(
+            [sys.executable, __file__, "--dispatch-after-the-lease"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if heir.returncode != 0:
+            raise SystemExit(f"the dispatcher taking over failed:\n{heir.stderr}")
+        after = push_stats(port)
+        lost = KILL_PEOPLE - (after["devices"] - before["devices"])
+        duplicates = after["duplicates"] - before["duplicates"]
+        if not after["one_topic_each"]:
+            raise SystemExit("a device got two copies with different Topics")
+        statuses = asyncio.run(reminder_statuses(url))
+        if statuses != {"sent": KILL_PEOPLE}:
+            raise SystemExit(f"reminders after the take-over: {statuses}")
+        say(f"kill -9: {duplicates} sent twice (limit {CONCURRENCY}), same Topic each")
+        print(f"push_kill9_lost: {lost}")
+        print(f"push_kill9_duplicates: {duplicates}")
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def reminder_statuses(url: str) -> dict[str, int]:
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch("SELECT status, count(*) FROM reminder GROUP BY status")
+    finally:
+        await connection.close()
+    return {row["status"]: row["count"] for row in rows}
+
+
+def dispatch_after_the_lease() -> None:
+    import time_machine
+
+    from server.cli import main as bridgework
+    from server.reminders.dispatcher import LEASE
+
+    later = datetime.now(UTC) + LEASE + timedelta(seconds=5)
+    with time_machine.travel(later, tick=True):
+        bridgework(["dispatch"])
+
+
 def main() -> None:
     url = ""
     push = None
@@ -371,6 +499,7 @@ def main() -> None:
             f" processes, WAL writer, softirqs) {rest_us:.0f} us;"
             f" load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        kill9(port)
     finally:
         if push is not None:
             push.terminate()
@@ -382,6 +511,9 @@ def main() -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--push-service"]:
         asyncio.run(serve_push(int(sys.argv[2])))
+    elif sys.argv[1:2] == ["--dispatch-after-the-lease"]:
+        sys.path.insert(0, str(ROOT))
+        dispatch_after_the_lease()
     elif sys.argv[1:2] == ["--dispatch"]:
         sys.path.insert(0, str(ROOT))
         if os.environ.get("BENCH_PROFILE"):

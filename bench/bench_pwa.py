@@ -190,16 +190,20 @@ def tools_ready() -> str:
     npm = shutil.which("npm")
     if not npm:
         return "npm is not installed"
-    say("installing Lighthouse and axe-core into bench/node_modules (npm install)")
+    # `npm ci`: exactly what bench/package-lock.json lists, which it never rewrites.
+    # (Lighthouse's @paulirish/trace_engine asks for third-party-web and
+    # legacy-javascript at "latest", a moving tag: package.json's overrides hold them
+    # at the locked versions, or every new release would put the lock out of date.)
+    say("installing Lighthouse and axe-core into bench/node_modules (npm ci)")
     result = subprocess.run(
-        [npm, "install", "--prefix", str(BENCH), "--no-audit", "--no-fund"],
+        [npm, "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund"],
         env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
         capture_output=True,
         text=True,
         timeout=600,
     )
     if result.returncode != 0 or not LIGHTHOUSE.exists():
-        return f"npm install failed: {result.stderr.strip()[-300:]}"
+        return f"npm ci failed: {result.stderr.strip()[-300:]}"
     return ""
 
 

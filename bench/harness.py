@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -347,8 +347,12 @@ async def hammer(
     concurrency: int,
     seconds: float,
     warmup: float = 0.25,
+    before: Callable[[int], Awaitable[None]] | None = None,
 ) -> LoadResult:
-    """GET `path` from `concurrency` keep-alive connections, counting only after `warmup`."""
+    """GET `path` from `concurrency` keep-alive connections, counting only after `warmup`.
+
+    `before(n)`, when given, runs before the n-th request of each connection (say, a
+    change to the data the page shows); its time is not the request's."""
     ok = errors = 0
     latencies: list[float] = []
     start_at = time.perf_counter() + warmup
@@ -357,8 +361,13 @@ async def hammer(
     async def worker() -> None:
         nonlocal ok, errors
         connection = await Connection.open(port)
+        n = 0
         try:
-            while (sent := time.perf_counter()) < stop_at:
+            while time.perf_counter() < stop_at:
+                if before is not None:
+                    await before(n)
+                n += 1
+                sent = time.perf_counter()
                 try:
                     status, _, _ = await connection.request("GET", path, headers)
                 except (OSError, asyncio.IncompleteReadError):
@@ -380,9 +389,25 @@ async def hammer(
 
 
 def run(main: Any) -> Any:
-    """asyncio.run with uvloop when it is installed (uvicorn[standard] brings it)."""
+    """asyncio.run with uvloop when it is installed (uvicorn[standard] brings it).
+
+    The bound SQLite engine's kept connections are closed on the loop that used them,
+    before it ends (the next run opens new ones). When they were aiosqlite's, one left
+    open (a seeder's transaction connection) was closed later by the garbage collector
+    onto a loop closed by then: "RuntimeError: Event loop is closed" at teardown."""
+
+    async def then_close_connections() -> Any:
+        from server.sqlite import KeptConnectionsSQLiteEngine
+        from server.tables import User
+
+        try:
+            return await main
+        finally:
+            if isinstance(engine := User._meta.db, KeptConnectionsSQLiteEngine):
+                await engine.close_connections()
+
     try:
         import uvloop
     except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
+        return asyncio.run(then_close_connections())
+    return uvloop.run(then_close_connections())

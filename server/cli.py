@@ -1,12 +1,19 @@
-"""`bridgework` / `python -m server`: serve, migrate, seed the demo, send reminders."""
+"""`bridgework` / `python -m server`: serve, migrate, seed the demo, send reminders, check.
+
+Importing `server` sets `PICCOLO_CONF=server.piccolo_conf` before Piccolo is
+imported, so the installed command starts from any folder.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import secrets
 import sys
+from importlib import metadata
+from urllib.parse import urlsplit, urlunsplit
 
-from server.settings import SettingsError, get_settings
+from server.settings import Settings, SettingsError, documented, get_settings
 
 
 def _settings_or_exit() -> None:
@@ -48,6 +55,7 @@ def serve(demo: bool) -> None:
         port=settings.port,
         workers=settings.workers,
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         log_level="info",
     )
 
@@ -64,8 +72,109 @@ def dispatch(loop: bool) -> None:
         print(f"Reminders handled: {handled}")
 
 
+def version() -> str:
+    try:
+        return metadata.version("bridgework")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def new_keys() -> None:
+    """Fresh SECRET_KEY and VAPID_PRIVATE_KEY lines, for an environment file."""
+    from server.reminders import vapid
+
+    print(f"SECRET_KEY={secrets.token_urlsafe(48)}")
+    print(f"VAPID_PRIVATE_KEY={vapid.new_private_key()}")
+
+
+def _shown(field: str, settings: Settings) -> str:
+    """A setting as `check` prints it: secrets hidden, a database password masked."""
+    value = getattr(settings, field)
+    if field == "secret_key":
+        return f"set, hidden ({len(value)} characters)"
+    if field == "vapid_private_key":
+        from server.reminders import vapid
+
+        return f"set, hidden (public key {vapid.public_key(value)})"
+    if field == "database_url":
+        parts = urlsplit(value)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+            return urlunsplit(parts._replace(netloc=netloc))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _sqlite_tables(settings: Settings) -> tuple[str, set[str] | None]:
+    """The SQLite file and its tables (None: no file yet)."""
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(settings.database_url.removeprefix("sqlite:///"))
+    if not path.exists():
+        return f"SQLite file {path}", None
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    return f"SQLite {sqlite3.sqlite_version}, {path}", tables
+
+
+async def _postgres_tables(settings: Settings) -> tuple[str, set[str] | None]:
+    """The server's version and the tables of the database's schema."""
+    import asyncpg
+
+    connection = await asyncpg.connect(settings.database_url, timeout=10)
+    try:
+        server = await connection.fetchval("SHOW server_version")
+        rows = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )
+    finally:
+        await connection.close()
+    return f"PostgreSQL {server}", {row["tablename"] for row in rows}
+
+
+def _database_answer(settings: Settings) -> str:
+    """What the database says (raises when it cannot be reached)."""
+    if settings.uses_sqlite:
+        found, tables = _sqlite_tables(settings)
+    else:
+        found, tables = asyncio.run(_postgres_tables(settings))
+    if tables is None:
+        return f"{found} does not exist yet: `bridgework migrate` creates it"
+    if "migration" not in tables:
+        return f"{found}; not migrated yet: run `bridgework migrate`"
+    return f"{found}; migrated"
+
+
+def check() -> None:
+    """Print what `serve` and `dispatch` would run with; exit non-zero if anything is wrong."""
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        sys.exit(f"bridgework: bad configuration: {error}")
+    print(f"Bridgework {version()} would run with:")
+    for field, variable in documented().items():
+        print(f"  {variable:<28} {_shown(field, settings)}")
+    problems = []
+    if settings.workers > 1 and settings.uses_sqlite:
+        problems.append("BRIDGEWORK_WORKERS > 1 needs PostgreSQL (set DATABASE_URL)")
+    if settings.is_production and settings.uses_sqlite:
+        print("  note: production on SQLite serves one process; PostgreSQL is the usual choice")
+    if not settings.reminders_in_process:
+        print("  reminders: run `bridgework dispatch --loop` (one or more) beside the app")
+    try:
+        print(f"Database: {_database_answer(settings)}")
+    except Exception as error:
+        problems.append(f"cannot reach the database: {error}")
+    if problems:
+        sys.exit("".join(f"bridgework: {problem}\n" for problem in problems).rstrip())
+    print("OK")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bridgework", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"bridgework {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="apply migrations and serve the app")
     serve_cmd.add_argument(
@@ -77,8 +186,18 @@ def main(argv: list[str] | None = None) -> None:
     dispatch_cmd.add_argument(
         "--loop", action="store_true", help="keep sending until SIGTERM (default: one pass)"
     )
+    commands.add_parser(
+        "check", help="check the settings and the database; print them (secrets hidden)"
+    )
+    commands.add_parser("new-keys", help="print a new SECRET_KEY and VAPID_PRIVATE_KEY (keep them)")
     args = parser.parse_args(argv)
 
+    if args.command == "new-keys":  # before any configuration exists
+        new_keys()
+        return
+    if args.command == "check":
+        check()
+        return
     _settings_or_exit()
     if args.command == "serve":
         serve(args.demo)

@@ -7,14 +7,15 @@ a message naming the variable (`SettingsError`).
 
 from __future__ import annotations
 
+import ast
+import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENVIRONMENTS = ("development", "production")
 
@@ -31,7 +32,8 @@ class Settings:
 
     data_dir: Path
     """`BRIDGEWORK_DATA_DIR`: where the SQLite file and the development secret
-    key live. Default: `data/` in the project folder."""
+    key live. Default: `data/` in the current folder (a relative path is taken
+    from there too)."""
 
     database_url: str
     """`DATABASE_URL`: `sqlite:///path/to/file.sqlite3` (default:
@@ -50,6 +52,12 @@ class Settings:
 
     port: int
     """`BRIDGEWORK_PORT`: port to listen on (default `8000`)."""
+
+    trusted_proxies: str
+    """`BRIDGEWORK_TRUSTED_PROXIES`: addresses or networks (comma-separated, or `*`)
+    of the reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are
+    believed (default `127.0.0.1`: a proxy on the same machine). The sign-in
+    throttle counts by the client address this gives."""
 
     workers: int
     """`BRIDGEWORK_WORKERS`: app processes `bridgework serve` starts (default 1).
@@ -113,7 +121,7 @@ def _secret_key(env: Mapping[str, str], production: bool, data_dir: Path) -> str
     if production:
         raise SettingsError(
             "SECRET_KEY is required when BRIDGEWORK_ENV=production "
-            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            "(generate one with: bridgework new-keys)"
         )
     # Development: generate once and keep it, so sessions survive a restart.
     path = data_dir / "secret_key"
@@ -179,6 +187,44 @@ def _vapid_subject(env: Mapping[str, str], production: bool) -> str:
     return subject
 
 
+def _trusted_proxies(env: Mapping[str, str]) -> str:
+    raw = env.get("BRIDGEWORK_TRUSTED_PROXIES", "").strip() or "127.0.0.1"
+    if raw == "*":
+        return raw
+    entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                "BRIDGEWORK_TRUSTED_PROXIES must be `*` or IP addresses or networks "
+                f"separated by commas (e.g. 127.0.0.1,10.0.0.0/8), got {entry!r}"
+            ) from None
+    return ",".join(entries)
+
+
+def documented() -> dict[str, str]:
+    """Each setting's field name and the variable its docstring names (its README row).
+
+    Read from this file's source, where the docstrings are: `bridgework check` and
+    `tests/test_docs.py` use it.
+    """
+    tree = ast.parse(Path(__file__).read_text())
+    [settings] = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Settings"]
+    found: dict[str, str] = {}
+    for field, doc in zip(settings.body, settings.body[1:], strict=False):
+        if not (isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)):
+            continue
+        text = (
+            doc.value.value
+            if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)
+            else None
+        )
+        if isinstance(text, str) and (named := re.match(r"`([A-Z_]+)`:", text)):
+            found[field.target.id] = named.group(1)
+    return found
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read and check every setting; raise `SettingsError` naming a bad variable."""
     env = os.environ if env is None else env
@@ -187,8 +233,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"BRIDGEWORK_ENV must be one of {', '.join(ENVIRONMENTS)}, got {mode!r}"
         )
-    data_dir = Path(env.get("BRIDGEWORK_DATA_DIR", "").strip() or PROJECT_ROOT / "data")
-    data_dir = data_dir if data_dir.is_absolute() else PROJECT_ROOT / data_dir
+    # The current folder, not the code's: an installed package has no project folder.
+    data_dir = Path(env.get("BRIDGEWORK_DATA_DIR", "").strip() or "data").absolute()
     host = env.get("BRIDGEWORK_HOST", "").strip() or "127.0.0.1"
     database_url = _database_url(env, data_dir)
     production = mode == "production"
@@ -201,6 +247,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret_key,
         host=host,
         port=_int(env, "BRIDGEWORK_PORT", 8000, 1, 65535),
+        trusted_proxies=_trusted_proxies(env),
         workers=_int(env, "BRIDGEWORK_WORKERS", 1, 1, 64),
         vapid_private_key=_vapid_private_key(env, production, data_dir),
         vapid_subject=_vapid_subject(env, production),

@@ -29,7 +29,11 @@ from server.tables import User
 
 log = logging.getLogger(__name__)
 
-WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+# web/ sits beside server/ in a checkout; a wheel ships it inside as server/_web
+# (see setup.py), so the installed command finds it from any folder.
+_PACKAGED_WEB = Path(__file__).resolve().parent / "_web"
+_CHECKOUT_WEB = Path(__file__).resolve().parent.parent / "web"
+WEB_DIR = _PACKAGED_WEB if _PACKAGED_WEB.is_dir() else _CHECKOUT_WEB
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
@@ -140,7 +144,7 @@ async def provide_user(request: Request[Any, Any, Any]) -> User:
 
 def client_address(request: Request[Any, Any, Any]) -> str:
     """The caller's address. Behind a proxy uvicorn sets it from X-Forwarded-For, and only
-    when the proxy's own address is in FORWARDED_ALLOW_IPS (default 127.0.0.1)."""
+    when the proxy's own address is in BRIDGEWORK_TRUSTED_PROXIES (default 127.0.0.1)."""
     return request.client.host if request.client else "unknown"
 
 

@@ -32,9 +32,9 @@ from litestar import Litestar  # noqa: E402
 from litestar.testing import TestClient  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 
-from piccolo_conf import APP_REGISTRY  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.db import engine_from_url  # noqa: E402
+from server.piccolo_conf import APP_REGISTRY  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -141,7 +141,9 @@ def write_everything(writer: Browser, other: Browser, bridge_id: int) -> tuple[l
         "differently": words["differently"],
     }
     assert act(writer, bridge_id, "mistakes", mistake).status_code == 201
-    report = act(other, bridge_id, "misses", {"commitment": commitment, "note": words["report"]})
+    # A kept item cannot be reported missed: the report is about a second one, unchecked.
+    unchecked = commit(writer, bridge_id, words["promise"])
+    report = act(other, bridge_id, "misses", {"commitment": unchecked, "note": words["report"]})
     answer = {"act": report.json()["act_id"], "text": words["answer"]}
     assert writer.api("POST", f"/bridges/{bridge_id}/responses", answer).status_code == 201
     return list(words.values()), commitment

@@ -189,3 +189,63 @@ def test_a_busy_day_of_writes_keeps_the_log_file_small(sqlite):
     assert run(User.count()) == 3000
     wal = Path(sqlite.path + "-wal").stat().st_size
     assert wal < 12_000_000, f"the WAL grew to {wal:,} bytes"  # unchecked: ~35 MB
+
+
+def _synchronous_modes(engine: KeptConnectionsSQLiteEngine) -> list[object]:
+    """PRAGMA synchronous on the loop's, the writer thread's and a transaction's connection."""
+
+    async def modes() -> list[object]:
+        on_the_loop = engine._reader().execute("PRAGMA synchronous").fetchall()
+        on_the_writer = await engine.run_ddl("PRAGMA synchronous")
+        async with engine.transaction():
+            in_a_transaction = await engine.run_ddl("PRAGMA synchronous")
+        return [on_the_loop, on_the_writer, in_a_transaction]
+
+    return run(modes())
+
+
+def test_every_connection_syncs_the_log_at_each_commit(sqlite):
+    """synchronous=FULL (SQLite's own default, chosen on purpose): a check-in answered
+    201 survives a power cut (see SYNCHRONOUS in server/sqlite.py)."""
+    assert _synchronous_modes(sqlite) == [[{"synchronous": 2}]] * 3
+
+
+def test_every_connection_takes_the_synchronous_mode_the_engine_is_given(
+    sqlite_template: Path, tmp_path: Path
+):
+    path = tmp_path / "normal.sqlite3"
+    shutil.copy(sqlite_template, path)
+    engine = KeptConnectionsSQLiteEngine(str(path), timeout=5, synchronous="NORMAL")
+    try:
+        assert _synchronous_modes(engine) == [[{"synchronous": 1}]] * 3
+    finally:
+        run(engine.close_connections())
+
+
+def test_an_unknown_synchronous_mode_is_refused():
+    with pytest.raises(ValueError, match="OFF, NORMAL, FULL or EXTRA"):
+        KeptConnectionsSQLiteEngine("unused.sqlite3", timeout=1, synchronous="FULL; DROP")
+
+
+def test_a_write_committed_on_the_loop_keeps_foreign_keys_as_postgresql_does(sqlite):
+    """A row pointing at nothing is refused and a deleted team takes its memberships
+    with it, whichever connection commits the write (the loop's, as here, or the
+    writer thread's)."""
+    team = (
+        "INSERT INTO team (name, created_at) VALUES ({}, '2026-11-21T12:00:00+00:00') RETURNING id"
+    )
+    member = (
+        "INSERT INTO membership (team, person, role, joined_at)"
+        " VALUES ({}, {}, 'member', '2026-11-21T12:00:00+00:00')"
+    )
+
+    async def orphan_then_cascade() -> list[dict[str, object]]:
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            await db.write((member, (999, 999)))
+        person = (await db.write(_person(1)))[0][0]["id"]
+        product = (await db.write((team, ("Product",))))[0][0]["id"]
+        await db.write((member, (product, person)))
+        await db.write(("DELETE FROM team WHERE id = {}", (product,)))
+        return await db.fetch("SELECT COUNT(*) AS n FROM membership")
+
+    assert run(orphan_then_cascade()) == [{"n": 0}]

@@ -205,10 +205,6 @@ async def change_password(user: User, data: dict[str, object], current_token: st
     return await start_session(user)
 
 
-def is_valid_time_zone(zone: str) -> bool:
-    return zone in time_zones()
-
-
 __all__ = [
     "Client",
     "InvalidInput",

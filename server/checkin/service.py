@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from server import clock, db
+from server import clock
 from server import domain as d
-from server.domain.cadence import keep_window
-from server.repair import state
+from server.repair import derived, state
 from server.repair.state import BridgeData
 from server.tables import User
 
@@ -24,8 +21,9 @@ class DueItem:
     text: str
     day: date
     yesterday: bool
-    outcome: str  # "open", "kept" or "missed"
+    outcome: str  # "open", "kept", "missed" or "reported" (by the partner)
     act_id: int | None  # the check-in, for withdrawing it
+    due_by: date | None = None  # a one-off's date, while it can be done ahead of it
 
 
 @dataclass(frozen=True)
@@ -113,28 +111,40 @@ async def active_bridges(user: User) -> list[BridgeData]:
 
 
 def _items(data: BridgeData, live: list[d.LiveAct], me: d.Side, today: date) -> list[DueItem]:
+    """Today's occurrences of my commitments, and yesterday's still open."""
     partner = data.people[d.other(me)].name
+    since = today - timedelta(days=1)
     items = []
-    for day in (today, today - timedelta(days=1)):
-        if d.bridge_paused(day, data.pauses):
-            continue
-        for c in data.commitments:
-            if c.owner != me or not d.is_due(c, day):
-                continue
-            first, last = keep_window(c, day)
-            outcome, act_id = "open", None
-            for la in live:
-                a = la.act
-                if a.commitment_id == c.id and first <= a.day <= last and a.owner == me:
-                    if a.kind is d.ActKind.KEPT:
-                        outcome, act_id = "kept", a.id
-                    elif a.kind is d.ActKind.MISSED_SELF:
-                        outcome, act_id = "missed", a.id
-            if day < today and outcome != "open":
-                continue  # yesterday's settled items are done; only loose ends show
-            text = data.commitment_rows[c.id]["text"]
-            items.append(DueItem(data.id, partner, c.id, text, day, day < today, outcome, act_id))
+    for o in d.on_today(
+        d.occurrences(data.commitments, live, data.pauses, today, side=me, since=since), today
+    ):
+        text = data.commitment_rows[o.commitment_id]["text"]
+        # A one-off open ahead of its date is checked in for today.
+        day = o.due if o.opens == o.due else (o.act.day if o.act else min(today, o.due))
+        items.append(
+            DueItem(
+                data.id,
+                partner,
+                o.commitment_id,
+                text,
+                day,
+                day < today,
+                _OUTCOMES[o.state],
+                o.act.id if o.act is not None and o.state.checked_in else None,
+                o.due if o.opens != o.due else None,
+            )
+        )
     return items
+
+
+_OUTCOMES = {
+    d.OccurrenceState.OPEN: "open",
+    d.OccurrenceState.KEPT: "kept",
+    d.OccurrenceState.SECURED: "kept",
+    d.OccurrenceState.MISSED: "missed",
+    d.OccurrenceState.REPORTED: "reported",
+    d.OccurrenceState.LAPSED: "missed",
+}
 
 
 def _waiting(data: BridgeData, live: list[d.LiveAct], me: d.Side) -> list[WaitingConfirmation]:
@@ -177,74 +187,22 @@ def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
     )
 
 
-# Streaks and badges replay each bridge's whole log, and a bridge months old holds
-# thousands of acts, while the page is read far more often than a bridge changes. So
-# each process keeps every bridge's share, keyed by all it is derived from: the
-# bridge's row as read now (names, zones, span, and `version`, which database
-# triggers raise whenever its acts, commitments or pauses change), whose Today it is
-# and the day. Any change makes a new key, never a stale hit; old keys age out of
-# the LRU. A page whose bridges are all unchanged reads nothing but their rows.
-_CACHE_SIZE = 1024
-
-
-class _Shares:
-    def __init__(self) -> None:
-        self.engine: object = None
-        self.entries: OrderedDict[Hashable, BridgeToday] = OrderedDict()
-
-    def _for(self, engine: object) -> OrderedDict[Hashable, BridgeToday]:
-        # Ids restart in another database (tests make one per test): start afresh.
-        if engine is not self.engine:
-            self.engine, self.entries = engine, OrderedDict()
-        return self.entries
-
-    def get(self, key: Hashable) -> BridgeToday | None:
-        entries = self._for(db.engine())
-        found = entries.get(key)
-        if found is not None:
-            entries.move_to_end(key)
-        return found
-
-    def put(self, key: Hashable, share: BridgeToday) -> None:
-        entries = self._for(db.engine())
-        entries[key] = share
-        while len(entries) > _CACHE_SIZE:
-            entries.popitem(last=False)
-
-
-_shares = _Shares()
-
-
 async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -> list[BridgeToday]:
-    """Each bridge's share of `user_id`'s Today; only a changed bridge is read again."""
+    """Each bridge's share of `user_id`'s Today, from the one derivation cache: only a
+    bridge changed since it was last derived for this day is read again."""
 
-    def key(row: dict[str, Any]) -> Hashable:
-        return (tuple(row.items()), user_id, today)
+    def mine(row: dict[str, Any]) -> d.Side:
+        return d.Side.A if row["side_a.id"] == user_id else d.Side.B
 
-    shares: dict[int, BridgeToday] = {}
-    for row in rows:
-        if (share := _shares.get(key(row))) is not None:
-            shares[row["id"]] = share
-    stale = [row["id"] for row in rows if row["id"] not in shares]
-    if stale:
-        acts = await state.acts_of(stale)
-        commitments = await state.commitments_of(stale)
-        pauses = await state.pauses_of(stale)
-    for row in rows:
-        if row["id"] in shares:
-            continue
-        data = state.bridge_data(
-            row,
-            acts.get(row["id"], []),
-            commitments.get(row["id"], []),
-            pauses.get(row["id"], []),
-            [],
-        )
-        shares[row["id"]] = share = bridge_today(data, data.side_of(user_id), today)
-        # The row was read first: what was read since is at least as new as its
-        # version, so a later change makes a miss next time, never a stale hit.
-        _shares.put(key(row), share)
-    return [shares[row["id"]] for row in rows]
+    def kept(entry: derived.Entry, row: dict[str, Any]) -> BridgeToday | None:
+        return entry.shares.get(mine(row))
+
+    def derive(entry: derived.Entry, data: BridgeData, day: date) -> BridgeToday:
+        me = data.side_of(user_id)
+        entry.shares[me] = share = bridge_today(data, me, day)
+        return share
+
+    return await derived.each(rows, lambda _: today, kept, derive)
 
 
 async def today_view(user: User) -> TodayView:

@@ -7,7 +7,7 @@ a commitment kept at 23:30 in Auckland belongs to that Auckland day.
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from server.domain.sides import Side
 
@@ -23,15 +23,6 @@ def local_today(now_utc: datetime, tz_name: str) -> date:
     if now_utc.tzinfo is None:
         raise ValueError("now_utc must be timezone-aware")
     return now_utc.astimezone(ZoneInfo(tz_name)).date()
-
-
-def is_time_zone(tz_name: str) -> bool:
-    """Whether `tz_name` is an IANA time zone this system knows."""
-    try:
-        ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def can_check_in(day: date, today: date) -> bool:

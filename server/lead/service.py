@@ -17,6 +17,7 @@ from server import domain as d
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.lead import figures, rules
 from server.lead.tables import ShareChoice, TeamPrivacy
+from server.repair import state
 from server.tables import Bridge, Membership, User
 
 LEAD = "lead"
@@ -171,18 +172,7 @@ async def _team_bridges(team_id: int) -> list[dict[str, Any]]:
         r["person"]
         for r in await Membership.select(Membership.person).where(Membership.team == team_id)
     }
-    rows = (
-        await Bridge.select(
-            Bridge.id,
-            Bridge.span,
-            Bridge.side_a.id,
-            Bridge.side_a.display_name,
-            Bridge.side_b.id,
-            Bridge.side_b.display_name,
-        )
-        .where((Bridge.team == team_id) & (Bridge.status == ACTIVE))
-        .order_by(Bridge.id)
-    )
+    rows = await state.team_rows(team_id)
     return [r for r in rows if r["side_a.id"] in members and r["side_b.id"] in members]
 
 
@@ -195,8 +185,9 @@ async def dashboard(user: User, team_id: int) -> rules.Dashboard:
         rows = await _team_bridges(team_id)
         choices = await _choices([r["id"] for r in rows])
         minimum = await team_minimum(team_id)
-        loaded = await figures.load(team_id, rows)
-    derived = await figures.up_to_date(loaded, today)
+    derived = dict(
+        zip([r["id"] for r in rows], await figures.for_bridges(rows, today), strict=True)
+    )
     bridges = [
         rules.TeamBridge(
             id=r["id"],
@@ -231,22 +222,6 @@ async def set_team_minimum(user: User, team_id: int, value: object) -> int:
         values=[TeamPrivacy.min_bridges, TeamPrivacy.changed_at],
     )
     return minimum
-
-
-async def warm() -> int:
-    """Derive today's figures for every team's bridges, so that each lead's first visit
-    of the day is quick; returns how many bridges were looked at."""
-    leads = await Membership.select(Membership.team, Membership.person.time_zone).where(
-        Membership.role == LEAD
-    )
-    count = 0
-    for lead in leads:
-        today = d.local_today(clock.now(), lead["person.time_zone"] or "UTC")
-        async with db.engine().transaction():
-            loaded = await figures.load(lead["team"], await _team_bridges(lead["team"]))
-        await figures.up_to_date(loaded, today)
-        count += len(loaded.bridges)
-    return count
 
 
 def csv_text(board: rules.Dashboard) -> str:

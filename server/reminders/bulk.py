@@ -29,8 +29,9 @@ import asyncpg
 from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
+
+from server.sqlite import KeptConnectionsSQLiteEngine
 
 # Rows per SQLite INSERT: SQLite caps the parameters of one statement.
 SQLITE_INSERT_CHUNK = 500
@@ -65,13 +66,15 @@ async def insert(
             sql = f"{into} SELECT * FROM unnest({arrays}) {suffix}"  # noqa: S608
             records = await connection.fetch(sql, *(list(c) for c in zip(*rows, strict=True)))
             return [dict(r) for r in records]
-    assert isinstance(engine, SQLiteEngine)
+    # Our SQLite engine's public fetch: inside a transaction it takes part in it, else
+    # the write joins the event loop's next group commit (never a lock of its own).
+    assert isinstance(engine, KeptConnectionsSQLiteEngine)
     found: list[dict[str, Any]] = []
     for start in range(0, len(rows), SQLITE_INSERT_CHUNK):
         chunk = rows[start : start + SQLITE_INSERT_CHUNK]
         values = ", ".join(["(" + ", ".join("?" * len(columns)) + ")"] * len(chunk))
         sql = f"{into} VALUES {values} {suffix}"
-        found += await engine._run_in_new_connection(sql, [v for row in chunk for v in row])
+        found += await engine.fetch(sql, [v for row in chunk for v in row])
     return found
 
 

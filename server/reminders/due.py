@@ -1,10 +1,10 @@
 """What is due for many people at once, for the dispatcher: one query per table.
 
-The rules are Today's (server/checkin/service.py), counted rather than listed: a
-commitment of mine due today or left open yesterday (the grace day) and not yet
-checked in, on a day the bridge is not paused; and my partner's planks I have not
-confirmed yet. Only ids, cadences and days are read — never what anyone wrote.
-`tests/test_reminders_counts_match_today.py` holds the two together.
+The rules are Today's, from the same function (`domain.occurrences` and
+`domain.on_today`), counted rather than listed: my occurrences open today (a one-off
+open ahead of its date included) or left open yesterday (the grace day); and my
+partner's planks I have not confirmed yet. Only ids, cadences and days are read —
+never what anyone wrote. `tests/test_reminders_counts_match_today.py` checks it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from server import domain as d
-from server.domain.cadence import keep_window
 from server.reminders import bulk
 from server.reminders.message import BridgeDue
 from server.repair.state import domain_act, domain_commitment
@@ -32,27 +31,14 @@ def bridge_due(
 ) -> BridgeDue:
     """What one bridge asks of side `me` on the local date `today`."""
     live = d.live_acts(acts)
-    counts = {today: 0, today - timedelta(days=1): 0}
-    for day in counts:
-        if d.bridge_paused(day, pauses):
-            continue
-        for c in commitments:
-            if c.owner != me or not d.is_due(c, day):
-                continue
-            first, last = keep_window(c, day)
-            settled = any(
-                la.act.commitment_id == c.id
-                and la.act.owner == me
-                and first <= la.act.day <= last
-                and la.act.kind in (d.ActKind.KEPT, d.ActKind.MISSED_SELF)
-                for la in live
-            )
-            if not settled:
-                counts[day] += 1
+    yesterday = today - timedelta(days=1)
+    counts = {today: 0, yesterday: 0}
+    mine = d.occurrences(commitments, live, pauses, today, side=me, since=yesterday)
+    for o in d.on_today(mine, today):
+        if o.state is d.OccurrenceState.OPEN:
+            counts[yesterday if o.due == yesterday else today] += 1
     to_confirm = sum(1 for la in live if not la.confirmed and d.can_confirm(la.act, me))
-    return BridgeDue(
-        bridge_id, partner, counts[today], counts[today - timedelta(days=1)], to_confirm
-    )
+    return BridgeDue(bridge_id, partner, counts[today], counts[yesterday], to_confirm)
 
 
 def _grouped(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:

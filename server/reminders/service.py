@@ -14,8 +14,8 @@ from server import clock
 from server import domain as d
 from server.errors import Conflict, InvalidInput, NotFound
 from server.reminders import schedule as s
+from server.reminders.claims import schedule_of
 from server.reminders.delivery import DELIVERED, GONE, Holds, push_all, record
-from server.reminders.dispatcher import schedule_of
 from server.reminders.message import trial_payload
 from server.reminders.push import Sender, endpoint_error, key_error
 from server.reminders.tables import PushAttempt, PushSubscription, Reminder, ReminderSettings

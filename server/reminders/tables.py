@@ -46,8 +46,10 @@ class PushSubscription(Table, tablename="push_subscription"):
 class Reminder(Table, tablename="reminder"):
     """A person's reminder for one local day. The row is the claim: at most one a day.
 
-    Status moves claimed → sending → sent | retrying | failed | interrupted, and
-    retrying → sending again (see server/reminders/dispatcher.py).
+    Status moves claimed → sending → sent | retrying | failed, and retrying →
+    claimed again; what a dead dispatcher held (claimed or sending) is claimed again
+    by another once its lease runs out (see server/reminders/dispatcher.py).
+    `interrupted` is only in rows older dispatchers left.
     """
 
     id: Any  # Serial primary key, added by Piccolo; declared for type checkers

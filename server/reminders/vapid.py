@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-GENERATE_COMMAND = 'python -c "from server.reminders import vapid; print(vapid.new_private_key())"'
+GENERATE_COMMAND = "bridgework new-keys"
 
 # Push services refuse a token that expires more than 24 hours ahead (RFC 8292 §2);
 # 12 hours leaves room for clock skew, and one token serves a whole dispatch run.

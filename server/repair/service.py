@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from server import clock, db
 from server import domain as d
 from server.bounds import to_id
-from server.domain.cadence import keep_window
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import state
 from server.repair.state import BridgeData
@@ -91,9 +90,10 @@ async def _append(
 ) -> int:
     """Append one act to the log; a repeated key returns the act it made the first time.
 
-    `once_between`: a check-in, refused if its commitment already has a live one on
-    those days. The caller checked already; this closes the race of two requests
-    with different keys (two phones, a queued tap and a fresh one) at the same time.
+    `once_between`: a check-in or a report, refused if an act already settled that
+    occurrence of its commitment (a live check-in or report on those days). The
+    caller checked already; this closes the race of two requests with different keys
+    (two phones, a queued tap and a fresh one, both sides at once) at the same time.
     """
     now = clock.now()
     statements: list[db.Statement] = [
@@ -151,7 +151,7 @@ _UNDO_IF_CHECKED_IN = """
     DELETE FROM trust_act WHERE idempotency_key = {} AND EXISTS (
         SELECT 1 FROM trust_act AS a
         WHERE a.bridge = {} AND a.commitment = {} AND a.day BETWEEN {} AND {}
-            AND a.kind IN ('kept', 'missed_self')
+            AND a.kind IN ('kept', 'missed_self', 'missed_partner')
             AND (a.idempotency_key IS NULL OR a.idempotency_key <> {})
             AND NOT EXISTS (
                 SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
@@ -165,9 +165,37 @@ _INSERT_NOTE = """
 """
 
 
-async def _replay(key: str) -> int | None:
-    """The act an earlier delivery of this request created, if any."""
-    return await _existing(key)
+class Opened(NamedTuple):
+    """An act writer's start: the request's stored key, the bridge, the writer's side."""
+
+    key: str
+    data: BridgeData
+    side: d.Side
+
+
+async def _open(
+    user: User,
+    bridge_id: int,
+    form: dict[str, object],
+    *,
+    active: bool = True,
+    commitment: object = None,
+) -> Opened | int:
+    """The opening every act writer shares: the idempotency key; the act an earlier
+    delivery of the same request created (returned as is: a replay); the bridge
+    (only its one commitment's part when `commitment` is given, for a check-in); and
+    that it is being built, unless `active` is False."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _existing(key)) is not None:
+        return replayed
+    if commitment is not None:
+        commitment_id = _int(commitment, "The commitment")
+        data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
+    else:
+        data, side = await state.load(user, bridge_id)
+    if active:
+        data.require_active()
+    return Opened(key, data, side)
 
 
 def _live_ids(data: BridgeData) -> set[int]:
@@ -297,13 +325,11 @@ async def retire_commitment(user: User, bridge_id: int, commitment_id: int) -> N
 
 async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """Tick a commitment of one's own as kept or missed for a day (today or yesterday)."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    commitment_id = _int(form.get("commitment"), "The commitment")
-    data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
-    data.require_active()
-    commitment = _commitment(data, commitment_id)
+    opened = await _open(user, bridge_id, form, commitment=form.get("commitment"))
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    commitment = _commitment(data, form.get("commitment"))
     if commitment.owner != side:
         raise Forbidden("You can only check in your own commitments.")
     today = data.people[side].today()
@@ -317,32 +343,56 @@ async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
         raise InvalidInput.field(
             "day", "You can check in today's items, and yesterday's until the end of today."
         )
-    if not d.is_due(commitment, day):
-        raise InvalidInput.field("day", "This commitment is not due on that day.")
-    first, last = keep_window(commitment, day)
-    for live in d.live_acts(data.acts):
-        act = live.act
-        if (
-            act.commitment_id == commitment.id
-            and first <= act.day <= last
-            and act.kind in (d.ActKind.KEPT, d.ActKind.MISSED_SELF)
-        ):
-            raise Conflict(ALREADY_CHECKED_IN)
+    occurrence = _occurrence(data, commitment, day, today)
+    if occurrence.state is d.OccurrenceState.REPORTED:
+        raise Conflict(
+            f"{data.people[d.other(side)].name or 'The other side'} reported this as missed. "
+            "You can answer the report on the bridge page."
+        )
+    if occurrence.state is not d.OccurrenceState.OPEN:
+        raise Conflict(ALREADY_CHECKED_IN)
     kind = d.ActKind.KEPT if outcome == "kept" else d.ActKind.MISSED_SELF
     return await _append(
         data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id,
-        once_between=(first, last),
+        once_between=(occurrence.opens, occurrence.due),
     )  # fmt: skip
+
+
+def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: date) -> d.Occurrence:
+    """The occurrence a check-in or report for `day` refers to; refused if none is due."""
+    occurrence = d.occurrence_for(commitment, data.acts, data.pauses, day, today)
+    if occurrence is None:
+        if d.bridge_paused(day, data.pauses):
+            raise InvalidInput.field("day", "The bridge is paused that day: nothing is due.")
+        raise InvalidInput.field("day", "This commitment is not due on that day.")
+    return occurrence
 
 
 async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
     """Whether keeping something on that day would add a plank toward the span:
-    only the first plank of a side's day counts."""
-    data, side = await state.load(user, bridge_id)
+    only the first plank of a side's day counts (one small query, not the log)."""
+    row = await state.bridge_row(user, bridge_id)
+    side = d.Side.A if row["side_a.id"] == user.id else d.Side.B
+    today = d.local_today(clock.now(), row[f"side_{side.value}.time_zone"] or "UTC")
     errors: dict[str, str] = {}
-    day = parse_day(errors, "day", day_value, data.people[side].today())
-    best = d.day_planks(data.acts).get((side, day))
-    return best is None or not best.counts
+    day = parse_day(errors, "day", day_value, today)
+    return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, side.value, day)
+
+
+# A live kept, listening or mistake act of that side on that day: its plank counts.
+_A_PLANK_THAT_DAY = """
+    SELECT 1 FROM trust_act AS a
+    WHERE a.bridge = {} AND a.owner_side = {} AND a.day = {}
+        AND a.kind IN ('kept', 'listening', 'mistake')
+        AND NOT EXISTS (
+            SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
+        )
+    LIMIT 1
+"""
+
+
+def _date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def _commitment(data: BridgeData, value: object) -> d.Commitment:
@@ -355,11 +405,10 @@ def _commitment(data: BridgeData, value: object) -> d.Commitment:
 
 async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """The partner says an item was not kept; the owner can answer in the timeline."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     commitment = _commitment(data, form.get("commitment"))
     if commitment.owner == side:
         raise Forbidden("To report your own miss, check it in as missed.")
@@ -370,16 +419,25 @@ async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> in
         errors, "note", form.get("note"), "What you saw", max_length=NOTE_MAX, required=False
     )
     raise_if(errors)
-    if not d.can_check_in(day, today) or not d.is_due(commitment, day):
+    if not d.can_check_in(day, today):
         raise InvalidInput.field(
             "day", "You can report a miss for today or yesterday, on a day the commitment was due."
         )
-    for live in d.live_acts(data.acts):
-        if (
-            live.act.commitment_id == commitment.id
-            and live.act.day == day
-            and live.act.kind is d.ActKind.MISSED_PARTNER
-        ):
+    occurrence = _occurrence(data, commitment, day, today)
+    if day < occurrence.due:
+        raise InvalidInput.field(
+            "day", "It can still be done: it is due by " + _date(occurrence.due) + "."
+        )
+    owner = data.people[commitment.owner].name or "The other side"
+    match occurrence.state:
+        case d.OccurrenceState.KEPT | d.OccurrenceState.SECURED:
+            raise Conflict(
+                f"{owner} checked this in as kept. If you don't agree, leave it unconfirmed "
+                "and talk it through."
+            )
+        case d.OccurrenceState.MISSED:
+            raise Conflict(f"{owner} already said they missed this.")
+        case d.OccurrenceState.REPORTED:
             raise Conflict("You already reported this miss.")
     return await _append(
         data,
@@ -391,6 +449,7 @@ async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> in
         day=day,
         commitment_id=commitment.id,
         texts={"note": note} if note else None,
+        once_between=(occurrence.opens, occurrence.due),
     )
 
 
@@ -422,11 +481,10 @@ AGENDA = {"partner": "They set the agenda", "both": "We set it together", "me": 
 
 
 async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> int:
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     today = data.people[side].today()
     errors: dict[str, str] = {}
     day = parse_day(errors, "day", form.get("day"), today)
@@ -466,11 +524,10 @@ async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> 
 
 
 async def own_mistake(user: User, bridge_id: int, form: dict[str, object]) -> int:
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     today = data.people[side].today()
     errors: dict[str, str] = {}
     what = clean(
@@ -510,11 +567,10 @@ def _target(data: BridgeData, value: object) -> d.TrustAct:
 
 async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
-    data.require_active()
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     target = _target(data, form.get("act"))
     if not d.can_confirm(target, side):
         raise Forbidden("Only the other side can confirm this.")
@@ -599,10 +655,10 @@ _MADE_BY_KEYS = "SELECT id FROM trust_act WHERE idempotency_key IN ({keys}) ORDE
 
 async def withdraw(user: User, bridge_id: int, form: dict[str, object]) -> int:
     """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
-    key = idempotency_key(user, form.get("idempotency_key"))
-    if (replayed := await _replay(key)) is not None:
-        return replayed
-    data, side = await state.load(user, bridge_id)
+    opened = await _open(user, bridge_id, form, active=False)  # a slip is undone anyway
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
     target = _target(data, form.get("act"))
     if target.author != side:
         raise Forbidden("You can only withdraw what you logged yourself.")

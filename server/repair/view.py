@@ -20,7 +20,7 @@ WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 KIND_LABELS = {
     d.ActKind.KEPT: "kept",
     d.ActKind.MISSED_SELF: "missed (said so themselves)",
-    d.ActKind.MISSED_PARTNER: "missed (reported by the other side)",
+    d.ActKind.MISSED_PARTNER: "missed",  # the reporter is named beside it
     d.ActKind.LISTENING: "held a listening session",
     d.ActKind.MISTAKE: "owned a mistake",
     d.ActKind.CONFIRMATION: "confirmed",
@@ -53,8 +53,9 @@ class TimelineEntry:
     id: int
     kind: d.ActKind
     label: str
-    who: str
-    mine: bool
+    who: str  # the person the entry is about: a reported miss names whose commitment it was
+    about_me: bool  # the reader is that person: the sentence says "You"
+    mine: bool  # the reader logged it (may withdraw it, sees their private note)
     day: date
     commitment_text: str
     texts: dict[str, str]
@@ -133,6 +134,10 @@ async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
     )
     commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
     acts_by_id = {a.id: a for a in data.acts}
+
+    def name(side: d.Side) -> str:
+        return data.people[side].name or "Someone who left"
+
     timeline = []
     for act in reversed(data.acts):
         row = data.act_rows[act.id]
@@ -143,12 +148,17 @@ async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
             if target.commitment_id:
                 target_label += f": {commitment_texts.get(target.commitment_id, '')}"
         texts = {k: str(v) for k, v in details(row).items() if v}
+        about = act.owner if act.kind is d.ActKind.MISSED_PARTNER else act.author
+        label = KIND_LABELS[act.kind]
+        if act.kind is d.ActKind.MISSED_PARTNER:
+            label += " — reported by " + ("you" if act.author == me else name(act.author))
         timeline.append(
             TimelineEntry(
                 id=act.id,
                 kind=act.kind,
-                label=KIND_LABELS[act.kind],
-                who=data.people[act.author].name or "Someone who left",
+                label=label,
+                who=name(about),
+                about_me=about == me,
                 mine=act.author == me,
                 day=act.day,
                 commitment_text=commitment_texts.get(act.commitment_id or 0, ""),

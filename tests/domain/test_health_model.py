@@ -64,11 +64,23 @@ def test_a_miss_then_a_keep_shows_a_lower_score_from_any_score_above_zero(health
     assert shown(points(after)) < shown(points(health))
 
 
-def test_the_reference_moving_average_would_let_a_keep_undo_a_miss_at_low_health():
-    # Why the model is not the plain moving average: at 30, a miss then a keep gains.
-    health = 0.3
-    after_miss_reference = max(0.0, health * M)
-    assert after_miss_reference * M + (1 - M) > health
+def reference_miss_then_keep(health: float) -> float:
+    """The plain moving average the product brief starts from: v = max(0, v*m + input*(1-m)),
+    input 0 for a miss, 1 for a keep."""
+    after_the_miss = max(0.0, health * M)
+    return max(0.0, after_the_miss * M + (1 - M))
+
+
+# Below 1/(1+m), about 0.51, the reference's keep earns more than its miss cost.
+reference_breaks = st.floats(min_value=0.001, max_value=1 / (1 + M) - 0.001)
+
+
+@given(reference_breaks, st.booleans())
+def test_where_the_reference_moving_average_lets_a_keep_undo_a_miss_our_model_does_not(
+    health, by_partner
+):
+    assert reference_miss_then_keep(health) > health  # the flaw the model exists to fix
+    assert after_kept(after_miss(health, by_partner=by_partner), 1.0) < health
 
 
 @given(below_full)
@@ -89,11 +101,20 @@ def test_recovering_from_a_reported_miss_takes_at_least_four_secured_days(health
     assert recovery_days(after_miss(health, by_partner=True), health) >= 4
 
 
-def test_the_higher_health_stood_the_longer_a_miss_takes_to_win_back():
-    def days_back(health: float) -> int:
-        return recovery_days(after_miss(health, by_partner=False), health)
+def days_back(health: float, by_partner: bool) -> int:
+    """Secured days to win back what one miss cost from `health`."""
+    return recovery_days(after_miss(health, by_partner=by_partner), health)
 
-    assert [days_back(h) for h in (0.3, 0.5, 0.7, 0.9)] == [3, 3, 4, 9]
+
+@given(below_full, below_full, st.booleans())
+def test_the_higher_health_stood_the_longer_a_miss_takes_to_win_back(one, other, by_partner):
+    low, high = sorted((one, other))
+    assert days_back(low, by_partner) <= days_back(high, by_partner)
+
+
+@pytest.mark.parametrize("by_partner", [False, True])
+def test_near_full_trust_a_miss_takes_far_longer_to_win_back_than_at_low_health(by_partner):
+    assert days_back(0.9, by_partner) >= 2 * days_back(0.3, by_partner)
 
 
 @given(any_value)

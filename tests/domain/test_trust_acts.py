@@ -6,8 +6,6 @@ from server.domain import (
     CONFIRMATION_LABELS,
     ActKind,
     Side,
-    TrustAct,
-    act_errors,
     can_confirm,
     can_withdraw,
     live_acts,
@@ -107,28 +105,3 @@ def test_confirming_a_withdrawn_act_changes_nothing():
     log.withdraw(kept)
     log.confirm(kept, at=evening(day(0), 2))
     assert live_acts(log.acts) == []
-
-
-def test_well_formed_acts_have_no_errors():
-    log = Log()
-    kept = log.kept(ALICE, day(0))
-    for act in (kept, log.reported(BOB, day(0)), log.confirm(kept), log.withdraw(kept)):
-        assert act_errors(act) == []
-
-
-def test_malformed_acts_are_named():
-    when = evening(day(0))
-    assert act_errors(TrustAct(1, ActKind.MISSED_PARTNER, ALICE, ALICE, day(0), when)) == [
-        "A partner-reported miss is authored by the other side."
-    ]
-    assert act_errors(TrustAct(2, ActKind.KEPT, BOB, ALICE, day(0), when)) == [
-        "A kept act is logged by its owner."
-    ]
-    assert act_errors(TrustAct(3, ActKind.CONFIRMATION, BOB, ALICE, day(0), when)) == [
-        "A confirmation must point at the act it refers to."
-    ]
-    naive = when.replace(tzinfo=None)
-    assert act_errors(TrustAct(4, ActKind.KEPT, ALICE, ALICE, day(0), naive, target_id=1)) == [
-        "created_at must be timezone-aware.",
-        "A kept act does not point at another act.",
-    ]

@@ -1,0 +1,229 @@
+"""Occurrences: each time a commitment falls due, with exactly one state.
+
+This is the one answer to "is this item settled?" that Today, the reminders, the
+check-in and report rules, health, streaks and the lead view all read.
+
+An occurrence's transitions, and nothing else (the services refuse the rest):
+
+    open ──owner: kept──────▶ kept ──partner confirms──▶ secured
+    open ──owner: missed────▶ missed
+    open ──partner reports──▶ reported
+    open ──grace closes─────▶ lapsed        (nobody said anything in time)
+    kept / missed / reported ──its author withdraws within 24 h──▶ open
+
+- A kept occurrence cannot be reported missed: the partner's way to disagree is not
+  to confirm it. A missed or reported one cannot be checked in: the owner answers a
+  report in words on the bridge page instead.
+- The first settling act in the log wins. The services never write a second one, so
+  this only decides for logs written before that rule existed; either way health
+  never counts both a keep and a miss for one occurrence.
+- A one-off commitment ("once, by 10 Dec") has one occurrence, open every day from
+  its start until it is done or its date has passed; any of those days settles it.
+- Nothing falls due on a paused day (a pause by either side pauses the bridge).
+
+Cost: each commitment's settling acts are indexed by day once and the due days are
+walked once, so deriving a bridge is O(days x commitments + acts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import NamedTuple
+
+from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
+from server.domain.cadence import Cadence, Commitment, is_due
+from server.domain.localday import (
+    GRACE_DAYS,
+    Pause,
+    bridge_paused,
+    days_between,
+    grace_closed,
+)
+from server.domain.sides import Side
+
+SETTLING_KINDS = frozenset({ActKind.KEPT, ActKind.MISSED_SELF, ActKind.MISSED_PARTNER})
+
+
+class OccurrenceState(StrEnum):
+    """Where one due occurrence stands."""
+
+    OPEN = "open"  # due, and its owner can still check it in
+    KEPT = "kept"  # its owner checked it in as kept
+    SECURED = "secured"  # kept, and the partner confirmed it
+    MISSED = "missed"  # its owner said they missed it
+    REPORTED = "reported"  # the partner reported it missed before the owner checked in
+    LAPSED = "lapsed"  # nobody checked it in before the grace window closed
+
+    @property
+    def checked_in(self) -> bool:
+        """Whether the owner settled it themselves (kept, or a miss they owned)."""
+        return self in (OccurrenceState.KEPT, OccurrenceState.SECURED, OccurrenceState.MISSED)
+
+
+_STATE_OF = {
+    ActKind.KEPT: OccurrenceState.KEPT,
+    ActKind.MISSED_SELF: OccurrenceState.MISSED,
+    ActKind.MISSED_PARTNER: OccurrenceState.REPORTED,
+}
+
+
+class Occurrence(NamedTuple):
+    """One time `commitment_id` falls due for its `owner`.
+
+    (A named tuple: a bridge a year old has thousands, and it builds 5x faster than a
+    frozen dataclass.)
+    """
+
+    commitment_id: int
+    owner: Side  # whose commitment it is: every screen names this person
+    due: date  # the day it falls due (a one-off: its done-by date)
+    opens: date  # the first day a check-in settles it (a one-off: its start)
+    state: OccurrenceState
+    act: TrustAct | None = None  # the act that settled it
+
+    def settles_on(self, day: date) -> bool:
+        """Whether a check-in for `day` refers to this occurrence."""
+        return self.opens <= day <= self.due
+
+    @property
+    def charged_on(self) -> date:
+        """The day its outcome counts on: the day its act refers to, else its due day."""
+        return self.act.day if self.act is not None else self.due
+
+
+def _settling_index(
+    live: Iterable[LiveAct], side: Side | None
+) -> dict[int, dict[date, list[LiveAct]]]:
+    """commitment id -> day -> its live settling acts on that day, in log order."""
+    index: dict[int, dict[date, list[LiveAct]]] = {}
+    for item in live:
+        act = item.act
+        if act.kind not in SETTLING_KINDS or act.commitment_id is None:
+            continue
+        if side is not None and act.owner != side:
+            continue
+        index.setdefault(act.commitment_id, {}).setdefault(act.day, []).append(item)
+    return index
+
+
+def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tuple[date, date]]:
+    """(opens, due) of each occurrence due from `since` up to `today`, plus a one-off's
+    that is open today ahead of its date."""
+    if commitment.cadence is Cadence.ONCE:
+        due = commitment.due_by
+        # Retired before its date, a one-off is no longer due at all.
+        opened = commitment.start <= today
+        if due is not None and opened and commitment.active_on(due) and due >= since:
+            yield commitment.start, due
+        return
+    first = max(since, commitment.start)
+    last = today if commitment.end is None else min(today, commitment.end)
+    if commitment.retired_from is not None:
+        last = min(last, commitment.retired_from - timedelta(days=1))
+    if commitment.cadence is Cadence.DAILY:
+        picked: Iterable[date] = days_between(first, last)
+    else:
+        picked = (day for day in days_between(first, last) if is_due(commitment, day))
+    for day in picked:
+        yield day, day
+
+
+def occurrences(
+    commitments: Iterable[Commitment],
+    log: Iterable[TrustAct] | Iterable[LiveAct],
+    pauses: Iterable[Pause],
+    today: date,
+    *,
+    side: Side | None = None,
+    since: date | None = None,
+) -> list[Occurrence]:
+    """Every occurrence due from `since` (each commitment's start by default) to the
+    local date `today`, with one state each, oldest first; `side` keeps one side's.
+
+    `log` is the bridge's log, or its live acts when the caller derived them already.
+    A one-off commitment's occurrence is included from its start, ahead of its date.
+    """
+    live = as_live(log)
+    pauses = list(pauses)
+    index = _settling_index(live, side)
+    closed_before = today - timedelta(days=GRACE_DAYS)  # grace_closed(due, today)
+    found: list[Occurrence] = []
+    for commitment in commitments:
+        if side is not None and commitment.owner != side:
+            continue
+        acts_by_day = index.get(commitment.id, {})
+        begin = since if since is not None else commitment.start
+        owner, cid = commitment.owner, commitment.id
+        for opens, due in _due_days(commitment, begin, today):
+            if pauses and bridge_paused(due, pauses):
+                continue
+            if opens == due:
+                candidates = acts_by_day.get(due)
+                if candidates is None:  # the common case, kept short
+                    state = OccurrenceState.LAPSED if due < closed_before else OPEN
+                    found.append(Occurrence(cid, owner, due, opens, state))
+                    continue
+            else:  # a one-off: any day of its window, earliest act first
+                candidates = sorted(
+                    (i for day, acts in acts_by_day.items() if opens <= day <= due for i in acts),
+                    key=lambda i: i.act.id,
+                )
+            found.append(_occurrence(commitment, opens, due, candidates, today))
+    found.sort(key=lambda o: (o.due, o.commitment_id))
+    return found
+
+
+OPEN = OccurrenceState.OPEN
+
+
+def _occurrence(
+    commitment: Commitment, opens: date, due: date, candidates: list[LiveAct], today: date
+) -> Occurrence:
+    # Only the owner checks in; only the partner reports. A log entry that breaks
+    # that (a buggy client) settles nothing.
+    for item in candidates:
+        act = item.act
+        by_owner = act.author == commitment.owner
+        if act.owner != commitment.owner or by_owner == (act.kind is ActKind.MISSED_PARTNER):
+            continue
+        state = _STATE_OF[act.kind]
+        if state is OccurrenceState.KEPT and item.confirmed:
+            state = OccurrenceState.SECURED
+        return Occurrence(commitment.id, commitment.owner, due, opens, state, act)
+    state = OccurrenceState.LAPSED if grace_closed(due, today) else OccurrenceState.OPEN
+    return Occurrence(commitment.id, commitment.owner, due, opens, state)
+
+
+def occurrence_for(
+    commitment: Commitment,
+    log: Iterable[TrustAct],
+    pauses: Iterable[Pause],
+    day: date,
+    today: date,
+) -> Occurrence | None:
+    """The occurrence of `commitment` that a check-in or a report for `day` refers to,
+    or None when nothing of it falls due then (not its day, paused, not started)."""
+    if day > today:
+        return None
+    since = day if commitment.cadence is not Cadence.ONCE else commitment.start
+    for occurrence in occurrences([commitment], log, pauses, today, since=since):
+        if occurrence.settles_on(day):
+            return occurrence
+    return None
+
+
+def on_today(occurrences_: Iterable[Occurrence], today: date) -> list[Occurrence]:
+    """What Today lists: today's occurrences (a one-off open today included) and
+    yesterday's while they are still open (the grace day)."""
+    yesterday = today - timedelta(days=1)
+    shown = []
+    for o in occurrences_:
+        if o.state is OccurrenceState.OPEN:
+            show = o.settles_on(today) or o.due == yesterday
+        else:  # settled: a one-off done days ago is not today's news
+            show = o.settles_on(today) and o.charged_on == today
+        if show:
+            shown.append(o)
+    return shown

@@ -1,0 +1,135 @@
+"""The one place that keeps derived state: each bridge's derivation for a local day.
+
+Today's share of a bridge (per side), the lead's figures and everything else read from
+a bridge are derived by the domain from its stored rows, in one linear pass. A page
+is read far more often than a bridge changes, so each process keeps the results here,
+keyed by all they are derived from:
+
+- the bridge's row as read at the start of the request: its `version` (raised by
+  database triggers in the same transaction as any insert, update or delete of its
+  acts, commitments or pauses, whatever code writes them), its span, status, team
+  and both people's names and time zones;
+- the local day it is derived for (health, lapses and weathering move with the day).
+
+Any change makes a new key, never a stale hit: the row is read before the rows it
+keys, so what is derived is at least as new as its version. Old keys age out of the
+LRU. Nothing is stored in the database, and nothing needs warming: a key's first
+reader derives it (a year-old bridge in milliseconds) and every reader of that bridge
+on that day, alice's Today, bob's Today, carol's dashboard, shares the entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from server import db
+from server import domain as d
+from server.repair import state
+from server.repair.state import BridgeData
+
+CACHE_SIZE = 4096
+
+T = TypeVar("T")
+
+
+@dataclass
+class Entry:
+    """What has been derived so far for one bridge row on one day, filled per reader."""
+
+    shares: dict[d.Side, Any] = field(default_factory=dict)  # Today's share per side
+    figures: Any = None  # the lead's figures
+    loading: asyncio.Future[BridgeData] | None = None  # its rows, while a request reads them
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self.engine: object = None
+        self.entries: OrderedDict[Hashable, Entry] = OrderedDict()
+
+    def _current(self) -> OrderedDict[Hashable, Entry]:
+        # Ids restart in another database (tests make one per test): start afresh.
+        if db.engine() is not self.engine:
+            self.engine, self.entries = db.engine(), OrderedDict()
+        return self.entries
+
+    def entry(self, key: Hashable) -> Entry:
+        entries = self._current()
+        found = entries.get(key)
+        if found is None:
+            found = entries[key] = Entry()
+            while len(entries) > CACHE_SIZE:
+                entries.popitem(last=False)
+        else:
+            entries.move_to_end(key)
+        return found
+
+
+_cache = _Cache()
+
+
+def key(row: dict[str, Any], day: date) -> Hashable:
+    """The cache key of a bridge row (as state._BRIDGE reads it) on a local day."""
+    return (tuple(row.items()), day)
+
+
+async def each(
+    rows: list[dict[str, Any]],
+    day: Callable[[dict[str, Any]], date],
+    get: Callable[[Entry, dict[str, Any]], T | None],
+    derive: Callable[[Entry, BridgeData, date], T],
+) -> list[T]:
+    """For each bridge row, what `get` finds in its entry for `day(row)`, or else what
+    `derive` makes from its rows (loaded for all missing bridges at once) and keeps.
+
+    Requests that miss the same entry at the same moment (everyone's page after a
+    check-in) share one load of its rows instead of each reading a year of acts.
+    """
+    found: dict[int, T] = {}
+    mine: list[tuple[dict[str, Any], date, Entry]] = []  # this request loads these
+    theirs: list[tuple[dict[str, Any], date, Entry, asyncio.Future[BridgeData]]] = []
+    for row in rows:
+        on = day(row)
+        entry = _cache.entry(key(row, on))
+        value = get(entry, row)
+        if value is not None:
+            found[row["id"]] = value
+        elif entry.loading is not None:
+            theirs.append((row, on, entry, entry.loading))
+        else:
+            entry.loading = asyncio.get_running_loop().create_future()
+            mine.append((row, on, entry))
+    if mine:
+        try:
+            loaded = await state.load_many([row for row, _, _ in mine], with_plan=False)
+        except BaseException as error:
+            for _, _, entry in mine:
+                _settle(entry, exception=error)
+            raise
+        for data, (row, on, entry) in zip(loaded, mine, strict=True):
+            _settle(entry, data=data)
+            found[row["id"]] = get(entry, row) or derive(entry, data, on)
+    for row, on, entry, future in theirs:
+        try:
+            data = await asyncio.shield(future)
+        except Exception:  # its loader failed: try once more, alone
+            data = (await state.load_many([row], with_plan=False))[0]
+        found[row["id"]] = get(entry, row) or derive(entry, data, on)
+    return [found[row["id"]] for row in rows]
+
+
+def _settle(
+    entry: Entry, *, data: BridgeData | None = None, exception: BaseException | None = None
+) -> None:
+    future, entry.loading = entry.loading, None
+    if future is None or future.done():
+        return
+    if exception is not None:
+        future.set_exception(exception)
+        future.add_done_callback(lambda f: f.exception())  # read, even with no waiter
+    else:
+        future.set_result(data)  # type: ignore[arg-type]

@@ -1,0 +1,109 @@
+"""No text a form accepts pushes a page sideways at 320 CSS px (WCAG 1.4.10).
+
+Alice and Bob give themselves 60-letter names, Alice asks Bob with a 300-letter
+word and promises a 200-letter one: every page that shows those words still fits the
+phone, and Kept and Missed stay whole and on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_repair_journey import PASSWORD, add_commitment
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"viewport": {"width": 320, "height": 700}}
+ALICE = "Alice" + "x" * 55  # the longest name the form takes (60)
+BOB = "Bob" + "y" * 57
+MESSAGE = "Please" + "z" * 294  # one 300-letter word
+PROMISE = "Reply" + "w" * 195  # the longest commitment (200)
+
+
+def sideways(page: Page) -> int | str:
+    """How many CSS px the page is wider than the screen (0 when it fits), and what."""
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_be_visible()
+    extra = int(
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    )
+    if not extra:
+        return 0
+    culprits = page.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)"
+        ".slice(0, 4).map(e => e.tagName + '.' + (e.getAttribute('class') || ''))"
+    ) + page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1"
+        " && getComputedStyle(e).overflowX === 'visible')"
+        ".slice(0, 6).map(e => e.tagName + '.' + (e.getAttribute('class') || '') + ' '"
+        " + e.scrollWidth + '>' + e.clientWidth)"
+    )
+    return f"{extra} px: {culprits}"
+
+
+def sign_up(page: Page, base: str, email: str, name: str, path: str = "/signup") -> None:
+    page.goto(base + path) if path.startswith("/") else page.goto(path)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+
+
+def test_long_words_and_names_fit_every_page_at_320_px(
+    phone: Any, live_server: str, screenshot: Any
+) -> None:
+    base = live_server
+    alice, bob = phone(**NARROW).new_page(), phone(**NARROW).new_page()
+
+    sign_up(alice, base, "alice@example.com", ALICE)
+    alice.get_by_role("button", name="Create account").click()
+    alice.get_by_role("link", name="Start a team").click()
+    alice.get_by_label("Team name").fill("Team" + "t" * 56)
+    alice.get_by_role("button", name="Create team").click()
+    team_url = alice.url
+    alice.get_by_role("button", name="Make an invite link").click()
+    link = alice.get_by_label("Invite link").input_value()
+    sign_up(bob, base, "bob@example.com", BOB, path=link)
+    bob.get_by_role("button", name="Create account and join").click()
+    expect(bob.get_by_role("heading", level=1)).to_be_visible()
+
+    alice.goto(team_url)
+    alice.get_by_role("listitem").filter(has_text=BOB).get_by_role(
+        "link", name="Start a bridge"
+    ).click()
+    with_teammate = alice.get_by_role("form", name="With a teammate")
+    with_teammate.get_by_label(re.compile("message", re.I)).fill(MESSAGE)
+    with_teammate.get_by_role("button", name="Send the invitation").click()
+    expect(alice.get_by_text(f"Waiting for {BOB} to accept.")).to_be_visible()
+    asking = alice.url
+
+    bob.goto(base)
+    seen = {"bob's home with a request": sideways(bob)}
+    bob.get_by_role("link", name=re.compile(f"{ALICE} asks to build a bridge")).click()
+    seen["the request"] = sideways(bob)
+    bob.get_by_role("button", name="Accept").click()
+    seen["bob's bridge"] = sideways(bob)
+
+    alice.goto(asking)
+    add_commitment(alice, PROMISE)
+    alice.get_by_label("Every day").check()
+    alice.get_by_role("button", name="Add the commitment").click()
+    for path in ("/", "/today", asking, team_url):
+        alice.goto(path if path.startswith("http") else base + path)
+        seen[f"alice at {path}"] = sideways(alice)
+
+    alice.goto(base + "/today")
+    screenshot(alice, "today-long-words-320")
+    kept = alice.get_by_role("button", name=re.compile("^Kept"))
+    missed = alice.get_by_role("button", name=re.compile("^Missed"))
+    for button in (kept, missed):
+        box = button.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+        assert 44 <= box["height"] < 60, box  # tappable, its label on one line
+
+    assert {page: px for page, px in seen.items() if px} == {}
