@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from server import db
+from server import bounds, db, openapi
 from server.accounts import api as accounts_api
 from server.accounts import routes as accounts_routes
 from server.bridges import api as bridges_api
@@ -94,19 +94,19 @@ def create_app(
             *privacy_routes.ROUTES,
         ],
         include_in_schema=False,
+        before_request=bounds.check_form_body,
     )
-    api = Router(
-        path="/api/v1",
-        route_handlers=[
-            *accounts_api.ROUTES,
-            *teams_api.ROUTES,
-            *bridges_api.ROUTES,
-            *repair_api.ROUTES,
-            *reminders_api.ROUTES,
-            *lead_api.ROUTES,
-            *privacy_api.ROUTES,
-        ],
-    )
+    api_handlers = [
+        *accounts_api.ROUTES,
+        *teams_api.ROUTES,
+        *bridges_api.ROUTES,
+        *repair_api.ROUTES,
+        *reminders_api.ROUTES,
+        *lead_api.ROUTES,
+        *privacy_api.ROUTES,
+    ]
+    openapi.document_errors(api_handlers, prefix="/api/v1")
+    api = Router(path="/api/v1", route_handlers=api_handlers, before_request=bounds.check_json_body)
     static = create_static_files_router(
         path="/static",
         directories=[STATIC_DIR],
@@ -135,7 +135,7 @@ def create_app(
             render_plugins=[JsonRenderPlugin()],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        before_send=[security_headers(settings.is_production)],
+        before_send=[security_headers(settings.is_production), openapi.allow_header],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         request_max_body_size=MAX_BODY_BYTES,

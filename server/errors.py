@@ -32,9 +32,13 @@ class Gone(Exception):
 
 
 class Throttled(Exception):
-    """Too many failed attempts; `minutes` until the next one is allowed."""
+    """Too many failed attempts; `seconds` until the next one is allowed."""
 
-    def __init__(self, minutes: int) -> None:
-        unit = "minute" if minutes == 1 else "minutes"
-        super().__init__(f"Too many failed sign-ins. Try again in {minutes} {unit}.")
-        self.minutes = minutes
+    def __init__(self, seconds: int) -> None:
+        if seconds < 60:
+            wait = f"{seconds} second" + ("" if seconds == 1 else "s")
+        else:
+            minutes = -(-seconds // 60)
+            wait = f"{minutes} minute" + ("" if minutes == 1 else "s")
+        super().__init__(f"Too many failed sign-ins. Try again in {wait}.")
+        self.seconds = seconds

@@ -31,11 +31,12 @@ class Session(Table, tablename="session"):
 
 
 class SignInFailure(Table, tablename="sign_in_failure"):
-    """A failed sign-in, kept 15 minutes for throttling shared by every process."""
+    """A failed sign-in, counted 15 minutes for throttling shared by every process."""
 
     id: Any  # Serial primary key, added by Piccolo; declared for type checkers
     email = Varchar(length=254, index=True)
     address = Varchar(length=64, index=True)
+    device = Varchar(length=32, default="")  # the device cookie's nonce, "" without one
     failed_at = Timestamptz(index=True)
 
 

@@ -15,13 +15,15 @@ from jinja2 import Environment
 from litestar import MediaType, Request, Response
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from server.accounts import service as accounts
+from server.accounts import throttle
+from server.accounts.throttle import Client
 from server.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, Throttled
 from server.tables import User
 
@@ -141,8 +143,32 @@ async def provide_user(request: Request[Any, Any, Any]) -> User:
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
-    """The caller's address (behind a proxy, uvicorn's --proxy-headers sets it)."""
+    """The caller's address. Behind a proxy uvicorn sets it from X-Forwarded-For, and only
+    when the proxy's own address is in BRIDGEWORK_TRUSTED_PROXIES (default 127.0.0.1)."""
     return request.client.host if request.client else "unknown"
+
+
+def sign_in_client(request: Request[Any, Any, Any]) -> Client:
+    """Who is signing in, as the throttle sees them: address and device cookie."""
+    return Client(client_address(request), request.cookies.get(throttle.DEVICE_COOKIE, ""))
+
+
+def signed_in(
+    request: Request[Any, Any, Any], response: Response[Any], user: User, token: str
+) -> Response[Any]:
+    """Set the new session's cookie, and this browser's device cookie for the account."""
+    settings = request.app.state.settings
+    secure = bool(settings.is_production)
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        throttle.new_device_cookie(settings.secret_key, user.email),
+        max_age=int(throttle.DEVICE_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+    return set_session_cookie(response, token, secure)
 
 
 def set_session_cookie(response: Response[Any], token: str, secure: bool) -> Response[Any]:
@@ -221,8 +247,17 @@ def handle_domain_error(request: Request[Any, Any, Any], error: Exception) -> Re
     if isinstance(error, InvalidInput):
         return _error_response(request, 400, str(error), errors=error.errors)
     status = _STATUS.get(type(error), 400)
-    headers = {"Retry-After": str(error.minutes * 60)} if isinstance(error, Throttled) else None
+    headers = {"Retry-After": str(error.seconds)} if isinstance(error, Throttled) else None
     return _error_response(request, status, str(error), headers=headers)
+
+
+def _bad_path_id(error: HTTPException) -> bool:
+    return (
+        isinstance(error, ValidationException)
+        and isinstance(error.extra, list)
+        and bool(error.extra)
+        and all(isinstance(item, dict) and item.get("source") == "path" for item in error.extra)
+    )
 
 
 def handle_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
@@ -232,6 +267,8 @@ def handle_http_error(request: Request[Any, Any, Any], error: HTTPException) -> 
             # A form posted after the session ended: come back to a page, not the POST path.
             target = "/"
         return Redirect(path=f"/signin?next={quote(target)}", status_code=HTTP_303_SEE_OTHER)
+    if _bad_path_id(error):  # an id no row can have (bounds.PathId): as unknown as any other
+        return _error_response(request, 404, "Not found.")
     errors = None
     if isinstance(error.extra, list) and error.extra:
         errors = {

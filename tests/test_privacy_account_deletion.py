@@ -114,7 +114,7 @@ def test_deleting_needs_her_password(bridge, words, alice):
     assert alice.api("GET", "/me").json()["display_name"] == "Alice"
     api = alice.api("DELETE", "/me", {})
     assert api.status_code == 400
-    assert api.json()["errors"] == {"password": "Enter your password to delete your account."}
+    assert api.json()["errors"] == {"password": "This field is required."}
 
 
 def test_carol_hands_over_the_lead_before_she_can_delete(team, carol):

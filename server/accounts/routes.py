@@ -15,11 +15,12 @@ from server.web import (
     Form,
     Viewer,
     clear_session_cookie,
-    client_address,
     page,
     safe_next,
     see_other,
     set_session_cookie,
+    sign_in_client,
+    signed_in,
 )
 
 
@@ -57,7 +58,7 @@ async def signup(request: Request[Any, Any, Any], data: Form) -> Template | Resp
     except Conflict as error:
         return signup_page(data, {"email": str(error)}, next_path, status_code=409)
     token = await service.start_session(user, replacing=request.cookies.get("bw_session"))
-    return set_session_cookie(see_other(next_path), token, _secure(request))
+    return signed_in(request, see_other(next_path), user, token)
 
 
 def signin_page(
@@ -80,14 +81,17 @@ async def signin(request: Request[Any, Any, Any], data: Form) -> Template | Resp
     next_path = safe_next(data.get("next"))
     try:
         user = await service.authenticate(
-            data.get("email"), data.get("password"), client_address(request)
+            data.get("email"),
+            data.get("password"),
+            sign_in_client(request),
+            request.app.state.settings.secret_key,
         )
     except InvalidInput as error:
         return signin_page({"email": data.get("email", "")}, error.errors, next_path, 400)
     except Throttled as error:
         return signin_page({"email": data.get("email", "")}, {"": str(error)}, next_path, 429)
     token = await service.start_session(user, replacing=request.cookies.get("bw_session"))
-    return set_session_cookie(see_other(next_path), token, _secure(request))
+    return signed_in(request, see_other(next_path), user, token)
 
 
 @post("/signout")

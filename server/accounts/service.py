@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
 
 from server import clock, db
+from server.accounts import throttle
 from server.accounts.passwords import burn_time, hash_password, password_problem, verify_password
-from server.errors import Conflict, InvalidInput, Throttled
-from server.tables import Session, SignInFailure, User
+from server.accounts.throttle import Client
+from server.errors import Conflict, InvalidInput
+from server.tables import Session, User
 from server.text import clean, raise_if
 
 SESSION_LIFETIME = timedelta(days=30)
-THROTTLE_WINDOW = timedelta(minutes=15)
-THROTTLE_LIMIT = 10
 
 # Deliberately loose: one @, something on each side, a dot in the domain.
 # The only real check of an address is mail reaching it.
@@ -97,28 +96,11 @@ async def create_user(form: SignUp) -> User:
     return user
 
 
-def unlock_minutes(failures: list[datetime], now: datetime) -> int | None:
-    """Minutes until fewer than THROTTLE_LIMIT failures remain in the window, or None."""
-    recent = sorted(at for at in failures if at > now - THROTTLE_WINDOW)
-    if len(recent) < THROTTLE_LIMIT:
-        return None
-    unlock_at = recent[len(recent) - THROTTLE_LIMIT] + THROTTLE_WINDOW
-    return max(1, math.ceil((unlock_at - now).total_seconds() / 60))
+async def authenticate(email: object, password: object, client: Client, secret: str) -> User:
+    """The user these credentials belong to; InvalidInput or Throttled otherwise.
 
-
-async def _throttle(email: str, address: str, now: datetime) -> None:
-    since = now - THROTTLE_WINDOW
-    for column, value in ((SignInFailure.email, email), (SignInFailure.address, address)):
-        rows = await SignInFailure.select(SignInFailure.failed_at).where(
-            (column == value) & (SignInFailure.failed_at > since)
-        )
-        minutes = unlock_minutes([row["failed_at"] for row in rows], now)
-        if minutes is not None:
-            raise Throttled(minutes)
-
-
-async def authenticate(email: object, password: object, address: str) -> User:
-    """The user these credentials belong to; InvalidInput or Throttled otherwise."""
+    `secret` checks the client's device cookie (see accounts/throttle.py).
+    """
     errors: dict[str, str] = {}
     email_text = clean(errors, "email", email, "Email", max_length=254).lower()
     if not isinstance(password, str) or not password:
@@ -126,7 +108,8 @@ async def authenticate(email: object, password: object, address: str) -> User:
     raise_if(errors)
     assert isinstance(password, str)
     now = clock.now()
-    await _throttle(email_text, address, now)
+    device = throttle.device_for(secret, email_text, client.device_cookie)
+    await throttle.check(email_text, client, device, now)
     user = await User.objects().where(User.email == email_text).first()
     if user is None:
         await burn_time(password[:256])
@@ -134,10 +117,9 @@ async def authenticate(email: object, password: object, address: str) -> User:
     else:
         ok = len(password) <= 256 and await verify_password(user.password_hash, password)
     if not ok or user is None:
-        await SignInFailure.insert(SignInFailure(email=email_text, address=address, failed_at=now))
-        await SignInFailure.delete().where(SignInFailure.failed_at < now - timedelta(days=1))
+        await throttle.record_failure(email_text, client, device, now)
         raise InvalidInput.field("", "That email and password don't match an account.")
-    await SignInFailure.delete().where(SignInFailure.email == email_text)
+    await throttle.forget_failures(email_text, client, device)
     return user
 
 
@@ -182,9 +164,14 @@ async def end_session(token: str) -> None:
 
 
 async def update_profile(user: User, data: dict[str, object]) -> User:
+    """Change the fields given in `data`; the others keep their value."""
     errors: dict[str, str] = {}
-    name = clean(errors, "display_name", data.get("display_name"), "Display name", max_length=60)
-    zone = _check_time_zone(errors, data.get("time_zone"))
+    name = user.display_name
+    if "display_name" in data:
+        name = clean(errors, "display_name", data["display_name"], "Display name", max_length=60)
+    zone = user.time_zone
+    if "time_zone" in data:
+        zone = _check_time_zone(errors, data["time_zone"])
     raise_if(errors)
     await User.update({User.display_name: name, User.time_zone: zone}).where(User.id == user.id)
     user.display_name, user.time_zone = name, zone
@@ -219,6 +206,7 @@ async def change_password(user: User, data: dict[str, object], current_token: st
 
 
 __all__ = [
+    "Client",
     "InvalidInput",
     "authenticate",
     "change_password",

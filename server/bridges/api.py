@@ -9,12 +9,13 @@ import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
 
+from server.bounds import Id, PathId
 from server.bridges import service
 from server.web import CurrentUser
 
 
 class BridgeIn(msgspec.Struct):
-    partner: int
+    partner: Id
     message: str | None = ""
 
 
@@ -118,24 +119,24 @@ async def answer_link(
 
 
 @get("/bridges/{bridge_id:int}", summary="One bridge")
-async def get_bridge(user: CurrentUser, bridge_id: FromPath[int]) -> BridgeOut:
+async def get_bridge(user: CurrentUser, bridge_id: PathId) -> BridgeOut:
     return BridgeOut.of(await service.bridge_view(user, bridge_id))
 
 
 @post("/bridges/{bridge_id:int}/accept", status_code=200, summary="Accept an invitation")
-async def accept(user: CurrentUser, bridge_id: FromPath[int]) -> BridgeOut:
+async def accept(user: CurrentUser, bridge_id: PathId) -> BridgeOut:
     await service.accept(user, bridge_id)
     return BridgeOut.of(await service.bridge_view(user, bridge_id))
 
 
 @post("/bridges/{bridge_id:int}/decline", status_code=200, summary="Decline an invitation")
-async def decline(user: CurrentUser, bridge_id: FromPath[int]) -> BridgeOut:
+async def decline(user: CurrentUser, bridge_id: PathId) -> BridgeOut:
     await service.decline(user, bridge_id)
     return BridgeOut.of(await service.bridge_view(user, bridge_id))
 
 
 @post("/bridges/{bridge_id:int}/archive", status_code=200, summary="Archive a bridge")
-async def archive(user: CurrentUser, bridge_id: FromPath[int]) -> BridgeOut:
+async def archive(user: CurrentUser, bridge_id: PathId) -> BridgeOut:
     await service.archive(user, bridge_id)
     return BridgeOut.of(await service.bridge_view(user, bridge_id))
 

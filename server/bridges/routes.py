@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server.bounds import PathId
 from server.bridges import service
 from server.errors import Conflict, InvalidInput
 from server.repair import view as repair_view
@@ -79,7 +80,7 @@ async def start_bridge_by_link(
 
 
 @get("/bridges/{bridge_id:int}", name="bridge")
-async def bridge_page(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+async def bridge_page(user: CurrentUser, bridge_id: PathId) -> Template:
     bridge = await service.bridge_view(user, bridge_id)
     screen = drawing = None
     if not bridge.limited and bridge.accepted_at is not None:
@@ -97,19 +98,19 @@ async def bridge_page(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
 
 
 @post("/bridges/{bridge_id:int}/accept")
-async def accept(user: CurrentUser, bridge_id: FromPath[int]) -> Redirect:
+async def accept(user: CurrentUser, bridge_id: PathId) -> Redirect:
     await service.accept(user, bridge_id)
     return see_other(f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/decline")
-async def decline(user: CurrentUser, bridge_id: FromPath[int]) -> Redirect:
+async def decline(user: CurrentUser, bridge_id: PathId) -> Redirect:
     await service.decline(user, bridge_id)
     return see_other("/")
 
 
 @post("/bridges/{bridge_id:int}/archive")
-async def archive(user: CurrentUser, bridge_id: FromPath[int]) -> Redirect:
+async def archive(user: CurrentUser, bridge_id: PathId) -> Redirect:
     await service.archive(user, bridge_id)
     return see_other(f"/bridges/{bridge_id}")
 

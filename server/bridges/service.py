@@ -9,6 +9,7 @@ from typing import Any
 
 from server import clock, db
 from server.accounts import service as accounts
+from server.bounds import to_id
 from server.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from server.tables import Bridge, User
 from server.teams import service as teams
@@ -85,7 +86,7 @@ async def _open_bridge_between(a: int, b: int) -> bool:
 
 def _int(errors: dict[str, str], field: str, value: object, message: str) -> int:
     try:
-        return int(str(value))
+        return to_id(value)
     except ValueError:
         errors[field] = message
         return 0

@@ -6,8 +6,9 @@ from datetime import date
 
 import msgspec
 from litestar import get, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
+from server.bounds import PathId
 from server.lead import rules, service
 from server.web import CurrentUser
 
@@ -103,7 +104,7 @@ class DashboardOut(msgspec.Struct):
 
 
 @get("/teams/{team_id:int}/dashboard", summary="The lead's view of the team's bridge health")
-async def dashboard(user: CurrentUser, team_id: FromPath[int]) -> DashboardOut:
+async def dashboard(user: CurrentUser, team_id: PathId) -> DashboardOut:
     return DashboardOut.of(await service.dashboard(user, team_id))
 
 
@@ -112,21 +113,19 @@ async def dashboard(user: CurrentUser, team_id: FromPath[int]) -> DashboardOut:
     summary="Raise the minimum of bridges team figures need (lead)",
 )
 async def save_settings(
-    user: CurrentUser, team_id: FromPath[int], data: JSONBody[MinimumIn]
+    user: CurrentUser, team_id: PathId, data: JSONBody[MinimumIn]
 ) -> DashboardOut:
     await service.set_team_minimum(user, team_id, data.min_bridges)
     return DashboardOut.of(await service.dashboard(user, team_id))
 
 
 @get("/bridges/{bridge_id:int}/sharing", summary="Whether each side shares this bridge")
-async def sharing(user: CurrentUser, bridge_id: FromPath[int]) -> SharingOut:
+async def sharing(user: CurrentUser, bridge_id: PathId) -> SharingOut:
     return SharingOut.of(await service.sharing_view(user, bridge_id))
 
 
 @put("/bridges/{bridge_id:int}/sharing", summary="Share my side with the team lead, or stop")
-async def set_sharing(
-    user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[ShareIn]
-) -> SharingOut:
+async def set_sharing(user: CurrentUser, bridge_id: PathId, data: JSONBody[ShareIn]) -> SharingOut:
     return SharingOut.of(await service.set_sharing(user, bridge_id, data.share))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from server.bounds import PathId
 from server.errors import InvalidInput
 from server.lead import rules, service
 from server.web import CurrentUser, Form, page, safe_next, see_other
@@ -36,14 +37,12 @@ async def _dashboard_page(
 
 
 @get("/teams/{team_id:int}/dashboard", name="lead_dashboard")
-async def dashboard(
-    user: CurrentUser, team_id: FromPath[int], saved: FromQuery[int] = 0
-) -> Template:
+async def dashboard(user: CurrentUser, team_id: PathId, saved: FromQuery[int] = 0) -> Template:
     return await _dashboard_page(user, team_id, saved=bool(saved))
 
 
 @get("/teams/{team_id:int}/dashboard.csv")
-async def dashboard_csv(user: CurrentUser, team_id: FromPath[int]) -> Response[str]:
+async def dashboard_csv(user: CurrentUser, team_id: PathId) -> Response[str]:
     board = await service.dashboard(user, team_id)
     filename = f"bridgework-team-{team_id}-{board.as_of.isoformat()}.csv"
     return Response(
@@ -57,9 +56,7 @@ async def dashboard_csv(user: CurrentUser, team_id: FromPath[int]) -> Response[s
 
 
 @post("/teams/{team_id:int}/dashboard/settings")
-async def save_settings(
-    user: CurrentUser, team_id: FromPath[int], data: Form
-) -> Template | Redirect:
+async def save_settings(user: CurrentUser, team_id: PathId, data: Form) -> Template | Redirect:
     try:
         await service.set_team_minimum(user, team_id, data.get("min_bridges"))
     except InvalidInput as error:
@@ -68,15 +65,13 @@ async def save_settings(
 
 
 @get("/bridges/{bridge_id:int}/sharing", name="sharing")
-async def sharing_page(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+async def sharing_page(user: CurrentUser, bridge_id: PathId) -> Template:
     sharing = await service.sharing_view(user, bridge_id)
     return page("lead/sharing.html", viewer=user, sharing=sharing, errors={})
 
 
 @post("/bridges/{bridge_id:int}/sharing")
-async def set_sharing(
-    user: CurrentUser, bridge_id: FromPath[int], data: Form
-) -> Template | Redirect:
+async def set_sharing(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
     try:
         await service.set_sharing(user, bridge_id, data.get("share"))
     except InvalidInput as error:

@@ -13,7 +13,7 @@ from server.web import CurrentUser, clear_session_cookie
 
 
 class DeleteIn(msgspec.Struct):
-    password: str | None = None
+    password: str
 
 
 @get("/me/export", summary="Everything I wrote and did, as one JSON document")

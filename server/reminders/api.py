@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, delete, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
+from server.bounds import PathId
 from server.reminders import schedule as s
 from server.reminders import service
 from server.reminders.routes import sender_for
@@ -95,7 +96,7 @@ async def add_device(
 
 
 @delete("/reminders/devices/{device_id:int}", status_code=204, summary="Remove a device")
-async def remove_device(user: CurrentUser, device_id: FromPath[int]) -> None:
+async def remove_device(user: CurrentUser, device_id: PathId) -> None:
     await service.remove_device(user, device_id)
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from server import clock
+from server.bounds import PathId
 from server.errors import InvalidInput
 from server.reminders import schedule as s
 from server.reminders import service
@@ -116,7 +117,7 @@ async def resume(user: CurrentUser) -> Redirect:
 
 
 @post("/settings/reminders/devices/{device_id:int}/remove")
-async def remove_device(user: CurrentUser, device_id: FromPath[int]) -> Redirect:
+async def remove_device(user: CurrentUser, device_id: PathId) -> Redirect:
     await service.remove_device(user, device_id)
     return see_other("/settings/reminders?saved=removed")
 

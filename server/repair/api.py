@@ -11,8 +11,9 @@ from typing import Any
 
 import msgspec
 from litestar import Request, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
+from server.bounds import Id, PathId
 from server.checkin import service as checkin
 from server.repair import service, view
 from server.web import CurrentUser
@@ -33,13 +34,13 @@ class CommitmentIn(msgspec.Struct):
 
 
 class CheckInIn(msgspec.Struct):
-    commitment: int
+    commitment: Id
     outcome: str
     day: str | None = None
 
 
 class MissIn(msgspec.Struct):
-    commitment: int
+    commitment: Id
     day: str | None = None
     note: str | None = ""
 
@@ -58,15 +59,15 @@ class MistakeIn(msgspec.Struct):
 
 
 class ActRefIn(msgspec.Struct):
-    act: int
+    act: Id
 
 
 class ActsIn(msgspec.Struct):
-    acts: list[int]
+    acts: list[Id]
 
 
 class ResponseIn(msgspec.Struct):
-    act: int
+    act: Id
     text: str | None = None
 
 
@@ -201,14 +202,12 @@ def state_out(screen: view.BridgeScreen) -> BridgeStateOut:
 
 
 @get("/bridges/{bridge_id:int}/state", summary="Plan, commitments, timeline and health")
-async def bridge_state(user: CurrentUser, bridge_id: FromPath[int]) -> BridgeStateOut:
+async def bridge_state(user: CurrentUser, bridge_id: PathId) -> BridgeStateOut:
     return state_out(await view.bridge_screen(user, bridge_id))
 
 
 @put("/bridges/{bridge_id:int}/plan", summary="Save my own part of the repair plan")
-async def save_plan(
-    user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[PlanIn]
-) -> BridgeStateOut:
+async def save_plan(user: CurrentUser, bridge_id: PathId, data: JSONBody[PlanIn]) -> BridgeStateOut:
     await service.update_plan(user, bridge_id, msgspec.structs.asdict(data))
     return state_out(await view.bridge_screen(user, bridge_id))
 
@@ -217,7 +216,7 @@ async def save_plan(
 async def add_commitment(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[CommitmentIn],
 ) -> CommitmentOut:
     return CommitmentOut(await service.add_commitment(user, bridge_id, _form(data, request)))
@@ -228,9 +227,7 @@ async def add_commitment(
     status_code=204,
     summary="Retire a commitment from tomorrow (its history stays)",
 )
-async def retire_commitment(
-    user: CurrentUser, bridge_id: FromPath[int], commitment_id: FromPath[int]
-) -> None:
+async def retire_commitment(user: CurrentUser, bridge_id: PathId, commitment_id: PathId) -> None:
     await service.retire_commitment(user, bridge_id, commitment_id)
 
 
@@ -242,7 +239,7 @@ async def retire_commitment(
 async def check_in(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[CheckInIn],
 ) -> ActOut:
     return ActOut(await service.check_in(user, bridge_id, _form(data, request)))
@@ -256,7 +253,7 @@ async def check_in(
 async def report_miss(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[MissIn],
 ) -> ActOut:
     return ActOut(await service.report_miss(user, bridge_id, _form(data, request)))
@@ -266,7 +263,7 @@ async def report_miss(
 async def log_listening(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[ListeningIn],
 ) -> ActOut:
     return ActOut(await service.log_listening(user, bridge_id, _form(data, request)))
@@ -276,7 +273,7 @@ async def log_listening(
 async def own_mistake(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[MistakeIn],
 ) -> ActOut:
     return ActOut(await service.own_mistake(user, bridge_id, _form(data, request)))
@@ -290,7 +287,7 @@ async def own_mistake(
 async def confirm(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
     return ActOut(await service.confirm(user, bridge_id, _form(data, request)))
@@ -304,7 +301,7 @@ async def confirm(
 async def confirm_kept(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[ActsIn],
 ) -> ActsOut:
     return ActsOut(await service.confirm_kept(user, bridge_id, _form(data, request)))
@@ -318,7 +315,7 @@ async def confirm_kept(
 async def withdraw(
     request: Request[Any, Any, Any],
     user: CurrentUser,
-    bridge_id: FromPath[int],
+    bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
     return ActOut(await service.withdraw(user, bridge_id, _form(data, request)))
@@ -330,19 +327,19 @@ async def withdraw(
     summary="Answer a miss the other side reported about my commitment",
 )
 async def respond_to_miss(
-    user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[ResponseIn]
+    user: CurrentUser, bridge_id: PathId, data: JSONBody[ResponseIn]
 ) -> ResponseOut:
     form = msgspec.structs.asdict(data)
     return ResponseOut(await service.respond_to_miss(user, bridge_id, form))
 
 
 @post("/bridges/{bridge_id:int}/pause", status_code=204, summary="Pause my side")
-async def pause(user: CurrentUser, bridge_id: FromPath[int], data: JSONBody[PauseIn]) -> None:
+async def pause(user: CurrentUser, bridge_id: PathId, data: JSONBody[PauseIn]) -> None:
     await service.pause(user, bridge_id, msgspec.structs.asdict(data))
 
 
 @post("/bridges/{bridge_id:int}/resume", status_code=204, summary="Resume my side")
-async def resume(user: CurrentUser, bridge_id: FromPath[int]) -> None:
+async def resume(user: CurrentUser, bridge_id: PathId) -> None:
     await service.resume(user, bridge_id)
 
 

@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import get, post
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from server.bounds import PathId
 from server.checkin import service as checkin
 from server.errors import InvalidInput
 from server.repair import service, view
@@ -62,7 +63,7 @@ async def _one_tap(
 
 
 @post("/bridges/{bridge_id:int}/checkins")
-async def check_in(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     kept = data.get("outcome") == "kept"
     fresh = kept and await service.lays_new_plank(user, bridge_id, data.get("day"))
     await service.check_in(user, bridge_id, data)
@@ -74,27 +75,27 @@ async def check_in(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> R
 
 
 @post("/bridges/{bridge_id:int}/confirmations")
-async def confirm(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def confirm(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     return await _one_tap(user, bridge_id, data, service.confirm, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/confirmations/kept")
-async def confirm_kept(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def confirm_kept(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     return await _one_tap(user, bridge_id, data, service.confirm_kept, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/withdrawals")
-async def withdraw(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def withdraw(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     return await _one_tap(user, bridge_id, data, service.withdraw, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/misses")
-async def report_miss(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def report_miss(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     return await _one_tap(user, bridge_id, data, service.report_miss, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/responses")
-async def respond_to_miss(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def respond_to_miss(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     await service.respond_to_miss(user, bridge_id, data)
     return see_other(f"/bridges/{bridge_id}#timeline-h")
 
@@ -121,12 +122,10 @@ async def _form_page(
 
 
 def _form_routes(slug: str, template: str, action: Action) -> list[Any]:
-    async def show(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+    async def show(user: CurrentUser, bridge_id: PathId) -> Template:
         return await _form_page(template, user, bridge_id)
 
-    async def submit(
-        user: CurrentUser, bridge_id: FromPath[int], data: Form
-    ) -> Template | Redirect:
+    async def submit(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
         try:
             await action(user, bridge_id, data)
         except InvalidInput as error:
@@ -141,7 +140,7 @@ def _form_routes(slug: str, template: str, action: Action) -> list[Any]:
 
 
 @get("/bridges/{bridge_id:int}/plan", name="plan_form")
-async def plan_form(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
+async def plan_form(user: CurrentUser, bridge_id: PathId) -> Template:
     screen = await view.bridge_screen(user, bridge_id)
     screen.data.require_active()
     return page(
@@ -150,7 +149,7 @@ async def plan_form(user: CurrentUser, bridge_id: FromPath[int]) -> Template:
 
 
 @post("/bridges/{bridge_id:int}/plan")
-async def save_plan(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Template | Redirect:
+async def save_plan(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
     try:
         await service.update_plan(user, bridge_id, data)
     except InvalidInput as error:
@@ -162,21 +161,19 @@ async def save_plan(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> 
 
 
 @post("/bridges/{bridge_id:int}/commitments/{commitment_id:int}/retire")
-async def retire(
-    user: CurrentUser, bridge_id: FromPath[int], commitment_id: FromPath[int]
-) -> Redirect:
+async def retire(user: CurrentUser, bridge_id: PathId, commitment_id: PathId) -> Redirect:
     await service.retire_commitment(user, bridge_id, commitment_id)
     return see_other(f"/bridges/{bridge_id}#commitments")
 
 
 @post("/bridges/{bridge_id:int}/pause")
-async def pause(user: CurrentUser, bridge_id: FromPath[int], data: Form) -> Redirect:
+async def pause(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     await service.pause(user, bridge_id, data)
     return see_other(f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/resume")
-async def resume(user: CurrentUser, bridge_id: FromPath[int]) -> Redirect:
+async def resume(user: CurrentUser, bridge_id: PathId) -> Redirect:
     await service.resume(user, bridge_id)
     return see_other(f"/bridges/{bridge_id}")
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from server import clock, db
 from server import domain as d
+from server.bounds import to_id
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import state
 from server.repair.state import BridgeData
@@ -59,7 +60,7 @@ def parse_day(errors: dict[str, str], field: str, value: object, default: date |
 
 def _int(value: object, what: str) -> int:
     try:
-        return int(str(value))
+        return to_id(value)
     except ValueError:
         raise InvalidInput.field("", f"{what} must be a number.") from None
 
@@ -600,7 +601,7 @@ def _act_ids(value: object) -> list[int]:
     if len(parts) > CONFIRM_AT_ONCE_MAX:
         raise InvalidInput.field("acts", f"Confirm at most {CONFIRM_AT_ONCE_MAX} entries at once.")
     try:
-        return list(dict.fromkeys(int(str(part)) for part in parts))
+        return list(dict.fromkeys(to_id(part) for part in parts))
     except ValueError:
         raise InvalidInput.field("acts", "Each entry must be a number.") from None
 

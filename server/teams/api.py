@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, get, post
 from litestar.params import FromPath, JSONBody
+from msgspec import Meta
 
+from server.bounds import Id, PathId
 from server.teams import service
 from server.web import CurrentUser
 
 
 class TeamIn(msgspec.Struct):
-    name: str | None = None
+    name: Annotated[str, Meta(min_length=1, max_length=80)]
 
 
 class LeadIn(msgspec.Struct):
-    person: int
+    person: Id
 
 
 class MemberOut(msgspec.Struct):
@@ -70,13 +72,13 @@ async def create_team(user: CurrentUser, data: JSONBody[TeamIn]) -> TeamOut:
 
 
 @get("/teams/{team_id:int}", summary="A team and its members")
-async def get_team(user: CurrentUser, team_id: FromPath[int]) -> TeamOut:
+async def get_team(user: CurrentUser, team_id: PathId) -> TeamOut:
     return TeamOut.of(await service.team_view(user, team_id))
 
 
 @post("/teams/{team_id:int}/invites", status_code=201, summary="A single-use join link (lead)")
 async def create_invite(
-    request: Request[Any, Any, Any], user: CurrentUser, team_id: FromPath[int]
+    request: Request[Any, Any, Any], user: CurrentUser, team_id: PathId
 ) -> InviteOut:
     token = await service.create_invite(user, team_id)
     return InviteOut(str(request.url_for("join", token=token)), token, service.INVITE_LIFETIME.days)
@@ -99,23 +101,19 @@ async def accept_invite(user: CurrentUser, token: FromPath[str]) -> TeamOut:
     status_code=200,
     summary="Remove a member (lead)",
 )
-async def remove_member(
-    user: CurrentUser, team_id: FromPath[int], member_id: FromPath[int]
-) -> TeamOut:
+async def remove_member(user: CurrentUser, team_id: PathId, member_id: PathId) -> TeamOut:
     await service.remove_member(user, team_id, member_id)
     return TeamOut.of(await service.team_view(user, team_id))
 
 
 @post("/teams/{team_id:int}/lead", status_code=200, summary="Hand over the lead role (lead)")
-async def hand_over_lead(
-    user: CurrentUser, team_id: FromPath[int], data: JSONBody[LeadIn]
-) -> TeamOut:
+async def hand_over_lead(user: CurrentUser, team_id: PathId, data: JSONBody[LeadIn]) -> TeamOut:
     await service.hand_over_lead(user, team_id, data.person)
     return TeamOut.of(await service.team_view(user, team_id))
 
 
 @post("/teams/{team_id:int}/leave", status_code=204, summary="Leave a team")
-async def leave_team(user: CurrentUser, team_id: FromPath[int]) -> None:
+async def leave_team(user: CurrentUser, team_id: PathId) -> None:
     await service.leave(user, team_id)
 
 

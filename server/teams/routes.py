@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.accounts import service as accounts
+from server.bounds import PathId
 from server.errors import Conflict, InvalidInput
 from server.teams import service
 from server.web import CurrentUser, Form, Viewer, page, see_other, set_session_cookie
@@ -29,20 +30,20 @@ async def create_team(user: CurrentUser, data: Form) -> Template | Redirect:
 
 
 async def _team_page(
-    user: CurrentUser, team_id: FromPath[int], status_code: int = 200, **extra: Any
+    user: CurrentUser, team_id: PathId, status_code: int = 200, **extra: Any
 ) -> Template:
     team = await service.team_view(user, team_id)
     return page("teams/team.html", status_code, viewer=user, team=team, errors={}, **extra)
 
 
 @get("/teams/{team_id:int}", name="team")
-async def team_page(user: CurrentUser, team_id: FromPath[int]) -> Template:
+async def team_page(user: CurrentUser, team_id: PathId) -> Template:
     return await _team_page(user, team_id)
 
 
 @post("/teams/{team_id:int}/invites")
 async def create_invite(
-    request: Request[Any, Any, Any], user: CurrentUser, team_id: FromPath[int]
+    request: Request[Any, Any, Any], user: CurrentUser, team_id: PathId
 ) -> Template:
     token = await service.create_invite(user, team_id)
     link = str(request.url_for("join", token=token))
@@ -51,7 +52,7 @@ async def create_invite(
 
 @post("/teams/{team_id:int}/members/{member_id:int}/remove")
 async def remove_member(
-    user: CurrentUser, team_id: FromPath[int], member_id: FromPath[int]
+    user: CurrentUser, team_id: PathId, member_id: PathId
 ) -> Template | Redirect:
     try:
         await service.remove_member(user, team_id, member_id)
@@ -61,9 +62,7 @@ async def remove_member(
 
 
 @post("/teams/{team_id:int}/lead")
-async def hand_over_lead(
-    user: CurrentUser, team_id: FromPath[int], data: Form
-) -> Template | Redirect:
+async def hand_over_lead(user: CurrentUser, team_id: PathId, data: Form) -> Template | Redirect:
     try:
         await service.hand_over_lead(user, team_id, data.get("person"))
     except InvalidInput as error:
@@ -72,7 +71,7 @@ async def hand_over_lead(
 
 
 @post("/teams/{team_id:int}/leave")
-async def leave_team(user: CurrentUser, team_id: FromPath[int]) -> Template | Redirect:
+async def leave_team(user: CurrentUser, team_id: PathId) -> Template | Redirect:
     try:
         await service.leave(user, team_id)
     except InvalidInput as error:

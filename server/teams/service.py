@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from server import clock, db
 from server.accounts import service as accounts
+from server.bounds import to_id
 from server.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound
 from server.tables import Membership, Team, TeamInvite, User
 from server.text import clean, raise_if
@@ -211,7 +212,7 @@ async def leave(user: User, team_id: int) -> None:
 async def hand_over_lead(user: User, team_id: int, new_lead_id: object) -> None:
     await _require_lead(user, team_id)
     try:
-        new_lead = int(str(new_lead_id))
+        new_lead = to_id(new_lead_id)
     except ValueError:
         raise InvalidInput.field("person", "Choose a member to hand the lead role to.") from None
     if new_lead == user.id:
