@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import time_machine
 
 from server.errors import Conflict
-from server.repair import service
+from server.repair import acts
 from server.tables import Commitment, Pause, TrustAct, User
 from tests.conftest import run
 from tests.repair_helpers import act, check_in, commit, key, state
@@ -172,8 +172,8 @@ def test_two_phones_checking_in_the_same_item_at_once_record_it_once(bridge, ali
         user = await User.objects().where(User.email == alice.email).first()
         tap = {"commitment": mine, "outcome": "kept"}
         return await asyncio.gather(
-            service.check_in(user, bridge, {**tap, "idempotency_key": key()}),
-            service.check_in(user, bridge, {**tap, "outcome": "missed", "idempotency_key": key()}),
+            acts.check_in(user, bridge, {**tap, "idempotency_key": key()}),
+            acts.check_in(user, bridge, {**tap, "outcome": "missed", "idempotency_key": key()}),
             return_exceptions=True,
         )
 

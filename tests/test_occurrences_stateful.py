@@ -27,7 +27,7 @@ from server import domain as d
 from server.checkin import service as today_service
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.reminders import due
-from server.repair import service, state, view
+from server.repair import acts, service, state, view
 from server.tables import Bridge, User
 from tests.conftest import run
 
@@ -132,7 +132,7 @@ class BridgeDays(RuleBasedStateMachine):
             "day": day,
             "idempotency_key": _key(),
         }
-        _attempt(service.check_in(self.by_side[side], self.bridge_id, form))
+        _attempt(acts.check_in(self.by_side[side], self.bridge_id, form))
 
     @rule(side=st.sampled_from(d.Side), pick=st.integers(0, 5), yesterday=st.booleans())
     def report_the_partners_miss(self, side: d.Side, pick: int, yesterday: bool) -> None:
@@ -141,7 +141,7 @@ class BridgeDays(RuleBasedStateMachine):
             return
         day = (self.now - timedelta(days=yesterday)).date().isoformat()
         form = {"commitment": theirs[pick % len(theirs)], "day": day, "idempotency_key": _key()}
-        _attempt(service.report_miss(self.by_side[side], self.bridge_id, form))
+        _attempt(acts.report_miss(self.by_side[side], self.bridge_id, form))
 
     @rule(side=st.sampled_from(d.Side), pick=st.integers(0, 50))
     def confirm_something(self, side: d.Side, pick: int) -> None:
@@ -152,7 +152,7 @@ class BridgeDays(RuleBasedStateMachine):
         ]
         if waiting:
             form = {"act": waiting[pick % len(waiting)].id, "idempotency_key": _key()}
-            _attempt(service.confirm(self.by_side[side], self.bridge_id, form))
+            _attempt(acts.confirm(self.by_side[side], self.bridge_id, form))
 
     @rule(side=st.sampled_from(d.Side), pick=st.integers(0, 50))
     def withdraw_something(self, side: d.Side, pick: int) -> None:
@@ -165,7 +165,7 @@ class BridgeDays(RuleBasedStateMachine):
         ]
         if mine:
             form = {"act": mine[-1 - pick % len(mine)].id, "idempotency_key": _key()}
-            _attempt(service.withdraw(self.by_side[side], self.bridge_id, form))
+            _attempt(acts.withdraw(self.by_side[side], self.bridge_id, form))
 
     @rule(hours=st.sampled_from([5, 24, 30]))
     def time_passes(self, hours: int) -> None:

@@ -1,5 +1,7 @@
 """The repair loop in the JSON API: every operation the screens (and the offline outbox) use.
 
+(Just over 400 lines: one short handler and its request/response shapes per operation.)
+
 State-changing calls take the client's `Idempotency-Key` header: sending the same
 request twice (a flaky connection, an outbox replay) creates one act.
 """
@@ -15,7 +17,7 @@ from litestar.params import JSONBody
 
 from server.bounds import Id, PathId
 from server.checkin import service as checkin
-from server.repair import service, view
+from server.repair import acts, service, view
 from server.web import CurrentUser
 
 
@@ -242,7 +244,7 @@ async def check_in(
     bridge_id: PathId,
     data: JSONBody[CheckInIn],
 ) -> ActOut:
-    return ActOut(await service.check_in(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.check_in(user, bridge_id, _form(data, request)))
 
 
 @post(
@@ -256,7 +258,7 @@ async def report_miss(
     bridge_id: PathId,
     data: JSONBody[MissIn],
 ) -> ActOut:
-    return ActOut(await service.report_miss(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.report_miss(user, bridge_id, _form(data, request)))
 
 
 @post("/bridges/{bridge_id:int}/listening", status_code=201, summary="Log a listening session")
@@ -266,7 +268,7 @@ async def log_listening(
     bridge_id: PathId,
     data: JSONBody[ListeningIn],
 ) -> ActOut:
-    return ActOut(await service.log_listening(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.log_listening(user, bridge_id, _form(data, request)))
 
 
 @post("/bridges/{bridge_id:int}/mistakes", status_code=201, summary="Own a mistake")
@@ -276,7 +278,7 @@ async def own_mistake(
     bridge_id: PathId,
     data: JSONBody[MistakeIn],
 ) -> ActOut:
-    return ActOut(await service.own_mistake(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.own_mistake(user, bridge_id, _form(data, request)))
 
 
 @post(
@@ -290,7 +292,7 @@ async def confirm(
     bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
-    return ActOut(await service.confirm(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.confirm(user, bridge_id, _form(data, request)))
 
 
 @post(
@@ -304,7 +306,7 @@ async def confirm_kept(
     bridge_id: PathId,
     data: JSONBody[ActsIn],
 ) -> ActsOut:
-    return ActsOut(await service.confirm_kept(user, bridge_id, _form(data, request)))
+    return ActsOut(await acts.confirm_kept(user, bridge_id, _form(data, request)))
 
 
 @post(
@@ -318,7 +320,7 @@ async def withdraw(
     bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
-    return ActOut(await service.withdraw(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.withdraw(user, bridge_id, _form(data, request)))
 
 
 @post(
@@ -330,7 +332,7 @@ async def respond_to_miss(
     user: CurrentUser, bridge_id: PathId, data: JSONBody[ResponseIn]
 ) -> ResponseOut:
     form = msgspec.structs.asdict(data)
-    return ResponseOut(await service.respond_to_miss(user, bridge_id, form))
+    return ResponseOut(await acts.respond_to_miss(user, bridge_id, form))
 
 
 @post("/bridges/{bridge_id:int}/pause", status_code=204, summary="Pause my side")

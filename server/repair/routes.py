@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from server.bounds import PathId
 from server.checkin import service as checkin
 from server.errors import InvalidInput
-from server.repair import service, view
+from server.repair import acts, service, view
 from server.tables import User
 from server.web import CurrentUser, Form, page, safe_next, see_other
 
@@ -65,8 +65,8 @@ async def _one_tap(
 @post("/bridges/{bridge_id:int}/checkins")
 async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     kept = data.get("outcome") == "kept"
-    fresh = kept and await service.lays_new_plank(user, bridge_id, data.get("day"))
-    await service.check_in(user, bridge_id, data)
+    fresh = kept and await acts.lays_new_plank(user, bridge_id, data.get("day"))
+    await acts.check_in(user, bridge_id, data)
     target = safe_next(data.get("next"), "/today")
     if kept:
         # The page says "Plank laid." only when this keep added one to the span.
@@ -76,27 +76,27 @@ async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect
 
 @post("/bridges/{bridge_id:int}/confirmations")
 async def confirm(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, service.confirm, f"/bridges/{bridge_id}")
+    return await _one_tap(user, bridge_id, data, acts.confirm, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/confirmations/kept")
 async def confirm_kept(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, service.confirm_kept, f"/bridges/{bridge_id}")
+    return await _one_tap(user, bridge_id, data, acts.confirm_kept, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/withdrawals")
 async def withdraw(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, service.withdraw, f"/bridges/{bridge_id}")
+    return await _one_tap(user, bridge_id, data, acts.withdraw, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/misses")
 async def report_miss(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, service.report_miss, f"/bridges/{bridge_id}")
+    return await _one_tap(user, bridge_id, data, acts.report_miss, f"/bridges/{bridge_id}")
 
 
 @post("/bridges/{bridge_id:int}/responses")
 async def respond_to_miss(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    await service.respond_to_miss(user, bridge_id, data)
+    await acts.respond_to_miss(user, bridge_id, data)
     return see_other(f"/bridges/{bridge_id}#timeline-h")
 
 
@@ -200,6 +200,6 @@ ROUTES = [
     pause,
     resume,
     *_form_routes("commitments", "repair/commitment.html", _add_commitment),
-    *_form_routes("listening", "repair/listening.html", service.log_listening),
-    *_form_routes("mistakes", "repair/mistake.html", service.own_mistake),
+    *_form_routes("listening", "repair/listening.html", acts.log_listening),
+    *_form_routes("mistakes", "repair/mistake.html", acts.own_mistake),
 ]

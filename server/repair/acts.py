@@ -1,0 +1,527 @@
+"""(Over 400 lines: the six writers share one opening and one append; apart, the
+rules of what may be written would be in several places again.)
+
+The log's writers: check-ins, misses, listening sessions, owned mistakes,
+confirmations and withdrawals.
+
+Each act is appended to the bridge's log and never edited. Each writer opens the
+same way (`_open`: the idempotency key, a replay of the same request, the bridge,
+that it is being built) and appends through `_append`; which acts an occurrence
+allows is decided once, by `domain.occurrences`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, NamedTuple
+
+from server import clock, db
+from server import domain as d
+from server.bounds import to_id
+from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.repair import state
+from server.repair.service import NOTE_MAX, idempotency_key, parse_day, parse_id
+from server.repair.state import BridgeData
+from server.tables import MissResponse, User
+from server.text import clean, raise_if
+
+ALREADY_CHECKED_IN = "You already checked this in. Withdraw it first to change it."
+
+# ---------------------------------------------------------------- the log
+
+
+async def _existing(key: str) -> int | None:
+    rows = await db.fetch("SELECT id FROM trust_act WHERE idempotency_key = {}", key)
+    return int(rows[0]["id"]) if rows else None
+
+
+async def _append(
+    data: BridgeData,
+    user: User,
+    side: d.Side,
+    key: str,
+    *,
+    kind: d.ActKind,
+    owner: d.Side,
+    day: date,
+    commitment_id: int | None = None,
+    target_id: int | None = None,
+    texts: dict[str, Any] | None = None,
+    private_note: str = "",
+    once_between: tuple[date, date] | None = None,
+) -> int:
+    """Append one act to the log; a repeated key returns the act it made the first time.
+
+    `once_between`: a check-in or a report, refused if an act already settled that
+    occurrence of its commitment (a live check-in or report on those days). The
+    caller checked already; this closes the race of two requests with different keys
+    (two phones, a queued tap and a fresh one, both sides at once) at the same time.
+    """
+    now = clock.now()
+    statements: list[db.Statement] = [
+        (
+            _INSERT_ACT,
+            (
+                data.id,
+                kind.value,
+                user.id,
+                side.value,
+                owner.value,
+                day,
+                now,
+                commitment_id,
+                target_id,
+                json.dumps(texts or {}, ensure_ascii=False),
+                key,
+            ),
+        )
+    ]
+    if private_note:
+        statements.append((_INSERT_NOTE, (user.id, private_note, now, key)))
+    if once_between is not None:
+        first, last = once_between
+        statements.insert(0, (_HOLD_BRIDGE, (data.id,)))
+        statements.append((_UNDO_IF_CHECKED_IN, (key, data.id, commitment_id, first, last, key)))
+    try:
+        written = await db.write(*statements)
+    except Exception:
+        # Two deliveries of the same request raced; the first one's act stands.
+        existing = await _existing(key)
+        if existing is None:
+            raise
+        return existing
+    if once_between is not None:
+        if written[-1]:  # another check-in landed first: this one was taken back
+            raise Conflict(ALREADY_CHECKED_IN)
+        written = written[1:]
+    return int(written[0][0]["id"])
+
+
+# Acting is the hot write path: plain SQL, one transaction in one trip (db.write).
+_INSERT_ACT = """
+    INSERT INTO trust_act (bridge, kind, author, author_side, owner_side, day, created_at,
+        commitment, target, details, idempotency_key)
+    VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    RETURNING id
+"""
+# PostgreSQL: wait here for any other act on this bridge to commit (the row lock),
+# so the check below sees it. SQLite: writers already go one at a time.
+_HOLD_BRIDGE = "UPDATE bridge SET version = version WHERE id = {}"
+# The check-in just inserted (by its key) is taken back, in its own transaction,
+# before anyone saw it, if another live check-in of the commitment covers those days.
+_UNDO_IF_CHECKED_IN = """
+    DELETE FROM trust_act WHERE idempotency_key = {} AND EXISTS (
+        SELECT 1 FROM trust_act AS a
+        WHERE a.bridge = {} AND a.commitment = {} AND a.day BETWEEN {} AND {}
+            AND a.kind IN ('kept', 'missed_self', 'missed_partner')
+            AND (a.idempotency_key IS NULL OR a.idempotency_key <> {})
+            AND NOT EXISTS (
+                SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
+            )
+    )
+    RETURNING id
+"""
+_INSERT_NOTE = """
+    INSERT INTO private_note (act, author, text, created_at)
+    SELECT id, {}, {}, {} FROM trust_act WHERE idempotency_key = {}
+"""
+
+
+class Opened(NamedTuple):
+    """An act writer's start: the request's stored key, the bridge, the writer's side."""
+
+    key: str
+    data: BridgeData
+    side: d.Side
+
+
+async def _open(
+    user: User,
+    bridge_id: int,
+    form: dict[str, object],
+    *,
+    active: bool = True,
+    commitment: object = None,
+) -> Opened | int:
+    """The opening every act writer shares: the idempotency key; the act an earlier
+    delivery of the same request created (returned as is: a replay); the bridge
+    (only its one commitment's part when `commitment` is given, for a check-in); and
+    that it is being built, unless `active` is False."""
+    key = idempotency_key(user, form.get("idempotency_key"))
+    if (replayed := await _existing(key)) is not None:
+        return replayed
+    if commitment is not None:
+        commitment_id = parse_id(commitment, "The commitment")
+        data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
+    else:
+        data, side = await state.load(user, bridge_id)
+    if active:
+        data.require_active()
+    return Opened(key, data, side)
+
+
+def _live_ids(data: BridgeData) -> set[int]:
+    return {live.act.id for live in d.live_acts(data.acts)}
+
+
+def _confirmed_ids(data: BridgeData) -> set[int]:
+    return {live.act.id for live in d.live_acts(data.acts) if live.confirmed}
+
+
+# ---------------------------------------------------------------- check-ins
+
+
+async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """Tick a commitment of one's own as kept or missed for a day (today or yesterday)."""
+    opened = await _open(user, bridge_id, form, commitment=form.get("commitment"))
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    commitment = _commitment(data, form.get("commitment"))
+    if commitment.owner != side:
+        raise Forbidden("You can only check in your own commitments.")
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", form.get("day"), today)
+    raise_if(errors)
+    outcome = form.get("outcome")
+    if outcome not in ("kept", "missed"):
+        raise InvalidInput.field("outcome", "Say whether you kept it or missed it.")
+    if not d.can_check_in(day, today):
+        raise InvalidInput.field(
+            "day", "You can check in today's items, and yesterday's until the end of today."
+        )
+    occurrence = _occurrence(data, commitment, day, today)
+    if occurrence.state is d.OccurrenceState.REPORTED:
+        raise Conflict(
+            f"{data.people[d.other(side)].name or 'The other side'} reported this as missed. "
+            "You can answer the report on the bridge page."
+        )
+    if occurrence.state is not d.OccurrenceState.OPEN:
+        raise Conflict(ALREADY_CHECKED_IN)
+    kind = d.ActKind.KEPT if outcome == "kept" else d.ActKind.MISSED_SELF
+    return await _append(
+        data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id,
+        once_between=(occurrence.opens, occurrence.due),
+    )  # fmt: skip
+
+
+def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: date) -> d.Occurrence:
+    """The occurrence a check-in or report for `day` refers to; refused if none is due."""
+    occurrence = d.occurrence_for(commitment, data.acts, data.pauses, day, today)
+    if occurrence is None:
+        if d.bridge_paused(day, data.pauses):
+            raise InvalidInput.field("day", "The bridge is paused that day: nothing is due.")
+        raise InvalidInput.field("day", "This commitment is not due on that day.")
+    return occurrence
+
+
+async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
+    """Whether keeping something on that day would add a plank toward the span:
+    only the first plank of a side's day counts (one small query, not the log)."""
+    row = await state.bridge_row(user, bridge_id)
+    side = d.Side.A if row["side_a.id"] == user.id else d.Side.B
+    today = d.local_today(clock.now(), row[f"side_{side.value}.time_zone"] or "UTC")
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", day_value, today)
+    return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, side.value, day)
+
+
+# A live kept, listening or mistake act of that side on that day: its plank counts.
+_A_PLANK_THAT_DAY = """
+    SELECT 1 FROM trust_act AS a
+    WHERE a.bridge = {} AND a.owner_side = {} AND a.day = {}
+        AND a.kind IN ('kept', 'listening', 'mistake')
+        AND NOT EXISTS (
+            SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
+        )
+    LIMIT 1
+"""
+
+
+def _date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _commitment(data: BridgeData, value: object) -> d.Commitment:
+    commitment_id = parse_id(value, "The commitment")
+    for commitment in data.commitments:
+        if commitment.id == commitment_id:
+            return commitment
+    raise NotFound("Commitment not found.")
+
+
+async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """The partner says an item was not kept; the owner can answer in the timeline."""
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    commitment = _commitment(data, form.get("commitment"))
+    if commitment.owner == side:
+        raise Forbidden("To report your own miss, check it in as missed.")
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", form.get("day"), today)
+    note = clean(
+        errors, "note", form.get("note"), "What you saw", max_length=NOTE_MAX, required=False
+    )
+    raise_if(errors)
+    if not d.can_check_in(day, today):
+        raise InvalidInput.field(
+            "day", "You can report a miss for today or yesterday, on a day the commitment was due."
+        )
+    occurrence = _occurrence(data, commitment, day, today)
+    if day < occurrence.due:
+        raise InvalidInput.field(
+            "day", "It can still be done: it is due by " + _date(occurrence.due) + "."
+        )
+    owner = data.people[commitment.owner].name or "The other side"
+    match occurrence.state:
+        case d.OccurrenceState.KEPT | d.OccurrenceState.SECURED:
+            raise Conflict(
+                f"{owner} checked this in as kept. If you don't agree, leave it unconfirmed "
+                "and talk it through."
+            )
+        case d.OccurrenceState.MISSED:
+            raise Conflict(f"{owner} already said they missed this.")
+        case d.OccurrenceState.REPORTED:
+            raise Conflict("You already reported this miss.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.MISSED_PARTNER,
+        owner=commitment.owner,
+        day=day,
+        commitment_id=commitment.id,
+        texts={"note": note} if note else None,
+        once_between=(occurrence.opens, occurrence.due),
+    )
+
+
+async def respond_to_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """The owner answers a miss the partner reported: once, in words both sides read."""
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    target = _target(data, form.get("act"))
+    if target.kind is not d.ActKind.MISSED_PARTNER or target.owner != side:
+        raise Forbidden("You can answer only a miss reported about your own commitment.")
+    errors: dict[str, str] = {}
+    text = clean(errors, "text", form.get("text"), "Your answer", max_length=NOTE_MAX)
+    raise_if(errors)
+    if await MissResponse.exists().where(MissResponse.act == target.id):
+        raise Conflict("You already answered this report.")
+    response = MissResponse(
+        act=target.id, author=user.id, side=side.value, text=text, created_at=clock.now()
+    )
+    try:
+        await response.save()
+    except Exception as error:  # a twin request won the unique index
+        raise Conflict("You already answered this report.") from error
+    return int(response.id)
+
+
+# ---------------------------------------------------------------- listening and mistakes
+
+AGENDA = {"partner": "They set the agenda", "both": "We set it together", "me": "I set it"}
+
+
+async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    day = parse_day(errors, "day", form.get("day"), today)
+    agenda = form.get("agenda_by") or "partner"
+    if agenda not in AGENDA:
+        errors["agenda_by"] = "Say who set the agenda."
+    summary = clean(
+        errors,
+        "summary",
+        form.get("summary"),
+        "Shared summary",
+        max_length=NOTE_MAX,
+        required=False,
+    )
+    private = clean(
+        errors,
+        "private_notes",
+        form.get("private_notes"),
+        "Private notes",
+        max_length=NOTE_MAX,
+        required=False,
+    )
+    raise_if(errors)
+    if not d.can_check_in(day, today):
+        raise InvalidInput.field("day", "Log a session on the day it happened or the day after.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.LISTENING,
+        owner=side,
+        day=day,
+        texts={"agenda_by": agenda, "summary": summary},
+        private_note=private,
+    )
+
+
+async def own_mistake(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    today = data.people[side].today()
+    errors: dict[str, str] = {}
+    what = clean(
+        errors, "what_happened", form.get("what_happened"), "What happened", max_length=NOTE_MAX
+    )
+    part = clean(errors, "my_part", form.get("my_part"), "Your part", max_length=NOTE_MAX)
+    change = clean(
+        errors,
+        "differently",
+        form.get("differently"),
+        "What you will do differently",
+        max_length=NOTE_MAX,
+    )
+    raise_if(errors)
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.MISTAKE,
+        owner=side,
+        day=today,
+        texts={"what_happened": what, "my_part": part, "differently": change},
+    )
+
+
+# ---------------------------------------------------------------- confirm and withdraw
+
+
+def _target(data: BridgeData, value: object) -> d.TrustAct:
+    act_id = parse_id(value, "The act")
+    for act in data.acts:
+        if act.id == act_id:
+            return act
+    raise NotFound("That entry is not on this bridge.")
+
+
+async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
+    opened = await _open(user, bridge_id, form)
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    target = _target(data, form.get("act"))
+    if not d.can_confirm(target, side):
+        raise Forbidden("Only the other side can confirm this.")
+    if target.id not in _live_ids(data):
+        raise Conflict("This entry was withdrawn; there is nothing to confirm.")
+    if target.id in _confirmed_ids(data):
+        raise Conflict("You already confirmed this.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.CONFIRMATION,
+        owner=target.owner,
+        day=target.day,
+        target_id=target.id,
+    )
+
+
+CONFIRM_AT_ONCE_MAX = 500
+
+
+def _act_ids(value: object) -> list[int]:
+    """Act ids from a form ("12,13,14") or the JSON API ([12, 13, 14])."""
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, list | tuple) or not parts:
+        raise InvalidInput.field("acts", "Say which entries to confirm.")
+    if len(parts) > CONFIRM_AT_ONCE_MAX:
+        raise InvalidInput.field("acts", f"Confirm at most {CONFIRM_AT_ONCE_MAX} entries at once.")
+    try:
+        return list(dict.fromkeys(to_id(part) for part in parts))
+    except ValueError:
+        raise InvalidInput.field("acts", "Each entry must be a number.") from None
+
+
+async def confirm_kept(user: User, bridge_id: int, form: dict[str, object]) -> list[int]:
+    """The partner confirms several kept items at once: the ones their page listed.
+
+    Only kept items: "I felt heard" and acknowledging a mistake are answered one at a
+    time. An item already confirmed, or withdrawn since the page was drawn, is passed
+    over; any other that cannot be confirmed refuses the whole request, which saves
+    nothing. Each confirmation's key is the request's key and its target, so the same
+    request twice, or racing, creates each confirmation once.
+    """
+    key = idempotency_key(user, form.get("idempotency_key"))
+    data, side = await state.load(user, bridge_id)
+    data.require_active()
+    targets = [_target(data, act_id) for act_id in _act_ids(form.get("acts"))]
+    for target in targets:
+        if not d.can_confirm(target, side):
+            raise Forbidden("Only the other side can confirm this.")
+        if target.kind is not d.ActKind.KEPT:
+            raise InvalidInput.field(
+                "acts", "Listening sessions and owned mistakes are answered one at a time."
+            )
+    live, confirmed = _live_ids(data), _confirmed_ids(data)
+    now = clock.now()
+    keys = [f"{key}.{target.id}" for target in targets]
+    statements: list[db.Statement] = []
+    for target, each_key in zip(targets, keys, strict=True):
+        if target.id in live and target.id not in confirmed:
+            values = (data.id, d.ActKind.CONFIRMATION.value, user.id, side.value,
+                      target.owner.value, target.day, now, target.id, "{}", each_key)  # fmt: skip
+            statements.append((_CONFIRM_ONCE, values))
+    if statements:
+        await db.write(*statements)
+    # What this request made, in this delivery or an earlier one.
+    placeholders = ", ".join("{}" for _ in keys)
+    made = await db.fetch(_MADE_BY_KEYS.format(keys=placeholders), *keys)
+    return [int(row["id"]) for row in made]
+
+
+# A confirmation whose key is already stored was made by an earlier delivery.
+_CONFIRM_ONCE = """
+    INSERT INTO trust_act (bridge, kind, author, author_side, owner_side, day, created_at,
+        target, details, idempotency_key)
+    VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    ON CONFLICT (idempotency_key) DO NOTHING
+"""
+_MADE_BY_KEYS = "SELECT id FROM trust_act WHERE idempotency_key IN ({keys}) ORDER BY id"
+
+
+async def withdraw(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
+    opened = await _open(user, bridge_id, form, active=False)  # a slip is undone anyway
+    if isinstance(opened, int):
+        return opened
+    key, data, side = opened
+    target = _target(data, form.get("act"))
+    if target.author != side:
+        raise Forbidden("You can only withdraw what you logged yourself.")
+    if target.id in d.withdrawn_ids(data.acts):
+        raise Conflict("This entry is already withdrawn.")
+    if not d.can_withdraw(target, side, clock.now()):
+        raise Conflict("Entries can be withdrawn only within 24 hours of logging them.")
+    return await _append(
+        data,
+        user,
+        side,
+        key,
+        kind=d.ActKind.WITHDRAWAL,
+        owner=target.owner,
+        day=target.day,
+        target_id=target.id,
+    )
