@@ -40,7 +40,16 @@ def test_a_change_without_an_idempotency_key_is_refused(bridge, alice):
         "POST", f"/bridges/{bridge}/checkins", {"commitment": commitment, "outcome": "kept"}
     )
     assert response.status_code == 400
-    assert "idempotency key" in response.json()["detail"]
+    assert "Idempotency-Key" in response.json()["detail"]
+    assert alice.api("GET", f"/bridges/{bridge}/state").json()["timeline"] == []
+
+
+def test_a_malformed_idempotency_key_is_refused_before_anything_is_written(bridge, alice):
+    commitment = commit(alice, bridge)
+    response = check_in(alice, bridge, commitment, idempotency_key="no spaces, please")
+    assert response.status_code == 400
+    assert "idempotency_key" in response.json()["errors"]
+    assert alice.api("GET", f"/bridges/{bridge}/state").json()["timeline"] == []
 
 
 def test_a_second_check_in_for_the_same_day_is_refused(bridge, alice):

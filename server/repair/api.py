@@ -9,11 +9,11 @@ request twice (a flaky connection, an outbox replay) creates one act.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated
 
 import msgspec
-from litestar import Request, get, post, put
-from litestar.params import JSONBody
+from litestar import get, post, put
+from litestar.params import HeaderParameter, JSONBody
 
 from server.bounds import Id, PathId
 from server.checkin import service as checkin
@@ -145,9 +145,22 @@ class BridgeStateOut(msgspec.Struct):
     timeline: list[EntryOut]
 
 
-def _form(data: msgspec.Struct, request: Request[Any, Any, Any]) -> dict[str, object]:
+# Declared, so the OpenAPI says every change needs one and a generated client sends it;
+# a missing or malformed key is a 400 naming the header, before any service runs.
+IdempotencyKey = Annotated[
+    str,
+    HeaderParameter(
+        name="Idempotency-Key",
+        pattern=r"^[A-Za-z0-9_.:-]{8,80}$",
+        description="Made by the client once per change (8 to 80 letters, digits or - _ . :); "
+        "the same key again returns what the first request made.",
+    ),
+]
+
+
+def _form(data: msgspec.Struct, key: str) -> dict[str, object]:
     form: dict[str, object] = msgspec.structs.asdict(data)
-    form["idempotency_key"] = request.headers.get("idempotency-key")
+    form["idempotency_key"] = key
     return form
 
 
@@ -216,12 +229,13 @@ async def save_plan(user: CurrentUser, bridge_id: PathId, data: JSONBody[PlanIn]
 
 @post("/bridges/{bridge_id:int}/commitments", status_code=201, summary="Add a commitment")
 async def add_commitment(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[CommitmentIn],
 ) -> CommitmentOut:
-    return CommitmentOut(await service.add_commitment(user, bridge_id, _form(data, request)))
+    made = await service.add_commitment(user, bridge_id, _form(data, idempotency_key))
+    return CommitmentOut(made)
 
 
 @post(
@@ -239,12 +253,12 @@ async def retire_commitment(user: CurrentUser, bridge_id: PathId, commitment_id:
     summary="Check in my commitment as kept or missed",
 )
 async def check_in(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[CheckInIn],
 ) -> ActOut:
-    return ActOut(await acts.check_in(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.check_in(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post(
@@ -253,32 +267,32 @@ async def check_in(
     summary="Report that the other side missed a commitment",
 )
 async def report_miss(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[MissIn],
 ) -> ActOut:
-    return ActOut(await acts.report_miss(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.report_miss(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post("/bridges/{bridge_id:int}/listening", status_code=201, summary="Log a listening session")
 async def log_listening(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[ListeningIn],
 ) -> ActOut:
-    return ActOut(await acts.log_listening(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.log_listening(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post("/bridges/{bridge_id:int}/mistakes", status_code=201, summary="Own a mistake")
 async def own_mistake(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[MistakeIn],
 ) -> ActOut:
-    return ActOut(await acts.own_mistake(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.own_mistake(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post(
@@ -287,12 +301,12 @@ async def own_mistake(
     summary="Confirm the other side's act",
 )
 async def confirm(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
-    return ActOut(await acts.confirm(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.confirm(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post(
@@ -301,12 +315,12 @@ async def confirm(
     summary="Confirm several of the other side's kept items at once",
 )
 async def confirm_kept(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[ActsIn],
 ) -> ActsOut:
-    return ActsOut(await acts.confirm_kept(user, bridge_id, _form(data, request)))
+    return ActsOut(await acts.confirm_kept(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post(
@@ -315,12 +329,12 @@ async def confirm_kept(
     summary="Withdraw my own act within 24 hours",
 )
 async def withdraw(
-    request: Request[Any, Any, Any],
+    idempotency_key: IdempotencyKey,
     user: CurrentUser,
     bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
-    return ActOut(await acts.withdraw(user, bridge_id, _form(data, request)))
+    return ActOut(await acts.withdraw(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post(
