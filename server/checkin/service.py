@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -88,6 +88,15 @@ def waiting_rows(
 
 
 @dataclass(frozen=True)
+class Request:
+    """A bridge asked for and not answered yet: by me (`incoming` False) or of me."""
+
+    bridge_id: int
+    name: str  # the other person's; empty while my invitation link waits
+    incoming: bool
+
+
+@dataclass(frozen=True)
 class TodayView:
     today: date
     items: list[DueItem]
@@ -96,6 +105,7 @@ class TodayView:
     badges: frozenset[d.Badge]
     bridge_count: int
     paused_bridges: list[str]
+    requests: list[Request] = field(default_factory=list)
 
     @property
     def open_items(self) -> list[DueItem]:
@@ -223,4 +233,8 @@ async def today_view(user: User) -> TodayView:
         badges=d.earned_badges(d.combine_facts(share.facts for share in shares)),
         bridge_count=len(shares),
         paused_bridges=[share.partner_name for share in shares if share.paused],
+        requests=[
+            Request(row["id"], row["name"] or "", bool(row["incoming"]))
+            for row in await state.pending_rows(user.id)
+        ],
     )

@@ -219,6 +219,24 @@ async def active_rows(user_id: int) -> list[dict[str, Any]]:
     )
 
 
+# Bridges asked for and not answered yet, either way: the asker's name, or the
+# invitee's (empty while a link waits for someone to open it).
+_PENDING = """
+    SELECT bridge.id AS "id", bridge.side_b = {} AS "incoming",
+        CASE WHEN bridge.side_b = {} THEN pa.display_name ELSE pb.display_name END AS "name"
+    FROM bridge
+    LEFT JOIN person AS pa ON pa.id = bridge.side_a
+    LEFT JOIN person AS pb ON pb.id = bridge.side_b
+    WHERE (bridge.side_a = {} OR bridge.side_b = {}) AND bridge.status = 'pending'
+    ORDER BY bridge.id
+"""
+
+
+async def pending_rows(user_id: int) -> list[dict[str, Any]]:
+    """The bridges `user_id` asked for or was asked to build, still waiting for an answer."""
+    return await _rows(_PENDING, user_id, user_id, user_id, user_id)
+
+
 async def team_rows(team_id: int) -> list[dict[str, Any]]:
     """The rows of a team's bridges being built now, oldest first."""
     return await _rows(
