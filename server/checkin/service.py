@@ -116,10 +116,6 @@ class TodayView:
         return waiting_rows(self.confirmations)
 
 
-async def active_bridges(user: User) -> list[BridgeData]:
-    return await state.load_many(await state.active_rows(user.id), with_plan=False)
-
-
 def _items(data: BridgeData, live: list[d.LiveAct], me: d.Side, today: date) -> list[DueItem]:
     """Today's occurrences of my commitments, and yesterday's still open."""
     partner = data.people[d.other(me)].name

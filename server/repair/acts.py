@@ -220,11 +220,10 @@ def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: da
 async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
     """Whether keeping something on that day would add a plank toward the span:
     only the first plank of a side's day counts (one small query, not the log)."""
-    row = await state.bridge_row(user, bridge_id)
-    side = d.Side.A if row["side_a.id"] == user.id else d.Side.B
-    today = d.local_today(clock.now(), row[f"side_{side.value}.time_zone"] or "UTC")
+    people = state.bridge_data(await state.bridge_row(user, bridge_id), [], [], [], [])
+    side = people.side_of(user.id)
     errors: dict[str, str] = {}
-    day = parse_day(errors, "day", day_value, today)
+    day = parse_day(errors, "day", day_value, people.people[side].today())
     return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, side.value, day)
 
 

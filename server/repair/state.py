@@ -190,7 +190,6 @@ _ONE_COMMITMENTS_ACTS = """
     WHERE bridge = {} AND (commitment = {} OR kind = 'withdrawal')
     ORDER BY id
 """
-_ONE_BRIDGES_PAUSES = 'SELECT bridge, side, start, "end" FROM pause WHERE bridge = {} ORDER BY id'
 
 
 async def load_for_commitment(
@@ -202,7 +201,7 @@ async def load_for_commitment(
     row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
     acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id)
-    pauses = await _rows(_ONE_BRIDGES_PAUSES, bridge_id)
+    pauses = (await pauses_of([bridge_id])).get(bridge_id, [])
     data = bridge_data(row, acts, commitments, pauses, [])
     return data, data.side_of(user.id)
 
