@@ -38,13 +38,18 @@ class Commitment:
     due_by: date | None = None  # ONCE only: the deadline, the one day it is due
     retired_from: date | None = None  # the first day it is no longer due
 
+    @property
+    def last_day(self) -> date | None:
+        """The last day it runs: its end, or the day before it was retired (None: open)."""
+        retired = None if self.retired_from is None else self.retired_from - timedelta(days=1)
+        if self.end is None or retired is None:
+            return self.end or retired
+        return min(self.end, retired)
+
     def active_on(self, day: date) -> bool:
         """Whether the commitment is running on `day` (whatever its cadence)."""
-        if day < self.start:
-            return False
-        if self.end is not None and day > self.end:
-            return False
-        return self.retired_from is None or day < self.retired_from
+        last = self.last_day
+        return self.start <= day and (last is None or day <= last)
 
 
 def is_due(commitment: Commitment, day: date) -> bool:

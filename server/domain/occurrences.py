@@ -35,7 +35,6 @@ from typing import NamedTuple
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Cadence, Commitment, is_due
 from server.domain.localday import (
-    GRACE_DAYS,
     Pause,
     bridge_paused,
     days_between,
@@ -119,9 +118,7 @@ def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tupl
             yield commitment.start, due
         return
     first = max(since, commitment.start)
-    last = today if commitment.end is None else min(today, commitment.end)
-    if commitment.retired_from is not None:
-        last = min(last, commitment.retired_from - timedelta(days=1))
+    last = today if commitment.last_day is None else min(today, commitment.last_day)
     if commitment.cadence is Cadence.DAILY:
         picked: Iterable[date] = days_between(first, last)
     else:
@@ -148,23 +145,17 @@ def occurrences(
     live = as_live(log)
     pauses = list(pauses)
     index = _settling_index(live, side)
-    closed_before = today - timedelta(days=GRACE_DAYS)  # grace_closed(due, today)
     found: list[Occurrence] = []
     for commitment in commitments:
         if side is not None and commitment.owner != side:
             continue
         acts_by_day = index.get(commitment.id, {})
         begin = since if since is not None else commitment.start
-        owner, cid = commitment.owner, commitment.id
         for opens, due in _due_days(commitment, begin, today):
             if pauses and bridge_paused(due, pauses):
                 continue
             if opens == due:
-                candidates = acts_by_day.get(due)
-                if candidates is None:  # the common case, kept short
-                    state = OccurrenceState.LAPSED if due < closed_before else OPEN
-                    found.append(Occurrence(cid, owner, due, opens, state))
-                    continue
+                candidates = acts_by_day.get(due, [])
             else:  # a one-off: any day of its window, earliest act first
                 candidates = sorted(
                     (i for day, acts in acts_by_day.items() if opens <= day <= due for i in acts),
@@ -173,9 +164,6 @@ def occurrences(
             found.append(_occurrence(commitment, opens, due, candidates, today))
     found.sort(key=lambda o: (o.due, o.commitment_id))
     return found
-
-
-OPEN = OccurrenceState.OPEN
 
 
 def _occurrence(
