@@ -21,6 +21,17 @@ from server.reminders.tables import PushAttempt, PushSubscription, Reminder, Rem
 
 TOO_LATE = "Not sent: it was too late in the day (quiet hours or past midnight)."
 
+# What schedule_of() reads of a person's reminder settings.
+SCHEDULE_COLUMNS = (
+    ReminderSettings.person,
+    ReminderSettings.person.time_zone,
+    ReminderSettings.local_time,
+    ReminderSettings.weekdays,
+    ReminderSettings.quiet_start,
+    ReminderSettings.quiet_end,
+    ReminderSettings.paused_until,
+)
+
 
 def schedule_of(row: dict[str, Any]) -> s.Schedule:
     """A reminder_settings row as a Schedule (rows are checked when saved)."""
@@ -233,15 +244,9 @@ async def quiet_filtered(claimed: list[Claimed], now: datetime) -> list[Claimed]
     """Drop (as failed) the late sends that would land in their person's quiet hours."""
     if not claimed:
         return []
-    rows = await ReminderSettings.select(
-        ReminderSettings.person,
-        ReminderSettings.person.time_zone,
-        ReminderSettings.local_time,
-        ReminderSettings.weekdays,
-        ReminderSettings.quiet_start,
-        ReminderSettings.quiet_end,
-        ReminderSettings.paused_until,
-    ).where(bulk.id_in(ReminderSettings.person, [c.person for c in claimed]))
+    rows = await ReminderSettings.select(*SCHEDULE_COLUMNS).where(
+        bulk.id_in(ReminderSettings.person, [c.person for c in claimed])
+    )
     quiet = {
         r["person"]
         for r in rows

@@ -44,6 +44,7 @@ from server import clock
 from server.reminders import bulk
 from server.reminders.claims import (
     CLAIM_COLUMNS,
+    SCHEDULE_COLUMNS,
     Claimed,
     delivered_devices,
     devices_of,
@@ -143,16 +144,7 @@ class Dispatcher:
     async def due_people(self, now: datetime, after: int = 0) -> list[dict[str, Any]]:
         """The next batch of reminder settings whose next look has come, by id."""
         return await (
-            ReminderSettings.select(
-                ReminderSettings.id,
-                ReminderSettings.person,
-                ReminderSettings.person.time_zone,
-                ReminderSettings.local_time,
-                ReminderSettings.weekdays,
-                ReminderSettings.quiet_start,
-                ReminderSettings.quiet_end,
-                ReminderSettings.paused_until,
-            )
+            ReminderSettings.select(ReminderSettings.id, *SCHEDULE_COLUMNS)
             .where((ReminderSettings.next_due_at <= now) & (ReminderSettings.id > after))
             .order_by(ReminderSettings.id)
             .limit(self.batch_size)

@@ -17,7 +17,7 @@ from server import clock
 from server import domain as d
 from server.errors import Conflict, InvalidInput, NotFound
 from server.reminders import schedule as s
-from server.reminders.claims import schedule_of
+from server.reminders.claims import devices_of, schedule_of
 from server.reminders.delivery import DELIVERED, GONE, Holds, push_all, record
 from server.reminders.message import trial_payload
 from server.reminders.push import Sender, endpoint_error, key_error
@@ -395,14 +395,7 @@ class TestResult:
 
 async def send_test(user: User, sender: Sender) -> TestResult:
     """Push a test to every device of `user` now (quiet hours and pauses do not apply)."""
-    rows = await PushSubscription.select(
-        PushSubscription.id,
-        PushSubscription.person,
-        PushSubscription.endpoint,
-        PushSubscription.p256dh,
-        PushSubscription.auth,
-        PushSubscription.device,
-    ).where(PushSubscription.person == user.id)
+    rows = (await devices_of([user.id])).get(user.id, [])
     if not rows:
         raise InvalidInput.field("", "Turn reminders on on this device first.")
     jobs = [(user.id, row, trial_payload(), TEST_TTL_S, None) for row in rows]
