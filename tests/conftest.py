@@ -9,6 +9,7 @@ CI=true it fails them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -97,10 +98,11 @@ async def _admin(sql: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this run, dropped at the end."""
-    name = f"bridgework_test_{uuid.uuid4().hex[:10]}"
+@contextlib.contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards; skipped with the
+    reason shown when PostgreSQL is unreachable (failed under CI=true)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     try:
         run(_admin(f'CREATE DATABASE "{name}"'))
     except Exception as error:
@@ -108,12 +110,18 @@ def postgres_url() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"{reason} (CI=true: PostgreSQL tests must not be skipped)")
         pytest.skip(reason)
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        _migrate(url)
-        yield url
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
         run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this run, dropped at the end."""
+    with new_postgres_database("bridgework_test") as url:
+        _migrate(url)
+        yield url
 
 
 @dataclass

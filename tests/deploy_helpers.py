@@ -16,14 +16,13 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import IN_CI, POSTGRES_ADMIN_URL, ROOT, _admin, run
+from tests.conftest import ROOT, new_postgres_database
 
 # What a shell on a fresh server has: no project settings, no PYTHONPATH, no venv.
 BASE_ENV = {
@@ -84,18 +83,8 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def fresh_postgres() -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped afterwards."""
-    name = f"bridgework_deploy_{uuid.uuid4().hex[:10]}"
-    try:
-        run(_admin(f'CREATE DATABASE "{name}"'))
-    except Exception as error:
-        reason = f"PostgreSQL unreachable at {POSTGRES_ADMIN_URL}: {error}"
-        if IN_CI:
-            pytest.fail(f"{reason} (CI=true: PostgreSQL tests must not be skipped)")
-        pytest.skip(reason)
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with new_postgres_database("bridgework_deploy") as url:
+        yield url
 
 
 def free_port() -> int:
