@@ -136,34 +136,29 @@ def _bare(page_bytes: int, servers: list[Server]) -> Target:
     return Target(server, "/", dict(GZIP))
 
 
+def _load(t: Target, seconds: float) -> harness.LoadResult:
+    return run(
+        hammer(
+            t.server.port,
+            t.path,
+            t.headers,
+            concurrency=CONCURRENCY,
+            seconds=seconds,
+            before=t.before,
+        )
+    )
+
+
 def _measure(targets: dict[str, Target]) -> None:
     say(f"warming up {', '.join(targets)}")
     for t in targets.values():
-        run(
-            hammer(
-                t.server.port,
-                t.path,
-                t.headers,
-                concurrency=CONCURRENCY,
-                seconds=WARMUP_S,
-                before=t.before,
-            )
-        )
+        _load(t, WARMUP_S)
     names = list(targets)
     for n in range(ROUNDS):
         for name in names[n % len(names) :] + names[: n % len(names)]:
             t = targets[name]
             before = t.server.cpu_seconds()
-            result = run(
-                hammer(
-                    t.server.port,
-                    t.path,
-                    t.headers,
-                    concurrency=CONCURRENCY,
-                    seconds=ROUND_S,
-                    before=t.before,
-                )
-            )
+            result = _load(t, ROUND_S)
             t.cpu_s += t.server.cpu_seconds() - before
             t.ok += result.ok
             t.errors += result.errors
