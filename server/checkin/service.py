@@ -208,7 +208,7 @@ async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -
         entry.shares[me] = share = bridge_today(data, me, day)
         return share
 
-    return await derived.each(rows, lambda _: today, kept, derive)
+    return await derived.each(rows, today, kept, derive)
 
 
 async def today_view(user: User) -> TodayView:

@@ -67,4 +67,4 @@ async def for_bridges(rows: list[dict[str, Any]], today: date) -> list[Derived]:
         entry.figures = figures = derive(data.acts, data.commitments, data.pauses, data.span, day)
         return figures
 
-    return await derived.each(rows, lambda _: today, kept, derive_kept)
+    return await derived.each(rows, today, kept, derive_kept)

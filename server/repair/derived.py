@@ -79,46 +79,45 @@ def key(row: dict[str, Any], day: date) -> Hashable:
 
 async def each(
     rows: list[dict[str, Any]],
-    day: Callable[[dict[str, Any]], date],
+    day: date,
     get: Callable[[Entry, dict[str, Any]], T | None],
     derive: Callable[[Entry, BridgeData, date], T],
 ) -> list[T]:
-    """For each bridge row, what `get` finds in its entry for `day(row)`, or else what
+    """For each bridge row, what `get` finds in its entry for the local `day`, or else what
     `derive` makes from its rows (loaded for all missing bridges at once) and keeps.
 
     Requests that miss the same entry at the same moment (everyone's page after a
     check-in) share one load of its rows instead of each reading a year of acts.
     """
     found: dict[int, T] = {}
-    mine: list[tuple[dict[str, Any], date, Entry]] = []  # this request loads these
-    theirs: list[tuple[dict[str, Any], date, Entry, asyncio.Future[BridgeData]]] = []
+    mine: list[tuple[dict[str, Any], Entry]] = []  # this request loads these
+    theirs: list[tuple[dict[str, Any], Entry, asyncio.Future[BridgeData]]] = []
     for row in rows:
-        on = day(row)
-        entry = _cache.entry(key(row, on))
+        entry = _cache.entry(key(row, day))
         value = get(entry, row)
         if value is not None:
             found[row["id"]] = value
         elif entry.loading is not None:
-            theirs.append((row, on, entry, entry.loading))
+            theirs.append((row, entry, entry.loading))
         else:
             entry.loading = asyncio.get_running_loop().create_future()
-            mine.append((row, on, entry))
+            mine.append((row, entry))
     if mine:
         try:
-            loaded = await state.load_many([row for row, _, _ in mine], with_plan=False)
+            loaded = await state.load_many([row for row, _ in mine], with_plan=False)
         except BaseException as error:
-            for _, _, entry in mine:
+            for _, entry in mine:
                 _settle(entry, exception=error)
             raise
-        for data, (row, on, entry) in zip(loaded, mine, strict=True):
+        for data, (row, entry) in zip(loaded, mine, strict=True):
             _settle(entry, data=data)
-            found[row["id"]] = get(entry, row) or derive(entry, data, on)
-    for row, on, entry, future in theirs:
+            found[row["id"]] = get(entry, row) or derive(entry, data, day)
+    for row, entry, future in theirs:
         try:
             data = await asyncio.shield(future)
         except Exception:  # its loader failed: try once more, alone
             data = (await state.load_many([row], with_plan=False))[0]
-        found[row["id"]] = get(entry, row) or derive(entry, data, on)
+        found[row["id"]] = get(entry, row) or derive(entry, data, day)
     return [found[row["id"]] for row in rows]
 
 
