@@ -72,17 +72,6 @@ def due_days(commitment: Commitment, start: date, end: date) -> list[date]:
     return [day for day in days_between(start, end) if is_due(commitment, day)]
 
 
-def keep_window(commitment: Commitment, day: date) -> tuple[date, date]:
-    """The days on which a check-in settles the occurrence due `day`.
-
-    A one-off commitment is "done by" its date, so keeping it any day from its start
-    settles it; every other occurrence is settled on its own day.
-    """
-    if commitment.cadence is Cadence.ONCE:
-        return commitment.start, day
-    return day, day
-
-
 def validate_cadence(
     cadence: Cadence,
     start: date,
