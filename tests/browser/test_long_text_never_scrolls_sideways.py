@@ -81,8 +81,11 @@ def test_long_words_and_names_fit_every_page_at_320_px(
     expect(alice.get_by_text(f"Waiting for {BOB} to accept.")).to_be_visible()
     asking = alice.url
 
+    bob.goto(base + "/today")
+    expect(bob.get_by_text(f"{ALICE} asks to build a bridge with you")).to_be_visible()
+    seen = {"bob's today with a request": sideways(bob)}
     bob.goto(base)
-    seen = {"bob's home with a request": sideways(bob)}
+    seen["bob's home with a request"] = sideways(bob)
     bob.get_by_role("link", name=re.compile(f"{ALICE} asks to build a bridge")).click()
     seen["the request"] = sideways(bob)
     bob.get_by_role("button", name="Accept").click()
