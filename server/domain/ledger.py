@@ -169,7 +169,7 @@ def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> 
 
 
 def bridge_days(
-    log: Iterable[TrustAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct],
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     start: date,

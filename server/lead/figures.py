@@ -45,8 +45,9 @@ def derive(
     today: date,
 ) -> Derived:
     """One bridge's figures from its log, by the same rules its two sides see."""
-    report = d.health_report(acts, commitments, pauses, today, trend_days=TREND_DAYS)
-    progress = d.bridge_progress(acts, span)
+    live = d.live_acts(acts)
+    report = d.health_report(acts, commitments, pauses, today, trend_days=TREND_DAYS, live=live)
+    progress = d.bridge_progress(live, span)
     return Derived(
         scores=list(report.trend),
         paused=report.paused,
