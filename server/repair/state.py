@@ -266,6 +266,22 @@ async def active_rows(user_id: int) -> list[dict[str, Any]]:
     )
 
 
+async def active_rows_of(user_ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of every bridge any of `user_ids` is building now (the dispatcher's
+    batch of people), oldest first."""
+    if not user_ids:
+        return []
+    people = ", ".join("{}" for _ in user_ids)
+    return await _rows(
+        _BRIDGE
+        + f" WHERE (bridge.side_a IN ({people}) OR bridge.side_b IN ({people}))"
+        + " AND bridge.status = {} ORDER BY bridge.id",
+        *user_ids,
+        *user_ids,
+        ACTIVE,
+    )
+
+
 # Bridges asked for and not answered yet, either way: the asker's name, or the
 # invitee's (empty while a link waits for someone to open it).
 _PENDING = """
