@@ -215,6 +215,20 @@ class BridgeDays(RuleBasedStateMachine):
             assert sorted((i.commitment_id, i.outcome != "open") for i in shown.items) == sorted(
                 (o.commitment_id, o.state is not d.OccurrenceState.OPEN) for o in fresh
             )
+            # Streak, badges and what waits for a confirmation, as the rules say of
+            # the whole log (Today carries its derivation on from earlier ones).
+            record = d.checkins(data.acts, data.commitments, data.pauses, side, today)
+            assert shown.streak == d.streak_across([record], today)
+            facts = d.bridge_facts(data.acts, side, data.span, d.best_streak(record))
+            assert shown.badges == d.earned_badges(facts)
+            waiting = [
+                la.act
+                for la in d.live_acts(data.acts)
+                if not la.confirmed and d.can_confirm(la.act, side)
+            ]
+            assert [w.act_id for w in shown.confirmations] == [
+                a.id for a in sorted(waiting, key=lambda a: a.day)
+            ]
             [asked] = run(due.due_for({me.id: me.time_zone}, self.now))[me.id]
             open_items = [i for i in shown.items if i.outcome == "open"]
             assert asked.today + asked.yesterday == len(open_items)
