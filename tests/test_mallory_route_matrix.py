@@ -283,7 +283,12 @@ def send(person: Any, method: str, path: str, body: dict[str, Any] | None) -> An
         return person.api(method, path.removeprefix("/api/v1"), body, headers=key)
     if method in ("GET", "HEAD"):
         return person.client.request(method, path)
-    form = {k: str(v) for k, v in (body or {}).items() if k != "accept"}
+    # A form sends a list as the pages do: "1,2" (the body must pass every form's checks).
+    form = {
+        k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+        for k, v in (body or {}).items()
+        if k != "accept"
+    }
     return person.post(path, {**form, "answer": "accept"} if body else form)
 
 
