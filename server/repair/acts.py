@@ -20,6 +20,7 @@ from server import clock, db
 from server import domain as d
 from server.bounds import to_id
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.observe import metrics
 from server.repair import state
 from server.repair.service import NOTE_MAX, idempotency_key, parse_day, parse_id
 from server.repair.state import BridgeData
@@ -95,6 +96,7 @@ async def _append(
         if written[-1]:  # another check-in landed first: this one was taken back
             raise Conflict(ALREADY_CHECKED_IN)
         written = written[1:]
+    metrics.TRUST_ACTS.labels(kind.value).inc()
     return int(written[0][0]["id"])
 
 
@@ -485,6 +487,7 @@ async def confirm_kept(user: User, bridge_id: int, form: dict[str, object]) -> l
             statements.append((_CONFIRM_ONCE, values))
     if statements:
         await db.write(*statements)
+        metrics.TRUST_ACTS.labels(d.ActKind.CONFIRMATION.value).inc(len(statements))
     # What this request made, in this delivery or an earlier one.
     placeholders = ", ".join("{}" for _ in keys)
     made = await db.fetch(_MADE_BY_KEYS.format(keys=placeholders), *keys)
