@@ -148,6 +148,7 @@ def create_app(
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         state=State({"settings": settings}),
         debug=False,
+        logging_config=None,  # server/observe/logs.py formats every line (JSON or plain)
     )
     # Around everything Litestar does, 404s included: request id, log line, metrics.
     app.asgi_handler = Observed(app.asgi_handler)

@@ -35,6 +35,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,
         }
         if rid := getattr(record, "request_id", "") or request_id.get():
             line["request_id"] = rid
@@ -63,7 +64,9 @@ class _Ours(logging.StreamHandler):
     """The handler `configure` installs, so a second call replaces it instead of adding."""
 
 
-def configure(log_format: str, stream: IO[str] | None = None, level: int = logging.INFO) -> None:
+def configure(
+    log_format: str, stream: IO[str] | None = None, level: int = logging.INFO
+) -> logging.Handler:
     """Send every logger's lines to `stream` (stderr) in `log_format` (json or plain)."""
     handler = _Ours(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else PlainFormatter())
@@ -78,3 +81,4 @@ def configure(log_format: str, stream: IO[str] | None = None, level: int = loggi
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    return handler

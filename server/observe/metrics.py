@@ -24,7 +24,6 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Response
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
@@ -33,6 +32,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
 from server.settings import Settings
 
@@ -158,4 +158,5 @@ async def metrics(request: Request[Any, Any, Any]) -> Response[bytes]:
     with contextlib.suppress(Exception):
         OLDEST_DUE.set(await oldest_due_seconds(clock.now()))
     observe_pool()
-    return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+    # The classic text format every Prometheus reads (0.26's default names 1.0.0).
+    return Response(exposition(), headers={"content-type": CONTENT_TYPE_PLAIN_0_0_4})

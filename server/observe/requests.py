@@ -2,7 +2,7 @@
 
 It wraps the whole app (404s and 405s included, which Litestar's route middleware
 never sees) and reads the route *template* Litestar's router leaves in the scope
-(`/bridges/{bridge_id:int}`), so no id, name or email reaches a label or a line.
+(`/bridges/{bridge_id}`), so no id, name or email reaches a label or a line.
 """
 
 from __future__ import annotations
