@@ -67,19 +67,26 @@ def serve(demo: bool) -> None:
 
 
 def _metrics_folder(workers: int) -> None:
-    """Several workers share their metrics through files (prometheus-client's
-    multiprocess mode): a fresh folder unless the operator named one."""
+    """Several processes share their metrics through files (prometheus-client's
+    multiprocess mode): the operator's folder (PROMETHEUS_MULTIPROC_DIR, which the
+    dispatchers on this machine can share), else a fresh one for several workers.
+
+    Set before prometheus-client is first imported, which reads it then."""
     import os
     import tempfile
 
-    from server.observe.metrics import MULTIPROCESS_DIR
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if not folder and workers > 1:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bridgework-metrics-")
+    elif folder:
+        from server.observe.metrics import forget_dead_processes
 
-    if workers > 1 and not os.environ.get(MULTIPROCESS_DIR):
-        os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="bridgework-metrics-")
+        forget_dead_processes(folder)
 
 
 def dispatch(loop: bool) -> None:
     """Send the reminders that are due: one pass, or pass after pass until SIGTERM."""
+    _metrics_folder(workers=1)
     from server.observe import logs
     from server.reminders.worker import dispatch as run
 

@@ -9,7 +9,8 @@ Several processes: with `PROMETHEUS_MULTIPROC_DIR` set before this module is fir
 imported, every process writes its values to files in that folder and `/metrics`
 adds them up (prometheus-client's multiprocess mode). `bridgework serve` makes one
 for its workers when none is set; dispatchers on the same machine that are given the
-same folder appear in the same figures.
+same folder appear in the same figures (the systemd units in deploy/ share
+/run/bridgework-metrics).
 """
 
 from __future__ import annotations
@@ -88,6 +89,17 @@ OLDEST_DUE = Gauge(
     "How long the longest-waiting due reminder has waited (0: none is waiting).",
     multiprocess_mode="mostrecent",
 )
+
+
+def forget_dead_processes(folder: str) -> None:
+    """Make the folder if needed; drop the live gauges of processes that are gone.
+
+    Their counters stay: a restarted worker's requests still count in the totals."""
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        pid = name.rsplit("_", 1)[-1].removesuffix(".db")
+        if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+            multiprocess.mark_process_dead(int(pid), folder)
 
 
 def observe_pool() -> None:
