@@ -22,6 +22,8 @@ Prints:
   scale_people, scale_bridges, scale_acts: what was seeded
   scale_requests, scale_errors: requests answered in the window, and those not 2xx (goal 0)
   scale_requests_per_s
+  scale_app_cpu_ms, scale_db_cpu_ms: CPU per request of the app workers and of their
+    PostgreSQL backends during the load (what runs out first, and when)
   scale_today_p99_ms (goal <= 150), scale_checkin_p99_ms (<= 150), scale_bridge_p99_ms
   scale_busiest_worker_share: the share of requests the busier app worker answered
     (0.50: even; uvicorn's workers share one socket and keep-alive connections stay
@@ -30,6 +32,7 @@ Prints:
   scale_reminders: reminders sent; scale_reminders_s: from the first claim to the last
     sent (goal: 20,000 in <= 10 s); scale_reminders_wait_s: from falling due to the
     first claim (a dispatcher with nothing to do looks every 15 s)
+  scale_dispatcher_cpu_ms: the dispatchers' CPU per reminder during the morning
   scale_db_mb, scale_bytes_per_act (trust_act with its indexes, per act)
 
 BENCH_SCALE (default 1) scales the people, bridges and acts (0.05: 1,000 people);
@@ -41,6 +44,7 @@ whatever happens, and stops every process it started.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import hashlib
 import json
@@ -58,6 +62,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import harness  # noqa: F401 - points the settings at a scratch folder first
+from bench_push import backends_cpu_s, machine_cpu_s, process_cpu_s
 from harness import (
     HOST,
     POSTGRES_ADMIN_URL,
@@ -525,6 +530,46 @@ async def point_devices_at(url: str, push_port: int) -> None:
         await connection.close()
 
 
+# ---------------------------------------------------------------- where the CPU went
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+@dataclass
+class Cpu:
+    """CPU seconds so far: the machine's, some processes' and the database's backends."""
+
+    machine: float
+    processes: float
+    database: float
+
+    @classmethod
+    def now(cls, pids: list[int], database: str) -> Cpu:
+        own = 0.0
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                own += process_cpu_s(pid)
+        return cls(machine_cpu_s(), own, sum(backends_cpu_s(database).values()))
+
+    def since(self, before: Cpu) -> Cpu:
+        return Cpu(
+            self.machine - before.machine,
+            self.processes - before.processes,
+            self.database - before.database,
+        )
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -588,7 +633,12 @@ def main() -> None:
             for n in range(CLIENTS)
         ]
         say(f"{CLIENTS} clients, {per_client} people each, for {SECONDS:.0f} s")
+        assert app.process is not None
+        workers = children(app.process.pid)
+        database = url.rsplit("/", 1)[1]
+        before = Cpu.now(workers, database)
         seconds = asyncio.run(load(app.port, clients))
+        used = Cpu.now(workers, database).since(before)
         latencies: dict[str, list[float]] = {}
         for client in clients:
             for kind, samples in client.latencies.items():
@@ -597,6 +647,13 @@ def main() -> None:
         figure("scale_requests", answered)
         figure("scale_errors", sum(c.errors for c in clients))
         figure("scale_requests_per_s", f"{answered / seconds:.0f}")
+        figure("scale_app_cpu_ms", f"{used.processes / answered * 1000:.1f}")
+        figure("scale_db_cpu_ms", f"{used.database / answered * 1000:.1f}")
+        say(
+            f"CPU during the load: app workers {used.processes:.0f} s, their PostgreSQL"
+            f" backends {used.database:.0f} s, the whole machine {used.machine:.0f} s"
+            f" of {2 * seconds:.0f} (2 cores)"
+        )
         for kind in ("today", "checkin", "bridge"):
             figure(f"scale_{kind}_p99_ms", f"{percentile(latencies.get(kind, []), 0.99):.0f}")
             say(
@@ -615,10 +672,18 @@ def main() -> None:
         figure("scale_lead_first_visit_ms", f"{cold:.0f}")
         say(f"the lead's second visit: {warm:.0f} ms")
 
+        dispatchers = [p.pid for p in processes[1:]]
+        before = Cpu.now(dispatchers, database)
         sent, sending_s, wait_s = asyncio.run(morning(url))
+        used = Cpu.now(dispatchers, database).since(before)
         figure("scale_reminders", sent)
         figure("scale_reminders_s", f"{sending_s:.1f}")
         figure("scale_reminders_wait_s", f"{wait_s:.1f}")
+        figure("scale_dispatcher_cpu_ms", f"{used.processes / max(1, sent) * 1000:.1f}")
+        say(
+            f"CPU during the morning: dispatchers {used.processes:.0f} s, PostgreSQL"
+            f" {used.database:.0f} s, the whole machine {used.machine:.0f} s"
+        )
 
         _, database_mb, per_act = asyncio.run(sizes(url))
         figure("scale_db_mb", f"{database_mb:.0f}")
