@@ -24,6 +24,7 @@ request_id: ContextVar[str] = ContextVar("request_id", default="")
 
 # What every LogRecord has; anything else was passed in `extra=` and is a field.
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
+_STANDARD |= {"color_message"}  # uvicorn's message with terminal colours: the same again
 
 
 class JsonFormatter(logging.Formatter):
