@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +13,6 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from server.observe import metrics
 from server.sqlite import KeptConnectionsSQLiteEngine
 
 log = logging.getLogger(__name__)
@@ -124,14 +122,6 @@ def _compiled(sql: str, postgres: bool) -> str:
 
 async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     """The rows of one statement, inside the current transaction if there is one."""
-    started = time.perf_counter()
-    try:
-        return await _fetch(sql, *args)
-    finally:
-        metrics.DB_TIME.labels("read").observe(time.perf_counter() - started)
-
-
-async def _fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     db = engine()
     if isinstance(db, KeptConnectionsSQLiteEngine):
         return await db.fetch(_compiled(sql, False), args)
@@ -148,14 +138,6 @@ async def write(*statements: Statement) -> list[list[dict[str, Any]]]:
     On SQLite the whole transaction is one trip to a connection's thread, so the
     write lock is held for the time SQLite needs and not for event-loop turns.
     """
-    started = time.perf_counter()
-    try:
-        return await _write(*statements)
-    finally:
-        metrics.DB_TIME.labels("write").observe(time.perf_counter() - started)
-
-
-async def _write(*statements: Statement) -> list[list[dict[str, Any]]]:
     db = engine()
     if isinstance(db, KeptConnectionsSQLiteEngine):
         return await db.write([(_compiled(sql, False), args) for sql, args in statements])

@@ -62,8 +62,6 @@ def test_a_check_in_and_its_confirmation_are_counted_by_route_template(
     assert grew(checkins) == 1, [name for name in after if "checkins" in name]
     assert grew('bridgework_trust_acts_total{kind="kept"}') == 1
     assert grew('bridgework_trust_acts_total{kind="confirmation"}') == 1
-    assert grew('bridgework_db_statement_seconds_count{kind="write"}') >= 2
-    assert grew('bridgework_db_statement_seconds_sum{kind="read"}') > 0
     labels = " ".join(name for name in after if "{" in name)
     assert f"/{bridge}/" not in labels and "example.com" not in labels and "Bob" not in labels
 

@@ -50,12 +50,6 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
-DB_TIME = Histogram(
-    "bridgework_db_statement_seconds",
-    "Time in the database per plain-SQL call on the hot paths (server/db.py fetch/write).",
-    ["kind"],
-    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
-)
 IN_FLIGHT = Gauge(
     "bridgework_http_requests_in_flight",
     "Requests being answered now, across the app's processes.",
