@@ -22,6 +22,8 @@ from server.bridges import api as bridges_api
 from server.bridges import routes as bridges_routes
 from server.lead import api as lead_api
 from server.lead import routes as lead_routes
+from server.observe import health, logs, metrics
+from server.observe.requests import Observed
 from server.privacy import api as privacy_api
 from server.privacy import routes as privacy_routes
 from server.pwa import routes as pwa_routes
@@ -59,6 +61,8 @@ def create_app(
     (the SQLite default); tests, which skip migrations, never start it.
     """
     settings = settings or get_settings()
+    if run_migrations:  # a serving process: each of uvicorn's workers configures its own
+        logs.configure(settings.log_format)
     dispatching = run_migrations if run_dispatcher is None else run_dispatcher
     dispatcher = InProcess(settings) if dispatching and settings.reminders_in_process else None
 
@@ -114,8 +118,8 @@ def create_app(
         cache_control=CacheControlHeader(max_age=31_536_000, public=True),
         include_in_schema=False,
     )
-    return Litestar(
-        route_handlers=[pages, api, static],
+    app = Litestar(
+        route_handlers=[pages, api, static, *health.ROUTES, metrics.metrics],
         dependencies={"viewer": Provide(provide_viewer), "user": Provide(provide_user)},
         template_config=TemplateConfig(
             directory=TEMPLATES_DIR,
@@ -144,4 +148,8 @@ def create_app(
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         state=State({"settings": settings}),
         debug=False,
+        logging_config=None,  # server/observe/logs.py formats every line (JSON or plain)
     )
+    # Around everything Litestar does, 404s included: request id, log line, metrics.
+    app.asgi_handler = Observed(app.asgi_handler)
+    return app

@@ -78,6 +78,19 @@ class Settings:
     process, `false` leaves it to `bridgework dispatch --loop`. Default: true on
     SQLite (so `make run` needs nothing else), false on PostgreSQL."""
 
+    log_format: str
+    """`BRIDGEWORK_LOG_FORMAT`: `json` (one JSON object a line: request id, route,
+    status, duration, person id) or `plain` (readable text). Default: json in
+    production, plain in development."""
+
+    metrics_token: str
+    """`METRICS_TOKEN`: a bearer token that lets Prometheus read `/metrics` from
+    anywhere (`Authorization: Bearer <token>`); empty (default): no token works."""
+
+    metrics_networks: str
+    """`METRICS_NETWORKS`: the client addresses or networks (comma-separated) that
+    may read `/metrics` without the token (default `127.0.0.1,::1`: this machine)."""
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -203,6 +216,34 @@ def _trusted_proxies(env: Mapping[str, str]) -> str:
     return ",".join(entries)
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _metrics_token(env: Mapping[str, str]) -> str:
+    token = env.get("METRICS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise SettingsError("METRICS_TOKEN must be at least 16 characters long (or empty)")
+    return token
+
+
+def _networks(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip() or default
+    entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name} must be IP addresses or networks separated by commas "
+                f"(e.g. 127.0.0.1,10.0.0.0/8), got {entry!r}"
+            ) from None
+    return ",".join(str(ipaddress.ip_network(e, strict=False)) for e in entries)
+
+
 def documented() -> dict[str, str]:
     """Each setting's field name and the variable its docstring names (its README row).
 
@@ -252,6 +293,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         vapid_private_key=_vapid_private_key(env, production, data_dir),
         vapid_subject=_vapid_subject(env, production),
         reminders_in_process=_bool(env, "REMINDERS_IN_PROCESS", database_url.startswith("sqlite:")),
+        log_format=_choice(
+            env, "BRIDGEWORK_LOG_FORMAT", ("json", "plain"), "json" if production else "plain"
+        ),
+        metrics_token=_metrics_token(env),
+        metrics_networks=_networks(env, "METRICS_NETWORKS", "127.0.0.1,::1"),
     )
 
 

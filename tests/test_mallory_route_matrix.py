@@ -31,6 +31,7 @@ BRIDGE = "bridge"  # a bridge id in the path: only its two sides
 TEAM_LINK = "team link"  # a join token in the path: the link is the permission
 BRIDGE_LINK = "bridge link"  # a bridge invitation token in the path: likewise
 DEVICE = "device"  # a reminder device id in the path: only its owner (test_reminders_mallory)
+OPERATOR = "operator"  # only METRICS_NETWORKS or the METRICS_TOKEN bearer (test_metrics)
 
 # Whether a signed-out browser is sent to sign in (HTML) or gets a 401 (API).
 OPEN, SIGNED_IN = "open", "signed in"
@@ -99,6 +100,9 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/sw.js"): (PUBLIC, OPEN),
     ("GET", "/manifest.webmanifest"): (PUBLIC, OPEN),
     ("GET", "/offline"): (PUBLIC, OPEN),
+    ("GET", "/health"): (PUBLIC, OPEN),
+    ("GET", "/ready"): (PUBLIC, OPEN),
+    ("GET", "/metrics"): (OPERATOR, OPEN),
     ("GET", "/settings/reminders"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/pause"): (OWN, SIGNED_IN),

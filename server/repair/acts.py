@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from server import clock, db
 from server import domain as d
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.observe import metrics
 from server.repair import commands as c
 from server.repair import state
 from server.repair.state import BridgeData
@@ -93,6 +94,7 @@ async def _append(
         if written[-1]:  # another check-in landed first: this one was taken back
             raise Conflict(ALREADY_CHECKED_IN)
         written = written[1:]
+    metrics.TRUST_ACTS.labels(kind.value).inc()
     return int(written[0][0]["id"])
 
 
@@ -421,6 +423,7 @@ async def confirm_kept(user: User, bridge_id: int, command: c.ConfirmKept) -> li
             statements.append((_CONFIRM_ONCE, values))
     if statements:
         await db.write(*statements)
+        metrics.TRUST_ACTS.labels(d.ActKind.CONFIRMATION.value).inc(len(statements))
     # What this request made, in this delivery or an earlier one.
     placeholders = ", ".join("{}" for _ in keys)
     made = await db.fetch(_MADE_BY_KEYS.format(keys=placeholders), *keys)
