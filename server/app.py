@@ -33,6 +33,7 @@ from server.repair import routes as repair_routes
 from server.settings import Settings, get_settings
 from server.signin import api as signin_api
 from server.signin import routes as signin_routes
+from server.signin import sso_routes
 from server.teams import api as teams_api
 from server.teams import routes as teams_routes
 from server.web import (
@@ -95,6 +96,7 @@ def create_app(
             *lead_routes.ROUTES,
             *privacy_routes.ROUTES,
             *signin_routes.ROUTES,
+            *sso_routes.ROUTES,
         ],
         include_in_schema=False,
         before_request=bounds.check_form_body,

@@ -99,7 +99,9 @@ async def signout(request: Request[Any, Any, Any]) -> Response[Any]:
     token = request.cookies.get("bw_session")
     if token:
         await service.end_session(token)
-    return clear_session_cookie(see_other("/signin"))
+    # With single sign-on, a page offers to sign out of the identity provider too.
+    after = "/signed-out" if request.app.state.settings.oidc_issuer else "/signin"
+    return clear_session_cookie(see_other(after))
 
 
 def settings_page(
