@@ -68,3 +68,23 @@ def test_the_sign_up_page_offers_a_passkey_instead_of_a_password(browser):
     page = browser().get("/signup").text
     assert "Create account with a passkey instead" in page
     assert "js/passkeys.js" in page
+
+
+def test_dans_export_lists_his_passkey_but_never_its_key(browser):
+    dan = browser("dan")
+    _sign_up_with_a_passkey(dan, SoftwareAuthenticator())
+    methods = dan.get("/settings/export").json()["sign_in_methods"]
+    assert methods["password"] is False
+    [passkey] = methods["passkeys"]
+    assert passkey["name"] == "Dan's Pixel"
+    assert passkey["synced"] is True
+    assert set(passkey) == {"name", "created_at", "last_used_at", "synced"}
+
+
+def test_dan_without_a_password_deletes_his_account_by_typing_his_email(browser):
+    dan = browser("dan")
+    _sign_up_with_a_passkey(dan, SoftwareAuthenticator())
+    assert "Your email address, to confirm" in dan.get("/settings/delete").text
+    assert dan.post("/settings/delete", {"password": "someone@example.com"}).status_code == 400
+    assert dan.post("/settings/delete", {"password": "dan@example.com"}).status_code == 200
+    assert dan.api("GET", "/me").status_code == 401

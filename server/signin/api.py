@@ -17,6 +17,7 @@ from server.accounts.schemas import UserOut
 from server.bounds import PathId
 from server.signin import passkeys
 from server.signin.browser import flow_cookie, keep_flow_cookie, relying_party
+from server.signin.guards import not_company_only
 from server.signin.schemas import CredentialIn, NewPasskeyIn, PasskeyOut, PasskeySignUpIn
 from server.web import CurrentUser, sign_in_client, signed_in
 
@@ -53,13 +54,20 @@ async def remove(user: CurrentUser, passkey_id: PathId) -> None:
     await passkeys.remove(user, passkey_id)
 
 
-@post("/session/passkey/options", status_code=200, summary="Start signing in with a passkey")
+@post(
+    "/session/passkey/options",
+    status_code=200,
+    summary="Start signing in with a passkey",
+    guards=[not_company_only],
+)
 async def sign_in_options(request: Request[Any, Any, Any]) -> Response[Any]:
     options = await passkeys.authentication_options(relying_party(request), flow_cookie(request))
     return keep_flow_cookie(request, Response(options))
 
 
-@post("/session/passkey", status_code=200, summary="Sign in with a passkey")
+@post(
+    "/session/passkey", status_code=200, summary="Sign in with a passkey", guards=[not_company_only]
+)
 async def sign_in(
     request: Request[Any, Any, Any], data: JSONBody[CredentialIn]
 ) -> Response[UserOut]:
@@ -75,7 +83,10 @@ async def sign_in(
 
 
 @post(
-    "/accounts/passkey/options", status_code=200, summary="Start creating an account with a passkey"
+    "/accounts/passkey/options",
+    status_code=200,
+    summary="Start creating an account with a passkey",
+    guards=[not_company_only],
 )
 async def sign_up_options(
     request: Request[Any, Any, Any], data: JSONBody[PasskeySignUpIn]
@@ -87,7 +98,12 @@ async def sign_up_options(
     return keep_flow_cookie(request, Response(options))
 
 
-@post("/accounts/passkey", status_code=201, summary="Create the account with its passkey")
+@post(
+    "/accounts/passkey",
+    status_code=201,
+    summary="Create the account with its passkey",
+    guards=[not_company_only],
+)
 async def sign_up(
     request: Request[Any, Any, Any], data: JSONBody[NewPasskeyIn]
 ) -> Response[UserOut]:

@@ -37,7 +37,8 @@ from server.accounts import throttle
 from server.accounts.throttle import Client
 from server.errors import Conflict, InvalidInput, NotFound
 from server.signin import challenges
-from server.signin.tables import OidcIdentity, Passkey
+from server.signin.methods import ways_to_sign_in
+from server.signin.tables import Passkey
 from server.tables import User
 from server.text import clean, raise_if
 
@@ -292,14 +293,6 @@ async def authenticate(
 async def of(user: User) -> list[Passkey]:
     """A person's passkeys, oldest first."""
     return list(await Passkey.objects().where(Passkey.person == user.id).order_by(Passkey.id))
-
-
-async def ways_to_sign_in(user: User) -> int:
-    """How many ways this person has into the account: a password, each passkey,
-    each linked single sign-on identity."""
-    passkeys = await Passkey.count().where(Passkey.person == user.id)
-    identities = await OidcIdentity.count().where(OidcIdentity.person == user.id)
-    return int(bool(user.password_hash)) + passkeys + identities
 
 
 async def remove(user: User, passkey_id: int) -> None:

@@ -59,3 +59,25 @@ def test_with_oidc_only_the_sign_in_page_has_no_password(company):
     assert "Sign in with your company account" in page
     assert 'type="password"' not in page
     assert 'type="password"' not in visitor.get("/signup").text
+
+
+def test_with_oidc_only_passwords_and_passkeys_are_refused_not_just_hidden(company):
+    visitor = company("alice", OIDC_ONLY="true")
+    assert visitor.sign_up().status_code == 403
+    assert visitor.sign_in().status_code == 403
+    api = visitor.api("POST", "/session", {"email": "alice@example.com", "password": "whatever1"})
+    assert api.status_code == 403
+    assert "company account only" in api.json()["detail"]
+    assert visitor.api("POST", "/session/passkey/options").status_code == 403
+    assert sso_sign_in(visitor).status_code == 303  # the company's way in stays open
+
+
+def test_carols_export_lists_her_company_sign_in_and_no_secret(company, provider):
+    carol = company("carol")
+    sso_sign_in(carol)
+    methods = carol.get("/settings/export").json()["sign_in_methods"]
+    assert methods["password"] is False
+    assert methods["passkeys"] == []
+    [sso] = methods["single_sign_on"]
+    assert (sso["issuer"], sso["email"]) == (provider.issuer, "carol@example.com")
+    assert "carol-123" not in str(methods)  # not even the provider's id for her
