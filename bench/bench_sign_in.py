@@ -16,7 +16,6 @@ import os
 import statistics
 import time
 import warnings
-from typing import Any
 from urllib.parse import urlsplit
 
 from harness import SCRATCH, figure, migrate, say
