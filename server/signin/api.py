@@ -16,10 +16,10 @@ from server.accounts import service as accounts
 from server.accounts.schemas import UserOut
 from server.bounds import PathId
 from server.signin import passkeys
-from server.signin.browser import flow_cookie, keep_flow_cookie, relying_party
+from server.signin.browser import flow_cookie, keep_flow_cookie, relying_party, start_session
 from server.signin.guards import not_company_only
 from server.signin.schemas import CredentialIn, NewPasskeyIn, PasskeyOut, PasskeySignUpIn
-from server.web import CurrentUser, sign_in_client, signed_in
+from server.web import CurrentUser, sign_in_client
 
 
 def _secret(request: Request[Any, Any, Any]) -> str:
@@ -78,8 +78,7 @@ async def sign_in(
         sign_in_client(request),
         _secret(request),
     )
-    token = await accounts.start_session(user, replacing=request.cookies.get("bw_session"))
-    return signed_in(request, Response(UserOut.of(user)), user, token)
+    return await start_session(request, Response(UserOut.of(user)), user)
 
 
 @post(
@@ -110,8 +109,7 @@ async def sign_up(
     user = await passkeys.sign_up(
         relying_party(request), flow_cookie(request), data.name, data.credential
     )
-    token = await accounts.start_session(user, replacing=request.cookies.get("bw_session"))
-    return signed_in(request, Response(UserOut.of(user), status_code=201), user, token)
+    return await start_session(request, Response(UserOut.of(user), status_code=201), user)
 
 
 ROUTES = [add_options, add, listed, remove, sign_in_options, sign_in, sign_up_options, sign_up]

@@ -7,8 +7,11 @@ from typing import Any
 
 from litestar import Request, Response
 
+from server.accounts import service as accounts
 from server.signin import challenges
 from server.signin.passkeys import RelyingParty
+from server.tables import User
+from server.web import SESSION_COOKIE, signed_in
 
 
 def relying_party(request: Request[Any, Any, Any]) -> RelyingParty:
@@ -43,3 +46,11 @@ def keep_flow_cookie(request: Request[Any, Any, Any], response: Response[Any]) -
             path="/",
         )
     return response
+
+
+async def start_session(
+    request: Request[Any, Any, Any], response: Response[Any], user: User
+) -> Response[Any]:
+    """`response`, with a new session for `user` in this browser (and its device cookie)."""
+    token = await accounts.start_session(user, replacing=request.cookies.get(SESSION_COOKIE))
+    return signed_in(request, response, user, token)

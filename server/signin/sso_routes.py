@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -13,7 +14,7 @@ from server.accounts import service as accounts
 from server.errors import InvalidInput, Throttled
 from server.settings import Settings
 from server.signin import oidc
-from server.signin.browser import flow_cookie, keep_flow_cookie
+from server.signin.browser import flow_cookie, keep_flow_cookie, start_session
 from server.web import (
     CurrentUser,
     Form,
@@ -22,7 +23,6 @@ from server.web import (
     safe_next,
     see_other,
     sign_in_client,
-    signed_in,
 )
 
 
@@ -66,9 +66,8 @@ async def callback(request: Request[Any, Any, Any], viewer: Viewer) -> Response[
     if isinstance(outcome, oidc.NeedsLink):
         return link_page(outcome.token, outcome.email, next_path)
     user = outcome.user
-    token = await accounts.start_session(user, replacing=request.cookies.get("bw_session"))
-    target = f"/welcome?next={next_path}" if outcome.created else safe_next(next_path)
-    return signed_in(request, see_other(target), user, token)
+    target = f"/welcome?next={quote(next_path)}" if outcome.created else safe_next(next_path)
+    return await start_session(request, see_other(target), user)
 
 
 def link_page(token: str, email: str, next_path: str, error: str = "", status: int = 200) -> Any:
@@ -112,8 +111,7 @@ async def link(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     if user.id != person:
         return refused("That account is not the one your company sign-in names.", 403)
     await oidc.link(person, identity)
-    token = await accounts.start_session(user, replacing=request.cookies.get("bw_session"))
-    return signed_in(request, see_other(next_path), user, token)
+    return await start_session(request, see_other(next_path), user)
 
 
 @get("/welcome")
