@@ -88,3 +88,12 @@ def test_dan_without_a_password_deletes_his_account_by_typing_his_email(browser)
     assert dan.post("/settings/delete", {"password": "someone@example.com"}).status_code == 400
     assert dan.post("/settings/delete", {"password": "dan@example.com"}).status_code == 200
     assert dan.api("GET", "/me").status_code == 401
+
+
+def test_a_deleted_accounts_passkey_signs_nobody_in(browser):
+    phone, dan = SoftwareAuthenticator(), browser("dan")
+    _sign_up_with_a_passkey(dan, phone)
+    assert dan.post("/settings/delete", {"password": "dan@example.com"}).status_code == 200
+    again = browser("dan")
+    assert sign_in_with_passkey(again, phone).status_code == 400
+    assert again.api("GET", "/me").status_code == 401

@@ -19,7 +19,7 @@ from server import domain as d
 from server.accounts.passwords import verify_password
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
-from server.signin.methods import sign_in_methods
+from server.signin.methods import forget_sign_in_methods, sign_in_methods
 from server.tables import (
     Bridge,
     Commitment,
@@ -277,6 +277,8 @@ async def _erase(user: User) -> None:
     await Session.delete().where(Session.person == uid)
     await Membership.delete().where(Membership.person == uid)
     await SignInFailure.delete().where(SignInFailure.email == user.email)
+    # The account row stays (anonymised) for the bridges' logs: no way back into it.
+    await forget_sign_in_methods(uid)
     await User.update(
         {
             User.email: f"left-{uid}-{secrets.token_hex(8)}@{LEFT_DOMAIN}",

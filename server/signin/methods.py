@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.signin.tables import OidcIdentity, Passkey
+from server.signin.tables import OidcIdentity, Passkey, SignInChallenge
 from server.tables import User
 
 
@@ -50,3 +50,10 @@ async def sign_in_methods(user: User) -> dict[str, Any]:
             for i in identities
         ],
     }
+
+
+async def forget_sign_in_methods(person: int) -> None:
+    """Remove every passkey, linked identity and ceremony in flight of a deleted account."""
+    await Passkey.delete().where(Passkey.person == person)
+    await OidcIdentity.delete().where(OidcIdentity.person == person)
+    await SignInChallenge.delete().where(SignInChallenge.person == person)

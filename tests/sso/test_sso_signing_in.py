@@ -81,3 +81,13 @@ def test_carols_export_lists_her_company_sign_in_and_no_secret(company, provider
     [sso] = methods["single_sign_on"]
     assert (sso["issuer"], sso["email"]) == (provider.issuer, "carol@example.com")
     assert "carol-123" not in str(methods)  # not even the provider's id for her
+
+
+def test_after_carol_deletes_her_account_her_company_sign_in_starts_a_new_one(company):
+    carol = company("carol")
+    sso_sign_in(carol)
+    old_id = carol.api("GET", "/me").json()["id"]
+    assert carol.post("/settings/delete", {"password": "carol@example.com"}).status_code == 200
+    again = company("carol")
+    assert sso_sign_in(again).headers["location"].startswith("/welcome")
+    assert again.api("GET", "/me").json()["id"] != old_id
