@@ -42,7 +42,7 @@ class Person:
     sub: str
     email: str
     name: str
-    email_verified: bool = True
+    email_verified: bool | None = True  # None: the claim is left out, as Entra ID does
 
 
 @dataclass
@@ -78,6 +78,8 @@ class Provider:
             "email_verified": self.person.email_verified,
             "name": self.person.name,
         }
+        if self.person.email_verified is None:
+            del claims["email_verified"]
         key = self.key
         if self.tamper == "key":  # signed by a key the provider never published
             key = RSAKey.generate_key(2048, {"kid": "k1"})

@@ -216,7 +216,7 @@ def _verify_id_token(
     return dict(claims)
 
 
-def _identity(found: Provider, claims: dict[str, Any]) -> Identity:
+def _identity(settings: Settings, found: Provider, claims: dict[str, Any]) -> Identity:
     email = str(claims.get("email") or "").strip().lower()
     name = str(claims.get("name") or "").strip()
     if not name:
@@ -225,7 +225,10 @@ def _identity(found: Provider, claims: dict[str, Any]) -> Identity:
         issuer=found.issuer,
         subject=str(claims["sub"]),
         email=email,
-        email_verified=claims.get("email_verified") is True,
+        # Entra ID sends no `email_verified`: then the company's own domains, listed in
+        # OIDC_ALLOWED_DOMAINS, are taken as vouched for. An explicit false never is.
+        email_verified=claims.get("email_verified") is True
+        or ("email_verified" not in claims and bool(settings.oidc_allowed_domains)),
         name=(name or email.split("@")[0])[:60],
     )
 
@@ -267,7 +270,7 @@ async def finish(
     kid = _kid(id_token)
     keys = await _key_set(found, kid)
     claims = _verify_id_token(settings, found, keys, id_token, str(taken.payload["nonce"]))
-    identity = _identity(found, claims)
+    identity = _identity(settings, found, claims)
     outcome = await _sign_in_or_create(settings, browser, identity, viewer)
     return outcome, str(taken.payload.get("next") or "/")
 

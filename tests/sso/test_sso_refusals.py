@@ -93,3 +93,11 @@ def test_the_provider_saying_no_is_refused(company):
     callback = through_provider(carol)
     state = callback.split("state=")[1]
     _refused(carol.get(f"/signin/sso/callback?error=access_denied&state={state}"), "said no")
+
+
+def test_without_email_verified_only_the_companys_own_domains_are_trusted(company, provider):
+    provider.person.email_verified = None  # as Entra ID sends it
+    _refused(sso_sign_in(company("carol")), "has not verified your email")
+    carol = company("carol", OIDC_ALLOWED_DOMAINS="example.com")
+    assert sso_sign_in(carol).status_code == 303
+    assert carol.api("GET", "/me").json()["email"] == "carol@example.com"
