@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import time_machine
 
 from server import clock
+from server.app import create_app
+from server.settings import load_settings
 from server.signin.tables import Passkey
-from tests.conftest import run
+from tests.conftest import Browser, run
 from tests.passkey_helpers import SoftwareAuthenticator, add_passkey, sign_in_with_passkey
 
 
@@ -112,3 +115,18 @@ def test_failed_passkey_sign_ins_are_throttled_but_never_lock_alice_out(alice, b
     assert statuses[5] == 429
     # alice's own laptop, which signed in before, is not slowed by mallory's failures
     assert sign_in_with_passkey(alice, phone).status_code == 200
+
+
+def test_a_challenge_made_by_one_worker_is_checked_by_another(alice, db):
+    phone = _alice_with_a_passkey(alice)
+    settings = load_settings({**os.environ, "DATABASE_URL": db.url})
+    first, second = (Browser(create_app(settings, run_migrations=False), "alice") for _ in range(2))
+    try:
+        options = first.api("POST", "/session/passkey/options").json()
+        for name, value in first.client.cookies.items():  # one browser, two processes
+            second.client.cookies.set(name, value)
+        response = second.api("POST", "/session/passkey", {"credential": phone.get(options)})
+        assert response.status_code == 200, response.text
+    finally:
+        second.close()
+        first.close()
