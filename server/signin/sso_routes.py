@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from server.accounts import service as accounts
 from server.errors import InvalidInput, Throttled
 from server.settings import Settings
-from server.signin import oidc
+from server.signin import idp, oidc
 from server.signin.browser import flow_cookie, keep_flow_cookie, start_session
 from server.web import (
     CurrentUser,
@@ -48,7 +48,7 @@ async def start(request: Request[Any, Any, Any], next: FromQuery[str] = "/") -> 
         url = await oidc.start(
             settings, _callback_uri(request), flow_cookie(request), safe_next(next)
         )
-    except oidc.SsoRefused as error:
+    except idp.SsoRefused as error:
         return refused(str(error), 502)
     return keep_flow_cookie(request, see_other(url))
 
@@ -61,7 +61,7 @@ async def callback(request: Request[Any, Any, Any], viewer: Viewer) -> Response[
         outcome, next_path = await oidc.finish(
             settings, _callback_uri(request), flow_cookie(request), params, viewer
         )
-    except oidc.SsoRefused as error:
+    except idp.SsoRefused as error:
         return refused(str(error))
     if isinstance(outcome, oidc.NeedsLink):
         return link_page(outcome.token, outcome.email, next_path)
@@ -90,7 +90,7 @@ async def link(request: Request[Any, Any, Any], data: Form) -> Response[Any]:
     if pending is None:
         return refused(
             "This link request was made in another browser, took longer than five minutes, "
-            "or was already used. " + oidc.START_AGAIN
+            "or was already used. " + idp.START_AGAIN
         )
     person, identity = pending
     email = str(identity["email"])
@@ -147,7 +147,7 @@ async def save_welcome(user: CurrentUser, data: Form) -> Template | Redirect:
 async def signed_out(request: Request[Any, Any, Any]) -> Template:
     settings: Settings = request.app.state.settings
     after = f"{request.url.scheme}://{request.url.netloc}/signin"
-    return page("signin/signed_out.html", end_session=await oidc.end_session_url(settings, after))
+    return page("signin/signed_out.html", end_session=await idp.end_session_url(settings, after))
 
 
 ROUTES = [start, callback, link, welcome, save_welcome, signed_out]
