@@ -202,3 +202,20 @@ def test_dan_creates_his_account_with_a_passkey_on_his_phone(live_server: str, p
     sign_out(dan, base)
     dan.get_by_role("button", name="Sign in with a passkey").click()
     expect(dan.get_by_role("heading", name="Hello, Dan")).to_be_visible()
+
+
+def test_a_60_letter_passkey_name_fits_the_pages_at_320_px(live_server: str, phone: Any) -> None:
+    from tests.browser.test_long_text_never_scrolls_sideways import NARROW, sideways
+
+    base = live_server.replace("127.0.0.1", "localhost")
+    erin = phone(**NARROW).new_page()
+    with_fingerprint(erin)
+    sign_up(erin, base, "erin@example.com", "Erin")
+    autofill(erin, on=False)
+    erin.goto(f"{base}/settings/sign-in")
+    erin.get_by_label("Name this device").fill("Phone" + "p" * 55)
+    erin.get_by_role("button", name="Add a passkey").click()
+    expect(erin.get_by_role("status").filter(has_text="Passkey saved.")).to_be_visible()
+    assert sideways(erin) == 0
+    sign_out(erin, base)
+    assert sideways(erin) == 0
