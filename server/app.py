@@ -33,6 +33,9 @@ from server.reminders.worker import InProcess
 from server.repair import api as repair_api
 from server.repair import routes as repair_routes
 from server.settings import Settings, get_settings
+from server.signin import api as signin_api
+from server.signin import routes as signin_routes
+from server.signin import sso_routes
 from server.teams import api as teams_api
 from server.teams import routes as teams_routes
 from server.web import (
@@ -96,6 +99,8 @@ def create_app(
             *pwa_routes.ROUTES,
             *lead_routes.ROUTES,
             *privacy_routes.ROUTES,
+            *signin_routes.ROUTES,
+            *sso_routes.ROUTES,
         ],
         include_in_schema=False,
         before_request=bounds.check_form_body,
@@ -108,6 +113,7 @@ def create_app(
         *reminders_api.ROUTES,
         *lead_api.ROUTES,
         *privacy_api.ROUTES,
+        *signin_api.ROUTES,
     ]
     openapi.document_errors(api_handlers, prefix="/api/v1")
     api = Router(path="/api/v1", route_handlers=api_handlers, before_request=bounds.check_json_body)
