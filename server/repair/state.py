@@ -1,4 +1,8 @@
-"""A bridge's repair state: rows loaded once, mapped to the domain, derived by it."""
+"""A bridge's repair state: rows loaded once, mapped to the domain, derived by it.
+
+(Over 400 lines: the queries repair, Today, the reminders and the lead view share
+live here, in one module, so every reader reads a bridge the same way.)
+"""
 
 from __future__ import annotations
 
