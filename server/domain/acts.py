@@ -26,6 +26,9 @@ class ActKind(StrEnum):
     MISTAKE = "mistake"  # the owner owned a mistake openly
     CONFIRMATION = "confirmation"  # the partner confirms a kept, listening or mistake act
     WITHDRAWAL = "withdrawal"  # the author takes back their own act within 24 hours
+    PAUSE_ASKED = "pause_asked"  # a side asks to pause days already past (see pauses.py)
+    PAUSE_AGREED = "pause_agreed"  # the partner agrees: those days are paused
+    PAUSE_DECLINED = "pause_declined"  # the partner declines: the days stay as they were
 
 
 # Acts that lay (or crack, or break) a plank on their owner's side.
