@@ -16,7 +16,7 @@ from typing import Any
 from server import domain as d
 from server.reminders import bulk
 from server.reminders.message import BridgeDue
-from server.repair.state import domain_act, domain_commitment
+from server.repair.state import domain_act, domain_commitment, domain_pause
 from server.tables import Bridge, Commitment, Pause, TrustAct
 
 
@@ -27,10 +27,12 @@ def bridge_due(
     today: date,
     acts: list[d.TrustAct],
     commitments: list[d.Commitment],
-    pauses: list[d.Pause],
+    stored_pauses: list[d.Pause],
 ) -> BridgeDue:
-    """What one bridge asks of side `me` on the local date `today`."""
+    """What one bridge asks of side `me` on the local date `today`; `stored_pauses` as
+    stored, asked-for ones included (the domain decides which count)."""
     live = d.live_acts(acts)
+    pauses = d.effective_pauses(stored_pauses, acts)
     yesterday = today - timedelta(days=1)
     counts = {today: 0, yesterday: 0}
     mine = d.occurrences(commitments, live, pauses, today, side=me, since=yesterday)
@@ -38,7 +40,16 @@ def bridge_due(
         if o.state is d.OccurrenceState.OPEN:
             counts[yesterday if o.due == yesterday else today] += 1
     to_confirm = sum(1 for la in live if not la.confirmed and d.can_confirm(la.act, me))
-    return BridgeDue(bridge_id, partner, counts[today], counts[yesterday], to_confirm)
+    requests = d.pause_requests(stored_pauses, acts, today)
+    away = d.away(live, commitments, pauses, requests, me, today)
+    return BridgeDue(
+        bridge_id,
+        partner,
+        counts[today],
+        counts[yesterday],
+        to_confirm,
+        away_days=away.days if away else 0,
+    )
 
 
 def _grouped(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
@@ -96,7 +107,7 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
         .order_by(TrustAct.id)
     )
     pauses = _grouped(
-        await Pause.select(Pause.bridge, Pause.side, Pause.start, Pause.end).where(
+        await Pause.select(Pause.bridge, Pause.side, Pause.start, Pause.end, Pause.asked_act).where(
             bulk.id_in(Pause.bridge, bridge_ids)
         )
     )
@@ -104,7 +115,7 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
     for b in bridges:
         log = [domain_act(r) for r in acts.get(b["id"], [])]
         promises = [domain_commitment(r) for r in commitments.get(b["id"], [])]
-        breaks = [d.Pause(d.Side(p["side"]), p["start"], p["end"]) for p in pauses.get(b["id"], [])]
+        stored = [domain_pause(p) for p in pauses.get(b["id"], [])]
         for me, person, partner in (
             (d.Side.A, b["side_a"], b["side_b.display_name"]),
             (d.Side.B, b["side_b"], b["side_a.display_name"]),
@@ -112,6 +123,6 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
             if person in found:
                 today = todays[people[person]]
                 found[person].append(
-                    bridge_due(b["id"], partner or "", me, today, log, promises, breaks)
+                    bridge_due(b["id"], partner or "", me, today, log, promises, stored)
                 )
     return found

@@ -38,8 +38,15 @@ class BridgeData:
     act_rows: dict[int, dict[str, Any]]
     commitments: list[d.Commitment]
     commitment_rows: dict[int, dict[str, Any]]
-    pauses: list[d.Pause]
+    pauses: list[d.Pause]  # the ones that count (domain.effective_pauses)
     plan: dict[d.Side, dict[str, Any]] = field(default_factory=dict)
+    stored_pauses: list[d.Pause] = field(default_factory=list)  # asked-for ones too
+
+    def pause_requests(self, today: date) -> list[d.PauseRequest]:
+        """Requests to pause past days and where they stand on the local date `today`."""
+        if not any(p.asked for p in self.stored_pauses):
+            return []
+        return d.pause_requests(self.stored_pauses, self.acts, today)
 
     def side_of(self, user_id: int) -> d.Side:
         for side, person in self.people.items():
@@ -88,6 +95,10 @@ def domain_commitment(row: dict[str, Any]) -> d.Commitment:
     )
 
 
+def domain_pause(row: dict[str, Any]) -> d.Pause:
+    return d.Pause(_SIDES[row["side"]], row["start"], row["end"], row.get("asked_act"))
+
+
 def details(row: dict[str, Any]) -> dict[str, Any]:
     try:
         value = json.loads(row.get("details") or "{}")
@@ -118,13 +129,13 @@ _ACTS = """
         target, details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
 """
-# What a derivation reads: no author ids, and the texts only of listening sessions
-# and owned mistakes (Today names them while they wait for a confirmation), about
+# What a derivation reads: no author ids, and the texts only of listening sessions,
+# owned mistakes and pause requests (Today shows them while they wait), about
 # one act in fifty. A year of history is thousands of acts a bridge: what is not
 # read costs nothing, and the lead's figures then come from rows without texts.
 _ACTS_TO_DERIVE = """
     SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
-        CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
+        CASE WHEN kind IN ('listening', 'mistake', 'pause_asked') THEN details END AS details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
 """
 _COMMITMENTS = """
@@ -133,7 +144,7 @@ _COMMITMENTS = """
     FROM commitment WHERE bridge IN ({ids}) ORDER BY id
 """
 _PAUSES = """
-    SELECT bridge, side, start, "end" FROM pause WHERE bridge IN ({ids}) ORDER BY id
+    SELECT bridge, side, start, "end", asked_act FROM pause WHERE bridge IN ({ids}) ORDER BY id
 """
 _PLANS = """
     SELECT bridge, side, my_part, restored_trust, created_at
@@ -181,13 +192,15 @@ _ONE_COMMITMENT = """
         created_at
     FROM commitment WHERE bridge = {} AND id = {}
 """
-# The commitment's acts and every withdrawal (confirmations are left out: kept and
-# secured refuse a second check-in alike).
+# The commitment's acts, every withdrawal, and what decides which pauses count
+# (reported misses and pause requests with their answers). Confirmations are left
+# out: kept and secured refuse a second check-in alike.
 _ONE_COMMITMENTS_ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
     FROM trust_act
-    WHERE bridge = {} AND (commitment = {} OR kind = 'withdrawal')
+    WHERE bridge = {} AND (commitment = {} OR kind IN (
+        'withdrawal', 'missed_partner', 'pause_asked', 'pause_agreed', 'pause_declined'))
     ORDER BY id
 """
 
@@ -316,8 +329,10 @@ def bridge_data(
         act_rows={r["id"]: r for r in acts},
         commitments=[domain_commitment(r) for r in commitments],
         commitment_rows={r["id"]: r for r in commitments},
-        pauses=[d.Pause(d.Side(p["side"]), p["start"], p["end"]) for p in pauses],
+        pauses=[],
+        stored_pauses=[domain_pause(p) for p in pauses],
     )
+    data.pauses = d.effective_pauses(data.stored_pauses, data.acts)
     for part in plan_rows:  # oldest first: the newest per side wins
         data.plan[d.Side(part["side"])] = part
     return data
