@@ -17,7 +17,6 @@ from litestar.params import HeaderParameter, JSONBody
 
 from server.bounds import Id, PathId
 from server.checkin import service as checkin
-from server.errors import InvalidInput
 from server.repair import acts, asking, service, view
 from server.web import CurrentUser
 
@@ -85,7 +84,7 @@ class PauseIn(msgspec.Struct):
 
 
 class AnswerIn(msgspec.Struct):
-    answer: str  # "agree" or "decline"
+    answer: str | None = None  # "agree" or "decline"
 
 
 class PauseRequestOut(msgspec.Struct):
@@ -414,13 +413,7 @@ async def ask_pause(
     bridge_id: PathId,
     data: JSONBody[PauseIn],
 ) -> ActOut:
-    form = _form(data, idempotency_key)
-    if not form.get("start"):
-        raise InvalidInput.field("start", "Say the first day you were away.")
-    asked = await asking.pause(user, bridge_id, form)
-    if asked is None:
-        raise InvalidInput.field("start", "A pause from today on needs no asking: use /pause.")
-    return ActOut(asked)
+    return ActOut(await asking.ask(user, bridge_id, _form(data, idempotency_key)))
 
 
 @post(

@@ -29,7 +29,17 @@ _INSERT_ASKED_PAUSE = """
 """
 
 
-async def pause(user: User, bridge_id: int, form: dict[str, object]) -> int | None:
+async def ask(user: User, bridge_id: int, form: dict[str, object]) -> int:
+    """Ask the partner to pause days already past: the asking act's id."""
+    asked = await pause(user, bridge_id, form, past_only=True)
+    if asked is None:  # past_only refuses a pause from today on before this
+        raise InvalidInput.field("start", "A pause from today on needs no asking.")
+    return asked
+
+
+async def pause(
+    user: User, bridge_id: int, form: dict[str, object], *, past_only: bool = False
+) -> int | None:
     """Pause one's side: from today on at once (None), or over past days by asking the
     partner (the asking act's id). A range reaching past today does both."""
     if "idempotency_key" not in form:  # the pause form's one button, or an older client
@@ -47,6 +57,10 @@ async def pause(user: User, bridge_id: int, form: dict[str, object]) -> int | No
         errors, "reason", form.get("reason"), "Reason", max_length=REASON_MAX, required=False
     )
     raise_if(errors)
+    if past_only and (not form.get("start") or start >= today):
+        raise InvalidInput.field(
+            "start", "Say the first day you were away; a pause from today on needs no asking."
+        )
     if start >= today:
         await service.pause(user, bridge_id, form)
         return None
