@@ -48,6 +48,7 @@ from server.domain.pauses import (
     ABSENCE_DAYS,
     ANSWER_DAYS,
     ASK_BACK_DAYS,
+    ASKING_KINDS,
     Absence,
     Asked,
     PauseRequest,
@@ -86,6 +87,7 @@ from server.domain.streaks import (
 __all__ = [
     "ABSENCE_DAYS",
     "ANSWER_DAYS",
+    "ASKING_KINDS",
     "ASK_BACK_DAYS",
     "CONFIRMATION_LABELS",
     "DEFAULT_SPAN",

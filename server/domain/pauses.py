@@ -43,6 +43,7 @@ ABSENCE_DAYS = 3  # unanswered days in a row before the app asks "Were you away?
 DASH = "\u2013"  # an en dash, as in "1\u201314 Dec"
 
 ANSWER_KINDS = frozenset({ActKind.PAUSE_AGREED, ActKind.PAUSE_DECLINED})
+ASKING_KINDS = ANSWER_KINDS | {ActKind.PAUSE_ASKED}
 
 
 class Asked(StrEnum):

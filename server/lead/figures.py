@@ -52,7 +52,9 @@ def derive(
         paused=report.paused,
         laid=sum(progress.planks.values()),
         secured=sum(progress.secured.values()),
-        last_act_at=max((a.created_at for a in acts), default=None),
+        # Asking to pause past days, and the answer, are between the two sides: the
+        # lead sees only their effect on health, never that anyone asked.
+        last_act_at=max((a.created_at for a in acts if a.kind not in d.ASKING_KINDS), default=None),
     )
 
 
