@@ -129,3 +129,19 @@ def test_the_bridge_page_says_what_an_unanswered_day_costs_and_how_a_pause_undoe
         assert "What an unanswered day costs" in page
         assert f"it costs what a miss {partner} reported would" in page
         assert f"If {partner} agrees within 7 days, they count as paused from the first day" in page
+
+
+def test_alice_cannot_pause_away_today_after_bob_reported_her_miss_today(bridge, alice, bob):
+    commitment = commit(alice, bridge)
+    reported = act(bob, bridge, "misses", {"commitment": commitment})
+    assert reported.status_code == 201, reported.text
+
+    paused = alice.api("POST", f"/bridges/{bridge}/pause", {})
+
+    assert paused.status_code == 204
+    today = alice.api("GET", "/today").json()
+    # Her pause starts tomorrow: today, which Bob reported, still counts.
+    assert [i["outcome"] for i in today["items"]] == ["reported"]
+    assert state(bob, bridge)["sides"]["a"]["paused"] is False
+    page = alice.get(f"/bridges/{bridge}").text
+    assert "Your side is paused from tomorrow: Bob reported a miss of yours today" in page

@@ -156,6 +156,15 @@ class BridgeScreen:
         return silence(self.data, self.me, self.away[self.me])
 
     @property
+    def paused_from_tomorrow(self) -> bool:
+        """My own pause covers today as set, but a miss reported today keeps today counting."""
+        set_today = any(
+            p.side == self.me and p.asked is None and p.covers(self.today)
+            for p in self.data.stored_pauses
+        )
+        return set_today and not self.paused[self.me]
+
+    @property
     def ask_from(self) -> date:
         """The earliest day a pause may be asked for."""
         return self.today - timedelta(days=d.ASK_BACK_DAYS)
