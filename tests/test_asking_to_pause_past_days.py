@@ -145,3 +145,11 @@ def test_alice_cannot_pause_away_today_after_bob_reported_her_miss_today(bridge,
     assert state(bob, bridge)["sides"]["a"]["paused"] is False
     page = alice.get(f"/bridges/{bridge}").text
     assert "Your side is paused from tomorrow: Bob reported a miss of yours today" in page
+
+
+def test_a_request_running_into_a_pause_already_set_asks_nothing(bridge, alice, bob):
+    assert alice.api("POST", f"/bridges/{bridge}/pause", {}).status_code == 204
+    response = ask(alice, bridge, {"start": "2026-12-01", "end": "2026-12-20"})
+    assert response.status_code == 409
+    assert "already paused" in response.json()["detail"]
+    assert state(bob, bridge)["pause_requests"] == []

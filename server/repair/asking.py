@@ -69,7 +69,8 @@ async def pause(
         raise InvalidInput.field("end", "The end date cannot be before the start date.")
     if not d.may_ask(start, last, today):
         raise InvalidInput.field("start", f"A pause can reach back {d.ASK_BACK_DAYS} days at most.")
-    if any(p.side == side and p.start <= last and (p.end is None or p.end >= start)
+    until = end if end is not None and end >= today else last  # today on: a pause of one's own
+    if any(p.side == side and p.start <= until and (p.end is None or p.end >= start)
            for p in data.pauses):  # fmt: skip
         raise Conflict("Your side was already paused on some of those days.")
     for request in data.pause_requests(today):
