@@ -20,6 +20,7 @@ FIRST = date(2026, 11, 2)
 LEAVES = date(2026, 11, 9)
 BACK = date(2026, 11, 23)
 DASH = "\u2013"  # the en dash of "9\u201322 Nov"
+SPAN = f"9{DASH}22 Nov"  # the two weeks Alice was away
 
 
 def noon(day: date) -> datetime:
@@ -180,6 +181,13 @@ def test_bob_agrees_and_health_is_what_a_pause_in_time_would_have_given(
     assert pair.health(alice) == twin.health(dan)
     assert "Agree?" not in bob.get("/today").text
     assert "No check-ins from Alice" not in bob.get("/today").text
+    alices_today = text(alice.get("/today"))
+    assert "Were you away?" not in alices_today
+    assert "You asked Bob" not in alices_today
+    for person, partner in ((alice, "Bob"), (bob, "Alice")):
+        page = text(person.get(f"/bridges/{pair.bridge}"))
+        assert f"agreed to pause those days ({SPAN})" in page
+        assert "Agree?" not in page and "No check-ins" not in page
 
 
 def test_bob_declines_and_nothing_changes(pair, alice, bob):
@@ -194,6 +202,11 @@ def test_bob_declines_and_nothing_changes(pair, alice, bob):
     assert state(bob, pair.bridge)["pause_requests"][0]["state"] == "declined"
     assert "Agree?" not in bob.get("/today").text
     assert "Were you away?" not in alice.get("/today").text  # asked and answered: settled
+    for person in (alice, bob):
+        page = text(person.get(f"/bridges/{pair.bridge}"))
+        assert f"declined to pause those days ({SPAN})" in page
+        explanation = state(person, pair.bridge)["explanation"]
+        assert "asked" not in explanation and "No check-ins" not in explanation
 
 
 def test_unanswered_for_seven_days_the_request_expires_with_nothing_changed(
