@@ -184,9 +184,9 @@ def test_bob_agrees_and_health_is_what_a_pause_in_time_would_have_given(
     alices_today = text(alice.get("/today"))
     assert "Were you away?" not in alices_today
     assert "You asked Bob" not in alices_today
-    for person, partner in ((alice, "Bob"), (bob, "Alice")):
+    for person, who in ((alice, "Bob"), (bob, "You")):
         page = text(person.get(f"/bridges/{pair.bridge}"))
-        assert f"agreed to pause those days ({SPAN})" in page
+        assert f"{who} agreed to pause those days ({SPAN})" in page
         assert "Agree?" not in page and "No check-ins" not in page
 
 
