@@ -142,7 +142,10 @@ def effective_pauses(pauses: Iterable[Pause], log: Iterable[TrustAct]) -> list[P
 
     Agreement does not depend on the day it is read, so neither does this list.
     """
-    pauses, acts = list(pauses), list(log)
+    pauses = list(pauses)
+    if not pauses:
+        return []  # most bridges, most days: nothing in the log to read
+    acts = list(log)
     # Whether a request is agreed is the same on any day: the window is checked on
     # the answer's own day, so any `today` gives the same agreed set.
     agreed = {r.asked.id for r in pause_requests(pauses, acts, date.min) if r.state is Asked.AGREED}
