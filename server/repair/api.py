@@ -1,6 +1,6 @@
 """The repair loop in the JSON API: every operation the screens (and the offline outbox) use.
 
-(Just over 400 lines: one short handler and its request/response shapes per operation.)
+(Over 400 lines: one short handler and its request/response shapes per operation.)
 
 State-changing calls take the client's `Idempotency-Key` header: sending the same
 request twice (a flaky connection, an outbox replay) creates one act.
