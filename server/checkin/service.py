@@ -197,7 +197,7 @@ class BridgeToday:
 
 def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
     live = d.live_acts(data.acts)
-    record = d.checkins(data.acts, data.commitments, data.pauses, me, today)
+    record = d.checkins(data.acts, data.commitments, data.pauses, me, today, live=live)
     requests = data.pause_requests(today)
 
     def away(side: d.Side) -> d.Absence | None:
@@ -208,7 +208,7 @@ def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
         items=_items(data, live, me, today),
         waiting=_waiting(data, live, me),
         record=record,
-        facts=d.bridge_facts(data.acts, me, data.span, d.best_streak(record)),
+        facts=d.bridge_facts(live, me, data.span, d.best_streak(record)),
         paused=d.bridge_paused(today, data.pauses),
         away=silence(data, me, away(me)),
         partner_away=silence(data, me, away(d.other(me))),

@@ -74,6 +74,7 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
+from server.domain.resume import HealthRun, health_run, resume
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
@@ -103,6 +104,7 @@ __all__ = [
     "Commitment",
     "DayCheck",
     "HealthReport",
+    "HealthRun",
     "LiveAct",
     "Occurrence",
     "OccurrenceState",
@@ -137,6 +139,7 @@ __all__ = [
     "grace_closed",
     "half_needed",
     "health_report",
+    "health_run",
     "is_due",
     "live_acts",
     "local_today",
@@ -149,6 +152,7 @@ __all__ = [
     "other",
     "pause_requests",
     "planks",
+    "resume",
     "side_days",
     "span_text",
     "streak_across",

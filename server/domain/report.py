@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from server.domain.acts import TrustAct
+from server.domain.acts import LiveAct, TrustAct
 from server.domain.cadence import Commitment
 from server.domain.explain import Story, explain
 from server.domain.health import Band, band, bridge_points, points, shown, side_values
@@ -37,6 +37,7 @@ def health_report(
     names: Mapping[Side, str] | None = None,
     trend_days: int = TREND_DAYS,
     requests: Iterable[PauseRequest] = (),
+    live: list[LiveAct] | None = None,
 ) -> HealthReport:
     """The bridge's health on the local date `today`, recomputed from the whole log.
 
@@ -44,12 +45,14 @@ def health_report(
     changes the days it refers to the next time this runs. `pauses` are the effective
     ones (domain.effective_pauses); `requests` to pause past days, while unanswered,
     change the sentence, never the figure.
+
+    `live` is the log's live acts, when the caller derived them already.
     """
     log, commitments, pauses = list(log), list(commitments), list(pauses)
     requests = list(requests)
     # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
     start = first_day(log, commitments) or today + timedelta(days=1)
-    ledger = bridge_days(log, commitments, pauses, start, today)
+    ledger = bridge_days(live or log, commitments, pauses, start, today)
     values = {side: side_values(days) for side, days in ledger.items()}
     absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
     asking = {r.side: r for r in requests if r.state is Asked.PENDING}
