@@ -176,6 +176,9 @@ class Pause(Table, tablename="pause"):
     start = Date()
     end = Date(null=True, default=None)  # inclusive; None while the pause runs
     created_at = Timestamptz()
+    # A pause over past days is only asked for: the pause_asked act that asked, and
+    # it counts once the partner agrees (server/domain/pauses.py). None: set in time.
+    asked_act = Integer(null=True, default=None)
 
 
 class MissResponse(Table, tablename="miss_response"):

@@ -76,6 +76,7 @@ def what_carol_receives(carol: Browser, team: int, written: dict[str, Any]) -> d
         "team_id": team,
         "member_id": person_id(written["people"]["alice"]),
         "commitment_id": written["commitment"],
+        "request_id": 1,
         "token": MADE_UP_TOKEN,
         "file_path": "app.css",
         "path": "openapi.json",

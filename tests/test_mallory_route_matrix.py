@@ -86,6 +86,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/bridges/{bridge_id:int}/confirmations/kept"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
+    ("POST", "/bridges/{bridge_id:int}/pause-requests/answer"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
     # the lead view and one's own data
     ("GET", "/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
@@ -152,6 +153,11 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/bridges/{bridge_id:int}/confirmations/kept"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/withdrawals"): (BRIDGE, SIGNED_IN),
     ("POST", "/api/v1/bridges/{bridge_id:int}/pause"): (BRIDGE, SIGNED_IN),
+    ("POST", "/api/v1/bridges/{bridge_id:int}/pause-requests"): (BRIDGE, SIGNED_IN),
+    ("POST", "/api/v1/bridges/{bridge_id:int}/pause-requests/{request_id:int}/answer"): (
+        BRIDGE,
+        SIGNED_IN,
+    ),
     ("POST", "/api/v1/bridges/{bridge_id:int}/resume"): (BRIDGE, SIGNED_IN),
     ("GET", "/api/v1/teams/{team_id:int}/dashboard"): (TEAM, SIGNED_IN),
     ("PUT", "/api/v1/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
@@ -416,7 +422,7 @@ def test_a_member_who_is_not_the_lead_gets_no_dashboard(world, alice):
 
 def test_mallory_cannot_read_or_change_a_bridge_she_is_not_a_side_of(world, mallory, alice):
     for bridge_id in (world.active_bridge, world.pending_bridge):
-        values = {"bridge_id": bridge_id, "commitment_id": 1}
+        values = {"bridge_id": bridge_id, "commitment_id": 1, "request_id": 1}
         problems = attempts(world, mallory, routes_of(BRIDGE), (403, 404), **values)
         assert not problems, "\n".join(problems)
         for method, template in routes_of(BRIDGE):  # alice, a side of both, is not refused
@@ -474,6 +480,7 @@ def test_signed_out_pages_go_to_sign_in_and_the_api_answers_401(world, browser):
             member_id=world.alice_id,
             bridge_id=world.active_bridge,
             commitment_id=1,
+            request_id=1,
             device_id=1,
             passkey_id=1,
             token=MADE_UP_TOKEN,

@@ -1,14 +1,16 @@
 """Random days on a bridge, through the real services: the screens never disagree.
 
 Hypothesis drives alice and bob through check-ins, misses owned and reported,
-confirmations (late ones too), withdrawals, pauses, new and retired commitments and
-new local days, on each database. After every step:
+confirmations (late ones too), withdrawals, pauses (asked for over past days, agreed
+or declined, too), new and retired commitments and new local days, on each database.
+After every step:
 
 - each occurrence is settled by at most one live act in the log (the services refuse
   a second), so health can never count both a keep and a miss for one item;
 - the timeline names the commitment's owner for every miss, whoever reported it;
 - Today (served through its cache) lists what a fresh derivation from the log says,
-  and the reminder counts equal Today's open items.
+  and the reminder counts equal Today's open items, and its "Were you away?" days
+  Today's.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from server import domain as d
 from server.checkin import service as today_service
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.reminders import due
-from server.repair import acts, service, state, view
+from server.repair import acts, asking, service, state, view
 from server.repair import commands as c
 from server.tables import Bridge, User
 from tests.conftest import run
@@ -172,6 +174,24 @@ class BridgeDays(RuleBasedStateMachine):
             form = {"act": mine[-1 - pick % len(mine)].id, "idempotency_key": _key()}
             _attempt(acts.withdraw(self.by_side[side], self.bridge_id, c.parse_withdraw(form)))
 
+    @rule(
+        side=st.sampled_from(d.Side),
+        back=st.integers(1, 4),
+        answer=st.sampled_from(["agree", "decline"]),
+    )
+    def ask_to_pause_past_days_or_answer(self, side: d.Side, back: int, answer: str) -> None:
+        """`side` answers the partner's request if one waits, else asks about past days."""
+        data, me = self._data(), self.by_side[side]
+        today = data.people[side].today()
+        waiting = [r for r in data.pause_requests(today) if d.may_answer(r, side)]
+        if waiting:
+            form = {"request": waiting[0].asked.id, "answer": answer, "idempotency_key": _key()}
+            _attempt(asking.answer(me, self.bridge_id, c.parse_answer_pause(form)))
+        else:
+            start = (today - timedelta(days=back)).isoformat()
+            form = {"start": start, "idempotency_key": _key()}
+            _attempt(asking.pause(me, self.bridge_id, c.parse_pause(form)))
+
     @rule(hours=st.sampled_from([5, 24, 30]))
     def time_passes(self, hours: int) -> None:
         self.now += timedelta(hours=hours)
@@ -237,6 +257,7 @@ class BridgeDays(RuleBasedStateMachine):
             [asked] = run(due.due_for({me.id: me.time_zone}, self.now))[me.id]
             open_items = [i for i in shown.items if i.outcome == "open"]
             assert asked.today + asked.yesterday == len(open_items)
+            assert asked.away_days == (shown.away[0].days if shown.away else 0)
 
 
 @pytest.mark.parametrize("db", ["sqlite", "postgres"], indirect=True)

@@ -10,6 +10,7 @@ from server import clock
 from server import domain as d
 from server.repair import derived, state
 from server.repair.state import BridgeData
+from server.repair.view import PauseAsk, Silence, pause_asks, silence
 from server.tables import User
 
 
@@ -106,6 +107,17 @@ class TodayView:
     bridge_count: int
     paused_bridges: list[str]
     requests: list[Request] = field(default_factory=list)
+    away: list[Silence] = field(default_factory=list)  # mine: "Were you away?"
+    partners_away: list[Silence] = field(default_factory=list)  # "No check-ins from Alice"
+    asks: list[PauseAsk] = field(default_factory=list)  # requests waiting, either way
+
+    @property
+    def asks_of_me(self) -> list[PauseAsk]:
+        return [a for a in self.asks if not a.mine]
+
+    @property
+    def my_asks(self) -> list[PauseAsk]:
+        return [a for a in self.asks if a.mine]
 
     @property
     def open_items(self) -> list[DueItem]:
@@ -177,6 +189,9 @@ class BridgeToday:
     record: dict[date, d.DayCheck]
     facts: d.PersonFacts
     paused: bool
+    away: Silence | None = None  # mine
+    partner_away: Silence | None = None
+    asks: list[PauseAsk] = field(default_factory=list)  # pending, either way
 
 
 def bridge_today(
@@ -189,6 +204,11 @@ def bridge_today(
     """One bridge's share of `me`'s Today, from its derivation for `today` and its rows
     (people, commitments, pauses: `data`'s acts are not read)."""
     record = derivation.records[me]
+    requests = data.pause_requests(today)
+
+    def away(side: d.Side) -> d.Absence | None:
+        return d.unsettled(d.absence(derivation.ledgers[side], today), requests)
+
     return BridgeToday(
         partner_name=data.people[d.other(me)].name,
         items=_items(data, derivation.live, me, today),
@@ -196,6 +216,9 @@ def bridge_today(
         record=record,
         facts=derivation.facts(me, data.span, d.best_streak(record)),
         paused=d.bridge_paused(today, data.pauses),
+        away=silence(data, me, away(me)),
+        partner_away=silence(data, me, away(d.other(me))),
+        asks=[a for a in pause_asks(data, me, today) if a.state is d.Asked.PENDING],
     )
 
 
@@ -236,6 +259,9 @@ async def today_view(user: User) -> TodayView:
         badges=d.earned_badges(d.combine_facts(share.facts for share in shares)),
         bridge_count=len(shares),
         paused_bridges=[share.partner_name for share in shares if share.paused],
+        away=[share.away for share in shares if share.away],
+        partners_away=[share.partner_away for share in shares if share.partner_away],
+        asks=[ask for share in shares for ask in share.asks],
         requests=[
             Request(row["id"], row["name"] or "", bool(row["incoming"]))
             for row in await state.pending_rows(user.id)

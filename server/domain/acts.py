@@ -26,6 +26,9 @@ class ActKind(StrEnum):
     MISTAKE = "mistake"  # the owner owned a mistake openly
     CONFIRMATION = "confirmation"  # the partner confirms a kept, listening or mistake act
     WITHDRAWAL = "withdrawal"  # the author takes back their own act within 24 hours
+    PAUSE_ASKED = "pause_asked"  # a side asks to pause days already past (see pauses.py)
+    PAUSE_AGREED = "pause_agreed"  # the partner agrees: those days are paused
+    PAUSE_DECLINED = "pause_declined"  # the partner declines: the days stay as they were
 
 
 # Acts that lay (or crack, or break) a plank on their owner's side.
@@ -109,7 +112,7 @@ def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
     derivation, so it avoids a call per act.)
     """
     acts = log if isinstance(log, list) else list(log)
-    confirmation, withdrawal = ActKind.CONFIRMATION, ActKind.WITHDRAWAL
+    confirmation, withdrawal, plank_kinds = ActKind.CONFIRMATION, ActKind.WITHDRAWAL, PLANK_KINDS
     answers = [act for act in acts if act.kind is confirmation or act.kind is withdrawal]
     gone = _withdrawn(acts, [act for act in answers if act.kind is withdrawal])
     confirmed = set()
@@ -125,7 +128,8 @@ def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
     return [
         LiveAct(act, act.id in confirmed)
         for act in acts
-        if act.kind is not confirmation and act.kind is not withdrawal and act.id not in gone
+        # Plank kinds only: asking to pause past days, and the answer, lay no plank.
+        if act.kind in plank_kinds and act.id not in gone
     ]
 
 

@@ -1,7 +1,9 @@
 """One plain sentence that explains a health figure, built from the ledger's facts.
 
 A score people cannot understand does not change behaviour, so the sentence names
-the one fact that moved the number most: a pause, a silence, this week's misses,
+the one fact that moved the number most: a pause, a side gone silent or asking to
+pause past days (never counted as broken promises until settled), a silence, this
+week's misses,
 a debt to climb out of, a side that has not started, a run of kept days, or a steady week.
 """
 
@@ -11,6 +13,7 @@ from datetime import date
 from server.domain.health import QUIET_DAYS_BEFORE_WEATHERING, after_kept, points
 from server.domain.ledger import Outcome, SideDay
 from server.domain.localday import Pause
+from server.domain.pauses import Absence, PauseRequest, span_text
 from server.domain.sides import Side, other
 
 WEEK = 7
@@ -26,6 +29,8 @@ class Story:
     scores: list[int]  # the bridge's score at the end of each ledger day
     pauses: list[Pause] = field(default_factory=list)
     names: dict[Side, str] = field(default_factory=dict)
+    absent: dict[Side, Absence] = field(default_factory=dict)  # unsettled silences
+    asking: dict[Side, PauseRequest] = field(default_factory=dict)  # pending requests
 
 
 def explain(story: Story) -> str:
@@ -37,6 +42,7 @@ def explain(story: Story) -> str:
     week = {side: days[-WEEK:] for side, days in story.ledger.items()}
     for sentence in (
         _paused(story, score),
+        _unsettled(story, score),
         _one_sided(story, score),
         _weathering(story),
         _misses(story, week, score, week_ago),
@@ -70,6 +76,25 @@ def _paused(story: Story, score: int) -> str | None:
         until = f" until {last.day} {last:%B}"
     verb = "are" if len(sides) > 1 else "is"
     return f"Health is holding at {score} while {who} {verb} paused{until}."
+
+
+def _unsettled(story: Story, score: int) -> str | None:
+    # Until the partner has had their say, unanswered days are not called misses.
+    for side in Side:
+        request = story.asking.get(side)
+        if request is not None:
+            return (
+                f"{_name(story, side)} asked to pause {span_text(request.first, request.last)}: "
+                f"until {_name(story, other(side))} answers, health stands at {score}."
+            )
+    for side in Side:
+        found = story.absent.get(side)
+        if found is not None:
+            return (
+                f"No check-ins from {_name(story, side)} for {found.days} days: "
+                f"health stands at {score} until those days are settled."
+            )
+    return None
 
 
 def _weathering(story: Story) -> str | None:

@@ -13,6 +13,14 @@ once per local day of its ledger, with m = 0.5 ** (1/13), a 13-day half-life:
 - quiet day: skipped, except that after 7 quiet days in a row each further one
   weathers v to m * v. Weathering stops at zero: silence wears trust, it digs no debt.
 - paused days and days with only open items: skipped, so they change nothing.
+- an unanswered day: an item nobody checked in or reported before its grace window
+  closed lapses, and costs what a miss the partner reported costs (owning up must stay
+  the cheaper path). For a side at 92, the first lapsed day takes it to 83, the sixth
+  to 21, the eighth to 0 (test_health_model checks these). A pause over those days
+  that the partner agrees to afterwards (server/domain/pauses.py) makes them paused
+  days, which are skipped: health is then exactly what it would have been had the
+  pause been set in time, and nothing else changes. A request declined or left to
+  expire changes nothing either.
 - a day is charged once, by its worst outcome: a kept item does not cancel a miss the
   same day, and three misses cost what one does, so health measures days of
   consistency and a person with more commitments is not more fragile.

@@ -51,11 +51,16 @@ def days_between(start: date, end: date) -> Iterator[date]:
 
 @dataclass(frozen=True)
 class Pause:
-    """A side's break (holiday, sick leave) from `start` to `end` inclusive; open if no end."""
+    """A side's break (holiday, sick leave) from `start` to `end` inclusive; open if no end.
+
+    `asked`: the act that asked for it when it started in the past; such a pause counts
+    only once the partner agrees (server/domain/pauses.py decides).
+    """
 
     side: Side
     start: date
     end: date | None = None
+    asked: int | None = None
 
     def covers(self, day: date) -> bool:
         """Whether `day` falls inside the pause."""

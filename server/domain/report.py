@@ -10,6 +10,7 @@ from server.domain.explain import Story, explain
 from server.domain.health import Band, band, bridge_points, points, shown, side_values
 from server.domain.ledger import bridge_days, first_day
 from server.domain.localday import Pause
+from server.domain.pauses import Asked, PauseRequest, absence, unsettled
 from server.domain.sides import Side
 
 TREND_DAYS = 30
@@ -35,20 +36,26 @@ def health_report(
     *,
     names: Mapping[Side, str] | None = None,
     trend_days: int = TREND_DAYS,
+    requests: Iterable[PauseRequest] = (),
     live: list[LiveAct] | None = None,
 ) -> HealthReport:
     """The bridge's health on the local date `today`, recomputed from the whole log.
 
     Because nothing is stored but the log, a late confirmation or a withdrawal simply
-    changes the days it refers to the next time this runs.
+    changes the days it refers to the next time this runs. `pauses` are the effective
+    ones (domain.effective_pauses); `requests` to pause past days, while unanswered,
+    change the sentence, never the figure.
 
     `live` is the log's live acts, when the caller derived them already.
     """
     log, commitments, pauses = list(log), list(commitments), list(pauses)
+    requests = list(requests)
     # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
     start = first_day(log, commitments) or today + timedelta(days=1)
     ledger = bridge_days(live or log, commitments, pauses, start, today)
     values = {side: side_values(days) for side, days in ledger.items()}
+    absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
+    asking = {r.side: r for r in requests if r.state is Asked.PENDING}
     scores = [
         shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
     ]
@@ -58,6 +65,17 @@ def health_report(
         band=band(score),
         sides={side: shown(points(v[-1])) if v else 0 for side, v in values.items()},
         trend=scores[-trend_days:],
-        explanation=explain(Story(today, ledger, values, scores, pauses, dict(names or {}))),
+        explanation=explain(
+            Story(
+                today,
+                ledger,
+                values,
+                scores,
+                pauses,
+                dict(names or {}),
+                absent={side: found for side, found in absent.items() if found},
+                asking=asking,
+            )
+        ),
         paused=any(p.covers(today) for p in pauses),
     )

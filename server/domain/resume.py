@@ -28,15 +28,16 @@ only days after it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, can_confirm, live_acts
 from server.domain.badges import PersonFacts
 from server.domain.cadence import Cadence, Commitment
 from server.domain.health import bridge_points, shown, side_run
-from server.domain.ledger import first_day, side_days
+from server.domain.ledger import SideDay, first_day, side_days
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
+from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
 from server.domain.planks import PlankState, half_needed, plank_state
 from server.domain.sides import Side
 from server.domain.streaks import DayCheck, day_check
@@ -65,6 +66,7 @@ class SideSummary(NamedTuple):
     record: dict[date, DayCheck] = {}  # never mutated: each summary makes a new one
     tally: Tally = Tally()
     waiting: tuple[TrustAct, ...] = ()  # the partner's acts this side may still confirm
+    recent_days: tuple[SideDay, ...] = ()  # the last ASK_BACK_DAYS settled ledger days
 
 
 class Derivation(NamedTuple):
@@ -79,6 +81,7 @@ class Derivation(NamedTuple):
     tallies: dict[Side, Tally]
     waiting: dict[Side, list[TrustAct]]  # acts each side may confirm and has not, in log order
     live: list[LiveAct]  # the live acts of the unsettled days (and of one-offs still open)
+    ledgers: dict[Side, list[SideDay]]  # each side's ledger over the last ASK_BACK_DAYS
     last_act_id: int
     last_act_at: datetime | None
     # What carrying on reads:
@@ -147,11 +150,13 @@ def advance(
         raise ValueError("new acts come after the ones already derived")
     # Answers may only reach planks of unsettled days (a one-off's act on a settled
     # day is kept for its occurrence, but its day is summed up already).
-    reachable = {
-        act.id
-        for act in (*derivation.recent, *new_acts)
-        if act.kind not in ANSWERS and act.day > derivation.settled
-    }
+    reachable: set[int] = set()
+    for act in (*derivation.recent, *new_acts):  # in log order
+        if act.kind in ANSWERS:
+            if act.target_id in reachable:  # a withdrawal of a recent confirmation too
+                reachable.add(act.id)
+        elif act.day > derivation.settled:
+            reachable.add(act.id)
     for act in new_acts:
         if act.kind in ANSWERS:
             if act.target_id not in reachable:
@@ -190,8 +195,11 @@ def _carry_on(
     `summary`; summarize the days that are now settled too."""
     if recent:
         last_act_id = max(last_act_id, max(a.id for a in recent))
-        newest = max(a.created_at for a in recent)
-        last_act_at = newest if last_act_at is None else max(last_act_at, newest)
+        # Asking to pause past days, and the answer, are between the two sides: the
+        # lead's "last act" is the last plank or confirmation, never that anyone asked.
+        newest = max((a.created_at for a in recent if a.kind not in ASKING_KINDS), default=None)
+        if newest is not None:
+            last_act_at = newest if last_act_at is None else max(last_act_at, newest)
     begin = settled + ONE_DAY
     now_settled = max(oldest_open_day(today) - ONE_DAY, settled)
     live = live_acts(recent)
@@ -199,6 +207,7 @@ def _carry_on(
     days_of = {side: side_days(live, commitments, pauses, side, begin, today) for side in Side}
     n_settled = max(0, (now_settled - begin).days + 1)  # ledger days now settled
     records: dict[Side, dict[date, DayCheck]] = {}
+    ledgers: dict[Side, list[SideDay]] = {}
     tallies: dict[Side, Tally] = {}
     waiting: dict[Side, list[TrustAct]] = {}
     new_summary: dict[Side, SideSummary] = {}
@@ -218,6 +227,8 @@ def _carry_on(
             item.act for item in unsettled if not item.confirmed and can_confirm(item.act, side)
         ]
         settled_waiting = was.waiting + tuple(a for a in open_to_me if a.day <= now_settled)
+        window = today - timedelta(days=ASK_BACK_DAYS)
+        ledgers[side] = [day for day in (*was.recent_days, *days) if day.day >= window]
         records[side] = {**was.record, **checks}
         tallies[side] = tally_now
         waiting[side] = sorted(
@@ -229,6 +240,11 @@ def _carry_on(
             {**was.record, **{d: c for d, c in checks.items() if d <= now_settled}},
             was.tally.plus(early),
             settled_waiting,
+            tuple(
+                day
+                for day in (*was.recent_days, *days[:n_settled])
+                if day.day >= now_settled - timedelta(days=ASK_BACK_DAYS)
+            ),
         )
     scores, kept_scores = list(settled_scores), list(settled_scores)
     for n, (a, b) in enumerate(zip(values[Side.A], values[Side.B], strict=True)):
@@ -245,6 +261,7 @@ def _carry_on(
         tallies=tallies,
         waiting=waiting,
         live=live,
+        ledgers=ledgers,
         last_act_id=last_act_id,
         last_act_at=last_act_at,
         start=start,
@@ -299,9 +316,11 @@ def _still_recent(
         for c in commitments
         if c.cadence is Cadence.ONCE and c.due_by is not None and c.due_by > settled
     }
-    kept = {
-        a.id
-        for a in recent
-        if a.kind not in ANSWERS and (a.day > settled or a.commitment_id in open_one_offs)
-    }
-    return [a for a in recent if a.id in kept or (a.kind in ANSWERS and a.target_id in kept)]
+    kept: set[int] = set()
+    for a in recent:  # in log order: an answer comes after what it answers
+        if a.kind in ANSWERS:
+            if a.target_id in kept:  # also a withdrawal of a kept confirmation
+                kept.add(a.id)
+        elif a.day > settled or a.commitment_id in open_one_offs:
+            kept.add(a.id)
+    return [a for a in recent if a.id in kept]

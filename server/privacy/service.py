@@ -111,7 +111,7 @@ async def _bridge_export(user: User, row: dict[str, Any]) -> dict[str, Any]:
         .order_by(MissResponse.id)
     )
     pauses = (
-        await Pause.select(Pause.start, Pause.end, Pause.created_at)
+        await Pause.select(Pause.start, Pause.end, Pause.created_at, Pause.asked_act)
         .where((Pause.bridge == bridge_id) & (Pause.side == side))
         .order_by(Pause.id)
     )

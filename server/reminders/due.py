@@ -24,8 +24,10 @@ def bridge_due(
     acts: list[d.TrustAct],
     commitments: list[d.Commitment],
     pauses: list[d.Pause],
+    requests: list[d.PauseRequest] | None = None,
 ) -> BridgeDue:
-    """What one bridge asks of side `me` on the local date `today`."""
+    """What one bridge asks of side `me` on the local date `today`; `pauses` are the
+    effective ones, `requests` to pause past days decide whether a silence is settled."""
     live = d.live_acts(acts)
     yesterday = today - timedelta(days=1)
     counts = {today: 0, yesterday: 0}
@@ -34,7 +36,15 @@ def bridge_due(
         if o.state is d.OccurrenceState.OPEN:
             counts[yesterday if o.due == yesterday else today] += 1
     to_confirm = sum(1 for la in live if not la.confirmed and d.can_confirm(la.act, me))
-    return BridgeDue(bridge_id, partner, counts[today], counts[yesterday], to_confirm)
+    away = d.away(live, commitments, pauses, requests or [], me, today)
+    return BridgeDue(
+        bridge_id,
+        partner,
+        counts[today],
+        counts[yesterday],
+        to_confirm,
+        away_days=away.days if away else 0,
+    )
 
 
 async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[BridgeDue]]:
@@ -53,7 +63,14 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
                 partner = data.people[d.other(me)].name
                 today = todays[people[person]]
                 due = bridge_due(
-                    data.id, partner, me, today, data.acts, data.commitments, data.pauses
+                    data.id,
+                    partner,
+                    me,
+                    today,
+                    data.acts,
+                    data.commitments,
+                    data.pauses,
+                    data.pause_requests(today),
                 )
                 found[person].append(due)
     return found

@@ -23,10 +23,11 @@ class BridgeDue:
     today: int = 0  # commitments due today, not yet checked in
     yesterday: int = 0  # yesterday's commitments still open (the grace day)
     to_confirm: int = 0  # the partner's planks waiting for this person's confirmation
+    away_days: int = 0  # days in a row with everything due left unanswered (domain.away)
 
     @property
     def anything(self) -> bool:
-        return bool(self.today or self.yesterday or self.to_confirm)
+        return bool(self.today or self.yesterday or self.to_confirm or self.away_days)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,18 @@ def compose(dues: list[BridgeDue]) -> Message | None:
     busy = [d for d in dues if d.anything]
     if not busy:
         return None
+    away = [d for d in busy if d.away_days]
+    if away:
+        # Someone silent for days was most likely away: ask, rather than list what
+        # is overdue at them.
+        days = max(d.away_days for d in away)
+        names = _partners([d.partner for d in away])
+        bridges = "your bridge" if len(away) == 1 else "your bridges"
+        body = (
+            f"Were you away? No check-ins for {days} days on {bridges} with {names}. "
+            "One tap asks to pause those days."
+        )
+        return Message(TITLE, body, "/today")
     today = sum(d.today for d in busy)
     yesterday = sum(d.yesterday for d in busy)
     to_confirm = sum(d.to_confirm for d in busy)

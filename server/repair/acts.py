@@ -49,8 +49,12 @@ async def _append(
     texts: dict[str, Any] | None = None,
     private_note: str = "",
     once_between: tuple[date, date] | None = None,
+    then: list[db.Statement] | None = None,
 ) -> int:
     """Append one act to the log; a repeated key returns the act it made the first time.
+
+    `then`: statements run after the insert in the same transaction (they find the new
+    act by its key, as the private note does).
 
     `once_between`: a check-in or a report, refused if an act already settled that
     occurrence of its commitment (a live check-in or report on those days). The
@@ -78,6 +82,7 @@ async def _append(
     ]
     if private_note:
         statements.append((_INSERT_NOTE, (user.id, private_note, now, key)))
+    statements += then or []
     if once_between is not None:
         first, last = once_between
         statements.insert(0, (_HOLD_BRIDGE, (data.id,)))

@@ -1,6 +1,6 @@
 """The repair loop in the JSON API: every operation the screens (and the offline outbox) use.
 
-(Just over 400 lines: one short handler and its request/response shapes per operation.)
+(Over 400 lines: one short handler and its request/response shapes per operation.)
 
 State-changing calls take the client's `Idempotency-Key` header: sending the same
 request twice (a flaky connection, an outbox replay) creates one act.
@@ -17,7 +17,7 @@ from litestar.params import HeaderParameter, JSONBody
 
 from server.bounds import Id, PathId
 from server.checkin import service as checkin
-from server.repair import acts, service, view
+from server.repair import acts, asking, service, view
 from server.repair import commands as c
 from server.web import CurrentUser
 
@@ -81,6 +81,30 @@ class ResponseOut(msgspec.Struct):
 class PauseIn(msgspec.Struct):
     start: str | None = None
     end: str | None = None
+    reason: str | None = ""  # read only when `start` is in the past (a request)
+
+
+class AnswerIn(msgspec.Struct):
+    answer: str | None = None  # "agree" or "decline"
+
+
+class PauseRequestOut(msgspec.Struct):
+    id: int
+    bridge_id: int
+    mine: bool  # I asked; else the other side asks me
+    first: date
+    last: date
+    state: str  # pending, agreed, declined, expired or withdrawn
+    reason: str
+    expires_on: date
+
+
+class AwayOut(msgspec.Struct):
+    bridge_id: int
+    mine: bool  # my own silence; else the other side's
+    first: date
+    last: date
+    days: int
 
 
 class ActOut(msgspec.Struct):
@@ -144,6 +168,8 @@ class BridgeStateOut(msgspec.Struct):
     sides: dict[str, SideOut]
     commitments: list[CommitmentViewOut]
     timeline: list[EntryOut]
+    pause_requests: list[PauseRequestOut] = []
+    away: list[AwayOut] = []  # sides silent for days, not settled yet
 
 
 # Declared, so the OpenAPI says every change needs one and a generated client sends it;
@@ -216,6 +242,24 @@ def state_out(screen: view.BridgeScreen) -> BridgeStateOut:
         sides=sides,
         commitments=commitments,
         timeline=timeline,
+        pause_requests=[
+            PauseRequestOut(
+                a.id,
+                a.bridge_id,
+                a.mine,
+                a.first,
+                a.last,
+                a.state.value,
+                a.reason,
+                a.expires_on,
+            )
+            for a in screen.asks
+        ],
+        away=[
+            AwayOut(screen.data.id, side == screen.me, found.first, found.last, found.days)
+            for side, found in screen.away.items()
+            if found is not None
+        ],
     )
 
 
@@ -360,9 +404,43 @@ async def respond_to_miss(
     return ResponseOut(await acts.respond_to_miss(user, bridge_id, command))
 
 
-@post("/bridges/{bridge_id:int}/pause", status_code=204, summary="Pause my side")
+@post(
+    "/bridges/{bridge_id:int}/pause",
+    status_code=204,
+    summary="Pause my side (from a past day: ask the other side to agree)",
+)
 async def pause(user: CurrentUser, bridge_id: PathId, data: JSONBody[PauseIn]) -> None:
-    await service.pause(user, bridge_id, c.parse_pause(_form(data)))
+    await asking.pause(user, bridge_id, c.parse_pause(_form(data)))
+
+
+@post(
+    "/bridges/{bridge_id:int}/pause-requests",
+    status_code=201,
+    summary="Ask the other side to pause days already past",
+)
+async def ask_pause(
+    idempotency_key: IdempotencyKey,
+    user: CurrentUser,
+    bridge_id: PathId,
+    data: JSONBody[PauseIn],
+) -> ActOut:
+    return ActOut(await asking.ask(user, bridge_id, c.parse_pause(_form(data, idempotency_key))))
+
+
+@post(
+    "/bridges/{bridge_id:int}/pause-requests/{request_id:int}/answer",
+    status_code=201,
+    summary="Agree to or decline the other side's request to pause past days",
+)
+async def answer_pause(
+    idempotency_key: IdempotencyKey,
+    user: CurrentUser,
+    bridge_id: PathId,
+    request_id: PathId,
+    data: JSONBody[AnswerIn],
+) -> ActOut:
+    form = {**_form(data, idempotency_key), "request": request_id}
+    return ActOut(await asking.answer(user, bridge_id, c.parse_answer_pause(form)))
 
 
 @post("/bridges/{bridge_id:int}/resume", status_code=204, summary="Resume my side")
@@ -395,6 +473,8 @@ class TodayOut(msgspec.Struct):
     items: list[DueItemOut]
     confirmations: list[WaitingOut]
     badges: list[str]
+    away: list[AwayOut] = []  # my own silences: "Were you away?"
+    pause_requests: list[PauseRequestOut] = []  # waiting for an answer, either way
 
 
 @get("/today", summary="Everything due for me today, and what waits for my confirmation")
@@ -414,6 +494,13 @@ async def today(user: CurrentUser) -> TodayOut:
             for w in t.confirmations
         ],
         badges=sorted(b.value for b in t.badges),
+        away=[AwayOut(s.bridge_id, True, s.first, s.last, s.days) for s in t.away],
+        pause_requests=[
+            PauseRequestOut(
+                a.id, a.bridge_id, a.mine, a.first, a.last, a.state.value, a.reason, a.expires_on
+            )
+            for a in t.asks
+        ],
     )
 
 
@@ -431,6 +518,8 @@ ROUTES = [
     withdraw,
     respond_to_miss,
     pause,
+    ask_pause,
+    answer_pause,
     resume,
     today,
 ]

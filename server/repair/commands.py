@@ -30,6 +30,7 @@ NOTE_MAX = 2000
 CONFIRM_AT_ONCE_MAX = 500
 
 Outcome = Literal["kept", "missed"]
+Answer = Literal["agree", "decline"]
 Agenda = Literal["partner", "both", "me"]  # who set a listening session's agenda
 Form = Mapping[str, object]
 
@@ -112,6 +113,15 @@ class AddCommitment:
 class Pause:
     start: date | None = None
     end: date | None = None
+    reason: str = ""  # only a request to pause past days carries one
+    key: str | None = None  # asking the partner writes an act, so it needs one
+
+
+@dataclass(frozen=True)
+class AnswerPause:
+    key: str
+    request: int
+    answer: Answer
 
 
 # ---------------------------------------------------------------- the parts
@@ -301,9 +311,28 @@ def parse_add_commitment(form: Form) -> AddCommitment:
     return AddCommitment(key, text, cadence, start, end, due_by, weekdays)
 
 
+PAUSE_REASON_MAX = 500
+
+
 def parse_pause(form: Form) -> Pause:
+    """A pause from a day on, or a request to pause past days (then with a key,
+    which an older client or the one-button form may leave out: one is made)."""
     errors: dict[str, str] = {}
     start = _day(errors, "start", form.get("start"))
     end = _day(errors, "end", form.get("end"))
+    reason = clean(
+        errors, "reason", form.get("reason"), "Reason", max_length=PAUSE_REASON_MAX,
+        required=False,
+    )  # fmt: skip
     raise_if(errors)
-    return Pause(start, end)
+    key = _key(form) if form.get("idempotency_key") not in (None, "") else None
+    return Pause(start, end, reason or "", key)
+
+
+def parse_answer_pause(form: Form) -> AnswerPause:
+    key = _key(form)
+    request = _id(form.get("request"), "The request")
+    answer = _choice(form.get("answer"), get_args(Answer))
+    if answer is None:
+        raise InvalidInput.field("answer", "Answer agree or decline.")
+    return AnswerPause(key, request, answer)

@@ -223,7 +223,10 @@ def _texts(derivation: d.Derivation, rows: dict[int, dict[str, Any]]) -> dict[in
 def _frame(data: BridgeData) -> BridgeData:
     """What readers of a derivation take from the bridge's rows: its people,
     commitments and pauses; its acts are in the derivation."""
-    return replace(data, acts=[], act_rows={})
+    keep = {act.id for act in data.pause_log}  # a request's reason shows on Today
+    return replace(
+        data, acts=[], act_rows={i: row for i, row in data.act_rows.items() if i in keep}
+    )
 
 
 def _settle(

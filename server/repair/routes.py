@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from server.bounds import PathId
 from server.checkin import service as checkin
 from server.errors import InvalidInput
-from server.repair import acts, service, view
+from server.repair import acts, asking, service, view
 from server.repair import commands as c
 from server.tables import User
 from server.web import CurrentUser, Form, page, safe_next, see_other
@@ -178,8 +178,13 @@ async def retire(user: CurrentUser, bridge_id: PathId, commitment_id: PathId) ->
 
 @post("/bridges/{bridge_id:int}/pause")
 async def pause(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    await service.pause(user, bridge_id, c.parse_pause(data))
-    return see_other(f"/bridges/{bridge_id}")
+    await asking.pause(user, bridge_id, c.parse_pause(data))
+    return see_other(safe_next(data.get("next"), f"/bridges/{bridge_id}"))
+
+
+@post("/bridges/{bridge_id:int}/pause-requests/answer")
+async def answer_pause(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
+    return await _one_tap(user, bridge_id, data, c.parse_answer_pause, asking.answer)
 
 
 @post("/bridges/{bridge_id:int}/resume")
@@ -200,6 +205,7 @@ ROUTES = [
     save_plan,
     retire,
     pause,
+    answer_pause,
     resume,
     *_form_routes(
         "commitments", "repair/commitment.html", c.parse_add_commitment, service.add_commitment

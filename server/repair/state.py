@@ -42,8 +42,18 @@ class BridgeData:
     act_rows: dict[int, dict[str, Any]]
     commitments: list[d.Commitment]
     commitment_rows: dict[int, dict[str, Any]]
-    pauses: list[d.Pause]
+    pauses: list[d.Pause]  # the ones that count (domain.effective_pauses)
     plan: dict[d.Side, dict[str, Any]] = field(default_factory=dict)
+    stored_pauses: list[d.Pause] = field(default_factory=list)  # asked-for ones too
+    # The acts that decide which stored pauses count and where requests stand: the
+    # whole log's, even when `acts` holds only new ones (a derivation carried on).
+    pause_log: list[d.TrustAct] = field(default_factory=list)
+
+    def pause_requests(self, today: date) -> list[d.PauseRequest]:
+        """Requests to pause past days and where they stand on the local date `today`."""
+        if not any(p.asked for p in self.stored_pauses):
+            return []
+        return d.pause_requests(self.stored_pauses, self.pause_log, today)
 
     def side_of(self, user_id: int) -> d.Side:
         for side, person in self.people.items():
@@ -92,6 +102,10 @@ def domain_commitment(row: dict[str, Any]) -> d.Commitment:
     )
 
 
+def domain_pause(row: dict[str, Any]) -> d.Pause:
+    return d.Pause(_SIDES[row["side"]], row["start"], row["end"], row.get("asked_act"))
+
+
 def details(row: dict[str, Any]) -> dict[str, Any]:
     try:
         value = json.loads(row.get("details") or "{}")
@@ -122,18 +136,36 @@ _ACTS = """
         target, details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
 """
-# What a derivation reads: no author ids, and the texts only of listening sessions
-# and owned mistakes (Today names them while they wait for a confirmation), about
+# What a derivation reads: no author ids, and the texts only of listening sessions,
+# owned mistakes and pause requests (Today shows them while they wait), about
 # one act in fifty. A year of history is thousands of acts a bridge: what is not
 # read costs nothing, and the lead's figures then come from rows without texts.
 _ACTS_TO_DERIVE = """
     SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
-        CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
+        CASE WHEN kind IN ('listening', 'mistake', 'pause_asked') THEN details END AS details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
+"""
+# What decides which stored pauses count and where requests to pause stand.
+PAUSE_LOG_KINDS = frozenset(
+    {
+        d.ActKind.MISSED_PARTNER,
+        d.ActKind.PAUSE_ASKED,
+        d.ActKind.PAUSE_AGREED,
+        d.ActKind.PAUSE_DECLINED,
+        d.ActKind.WITHDRAWAL,
+    }
+)
+_PAUSE_ACTS = """
+    SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
+        CASE WHEN kind = 'pause_asked' THEN details END AS details
+    FROM trust_act
+    WHERE bridge IN ({ids}) AND kind IN (
+        'missed_partner', 'pause_asked', 'pause_agreed', 'pause_declined', 'withdrawal')
+    ORDER BY id
 """
 _ACTS_TO_DERIVE_AFTER = """
     SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
-        CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
+        CASE WHEN kind IN ('listening', 'mistake', 'pause_asked') THEN details END AS details
     FROM trust_act WHERE bridge = {} AND id > {} ORDER BY id
 """
 _COMMITMENTS = """
@@ -142,7 +174,7 @@ _COMMITMENTS = """
     FROM commitment WHERE bridge IN ({ids}) ORDER BY id
 """
 _PAUSES = """
-    SELECT bridge, side, start, "end" FROM pause WHERE bridge IN ({ids}) ORDER BY id
+    SELECT bridge, side, start, "end", asked_act FROM pause WHERE bridge IN ({ids}) ORDER BY id
 """
 _PLANS = """
     SELECT bridge, side, my_part, restored_trust, created_at
@@ -166,12 +198,16 @@ def _instant(value: datetime | str) -> datetime:
 
 
 async def _acts_to_derive(
-    bridge_ids: list[int], after: dict[int, int] | None = None
+    bridge_ids: list[int], after: dict[int, int] | None = None, *, pause_acts: bool = False
 ) -> tuple[dict[int, list[d.TrustAct]], Texts]:
     """Each bridge's log for a derivation, read as plain values (see db.fetch_values),
     and the texts of the acts that have them, keyed by act id; with `after`, only
-    each bridge's acts after the act id it gives (one query a bridge)."""
-    if after is None:
+    each bridge's acts after the act id it gives (one query a bridge); with
+    `pause_acts`, only the acts that decide which pauses count (PAUSE_LOG_KINDS)."""
+    if pause_acts:
+        placeholders = ", ".join("{}" for _ in bridge_ids)
+        found = list(await db.fetch_values(_PAUSE_ACTS.format(ids=placeholders), *bridge_ids))
+    elif after is None:
         placeholders = ", ".join("{}" for _ in bridge_ids)
         found = list(await db.fetch_values(_ACTS_TO_DERIVE.format(ids=placeholders), *bridge_ids))
     else:
@@ -239,13 +275,15 @@ _ONE_COMMITMENT = """
         created_at
     FROM commitment WHERE bridge = {} AND id = {}
 """
-# The commitment's acts from a day on, and every withdrawal (confirmations are left
-# out: kept and secured refuse a second check-in alike).
+# The commitment's acts from a day on, every withdrawal, and what decides which pauses
+# count (reported misses and pause requests with their answers). Confirmations are
+# left out: kept and secured refuse a second check-in alike.
 _ONE_COMMITMENTS_ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
     FROM trust_act
-    WHERE bridge = {} AND ((commitment = {} AND day >= {}) OR kind = 'withdrawal')
+    WHERE bridge = {} AND ((commitment = {} AND day >= {}) OR kind IN (
+        'withdrawal', 'missed_partner', 'pause_asked', 'pause_agreed', 'pause_declined'))
     ORDER BY id
 """
 
@@ -367,7 +405,22 @@ async def load_many(
             )
             data.acts = logs.get(row["id"], [])
             data.act_rows = {act.id: texts[act.id] for act in data.acts if act.id in texts}
+            data.pause_log = [act for act in data.acts if act.kind in PAUSE_LOG_KINDS]
             loaded.append(data)
+        # Which pauses count depends on the whole log (domain/pauses.py): read its few
+        # deciding acts when only the new ones were read.
+        asked = [data.id for data in loaded if data.stored_pauses]
+        if after is not None and asked:
+            pause_logs, pause_texts = await _acts_to_derive(asked, pause_acts=True)
+            for data in loaded:
+                if data.id in pause_logs:
+                    data.pause_log = pause_logs[data.id]
+                    data.act_rows.update(
+                        {a.id: pause_texts[a.id] for a in data.pause_log if a.id in pause_texts}
+                    )
+        for data in loaded:
+            if data.stored_pauses:
+                data.pauses = d.effective_pauses(data.stored_pauses, data.pause_log)
         return loaded
     acts = await acts_of(ids)
     commitments = await commitments_of(ids)
@@ -426,8 +479,11 @@ def bridge_data(
         act_rows={r["id"]: r for r in acts},
         commitments=[domain_commitment(r) for r in commitments],
         commitment_rows={r["id"]: r for r in commitments},
-        pauses=[d.Pause(d.Side(p["side"]), p["start"], p["end"]) for p in pauses],
+        pauses=[],
+        stored_pauses=[domain_pause(p) for p in pauses],
     )
+    data.pause_log = [act for act in data.acts if act.kind in PAUSE_LOG_KINDS]
+    data.pauses = d.effective_pauses(data.stored_pauses, data.pause_log)
     for part in plan_rows:  # oldest first: the newest per side wins
         data.plan[d.Side(part["side"])] = part
     return data

@@ -7,7 +7,7 @@ sides ever get this view (state.load refuses everyone else).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from server import clock
@@ -26,6 +26,9 @@ KIND_LABELS = {
     d.ActKind.MISTAKE: "owned a mistake",
     d.ActKind.CONFIRMATION: "confirmed",
     d.ActKind.WITHDRAWAL: "withdrew an entry",
+    d.ActKind.PAUSE_ASKED: "asked to pause days already past",
+    d.ActKind.PAUSE_AGREED: "agreed to pause those days",
+    d.ActKind.PAUSE_DECLINED: "declined to pause those days",
 }
 
 
@@ -71,6 +74,69 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class PauseAsk:
+    """A request to pause past days, as either side reads it."""
+
+    id: int  # the asking act's
+    bridge_id: int
+    name: str  # who was away
+    partner_name: str  # who answers
+    mine: bool  # the reader asked
+    first: date
+    last: date
+    state: d.Asked
+    reason: str
+    expires_on: date
+
+    @property
+    def days(self) -> str:
+        return d.span_text(self.first, self.last)
+
+
+def pause_asks(data: BridgeData, me: d.Side, today: date) -> list[PauseAsk]:
+    """The bridge's requests to pause past days, newest first."""
+    asks = []
+    for r in reversed(data.pause_requests(today)):
+        row = data.act_rows.get(r.asked.id, {})
+        asks.append(
+            PauseAsk(
+                r.asked.id,
+                data.id,
+                data.people[r.side].name or "Someone who left",
+                data.people[d.other(r.side)].name or "the other side",
+                r.side == me,
+                r.first,
+                r.last,
+                r.state,
+                str(details(row).get("reason") or ""),
+                r.expires_on,
+            )
+        )
+    return asks
+
+
+@dataclass(frozen=True)
+class Silence:
+    """Days in a row with every due item left unanswered on one bridge (domain.away)."""
+
+    bridge_id: int
+    partner_name: str
+    first: date
+    last: date
+    days: int
+
+    @property
+    def span(self) -> str:
+        return d.span_text(self.first, self.last)
+
+
+def silence(data: BridgeData, me: d.Side, found: d.Absence | None) -> Silence | None:
+    if found is None:
+        return None
+    return Silence(data.id, data.people[d.other(me)].name, found.first, found.last, found.days)
+
+
+@dataclass(frozen=True)
 class BridgeScreen:
     data: BridgeData
     me: d.Side
@@ -82,6 +148,35 @@ class BridgeScreen:
     timeline: list[TimelineEntry]
     paused: dict[d.Side, bool]
     today: date
+    asks: list[PauseAsk]
+    away: dict[d.Side, d.Absence | None]  # each side's unsettled silence
+
+    @property
+    def away_silence(self) -> Silence | None:
+        """My own unsettled silence, for "Were you away?"."""
+        return silence(self.data, self.me, self.away[self.me])
+
+    @property
+    def paused_from_tomorrow(self) -> bool:
+        """My own pause covers today as set, but a miss reported today keeps today counting."""
+        set_today = any(
+            p.side == self.me and p.asked is None and p.covers(self.today)
+            for p in self.data.stored_pauses
+        )
+        return set_today and not self.paused[self.me]
+
+    @property
+    def ask_from(self) -> date:
+        """The earliest day a pause may be asked for."""
+        return self.today - timedelta(days=d.ASK_BACK_DAYS)
+
+    @property
+    def yesterday(self) -> date:
+        return self.today - timedelta(days=1)
+
+    @property
+    def pending_asks(self) -> list[PauseAsk]:
+        return [a for a in self.asks if a.state is d.Asked.PENDING]
 
     @property
     def my_name(self) -> str:
@@ -109,7 +204,14 @@ def drawing(data: BridgeData) -> dict[d.Side, list[d.PlankState]]:
 
 def health(data: BridgeData, today: date) -> d.HealthReport:
     names = {side: person.name or "The other side" for side, person in data.people.items()}
-    return d.health_report(data.acts, data.commitments, data.pauses, today, names=names)
+    return d.health_report(
+        data.acts,
+        data.commitments,
+        data.pauses,
+        today,
+        names=names,
+        requests=data.pause_requests(today),
+    )
 
 
 async def miss_responses(act_ids: list[int]) -> dict[int, str]:
@@ -143,6 +245,9 @@ async def bridge_screen(
     )
     commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
     acts_by_id = {a.id: a for a in data.acts}
+    asked_spans = {
+        p.asked: d.span_text(p.start, p.end or p.start) for p in data.stored_pauses if p.asked
+    }
 
     def name(side: d.Side) -> str:
         return data.people[side].name or "Someone who left"
@@ -159,6 +264,10 @@ async def bridge_screen(
         texts = {k: str(v) for k, v in details(row).items() if v}
         about = act.owner if act.kind is d.ActKind.MISSED_PARTNER else act.author
         label = KIND_LABELS[act.kind]
+        if act.id in asked_spans:
+            label = f"asked to pause {asked_spans[act.id]}"
+        elif act.target_id in asked_spans:
+            target_label = f"{asked_spans[act.target_id]}"
         if act.kind is d.ActKind.MISSED_PARTNER:
             label += " — reported by " + ("you" if act.author == me else name(act.author))
         timeline.append(
@@ -212,4 +321,11 @@ async def bridge_screen(
             side: any(p.side == side and p.covers(today) for p in data.pauses) for side in d.Side
         },
         today=today,
+        asks=pause_asks(data, me, today),
+        away={
+            side: d.away(
+                data.acts, data.commitments, data.pauses, data.pause_requests(today), side, today
+            )
+            for side in d.Side
+        },
     )

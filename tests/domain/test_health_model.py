@@ -212,3 +212,16 @@ def test_the_bands_split_the_scale_in_quarters():
 
 def test_a_band_reads_as_words():
     assert Band.UNDER_REPAIR.label == "under repair"
+
+
+def test_what_unanswered_days_cost_is_what_the_health_docstring_says():
+    from server.domain import health
+
+    value, shown_after = 0.92, {}
+    for n in range(1, 9):
+        value = after_miss(value, by_partner=True)
+        shown_after[n] = shown(points(value))
+    assert (shown_after[1], shown_after[6], shown_after[8]) == (83, 21, 0)
+    assert "first lapsed day takes it to 83, the sixth\n  to 21, the eighth to 0" in (
+        health.__doc__ or ""
+    )

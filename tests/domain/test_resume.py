@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 from trust_builders import ALICE, BOB, Log, bridge_logs, daily, day
 
 from server.domain import (
+    ASK_BACK_DAYS,
     Cadence,
     Commitment,
     Derivation,
     Pause,
     Side,
     TrustAct,
+    absence,
     advance,
     bridge_facts,
     bridge_progress,
@@ -23,6 +25,7 @@ from server.domain import (
     derive_bridge,
     health_report,
     live_acts,
+    side_days,
 )
 
 KEEP = 30
@@ -76,6 +79,10 @@ def what_screens_read(
         )
         waiting = [i.act for i in live if not i.confirmed and can_confirm(i.act, side)]
         assert derived.waiting[side] == waiting
+        # "Were you away?": the last days' ledger says what the whole log's says.
+        window = today - timedelta(days=ASK_BACK_DAYS)
+        ledger = side_days(log, commitments, pauses, side, window, today)
+        assert absence(derived.ledgers[side], today) == absence(ledger, today)
     assert all(derived.half_reached(SPAN).values()) == progress.complete
     assert derived.last_act_at == max((a.created_at for a in log), default=None)
 
@@ -214,3 +221,21 @@ def test_a_confirmation_of_a_one_offs_early_plank_is_derived_afresh():
     if carried is None:
         carried = derive_bridge(log.acts, commitments, [], day(5), keep=KEEP)
     what_screens_read(carried, log.acts, commitments, [])
+
+
+def test_a_withdrawn_confirmation_stays_withdrawn_on_the_next_days():
+    # Alice confirms Bob's keep, takes it back, and the days go on.
+    log = Log()
+    commitments = [daily(1, ALICE), daily(2, BOB)]
+    kept = log.kept(BOB, day(5), 2)
+    derived = derive_bridge(log.acts, commitments, [], day(5), keep=KEEP)
+    confirmed = log.confirm(kept)
+    derived = advance(derived, day(5), [confirmed]) or derived
+    withdrawn = log.withdraw(confirmed)
+    carried = advance(derived, day(5), [withdrawn])
+    assert carried is not None
+    for n in (5, 6, 9):
+        carried = advance(carried, day(n))
+        assert carried is not None
+        what_screens_read(carried, log.acts, commitments, [])
+        assert [a.id for a in carried.waiting[ALICE]] == [kept.id]
