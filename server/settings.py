@@ -78,6 +78,19 @@ class Settings:
     process, `false` leaves it to `bridgework dispatch --loop`. Default: true on
     SQLite (so `make run` needs nothing else), false on PostgreSQL."""
 
+    backups_automatic: bool
+    """`BACKUPS_AUTOMATIC`: `true` (default) makes `bridgework serve` on SQLite keep a
+    daily backup in `BACKUP_DIR` (7 daily and 4 weekly kept); `false` turns that off.
+    PostgreSQL is left to the operator's own schedule of `bridgework backup`."""
+
+    backup_dir: Path
+    """`BACKUP_DIR`: where `bridgework backup` and the daily backups write (default
+    `<data dir>/backups`; a relative path is taken from the current folder)."""
+
+    backup_hour: int
+    """`BACKUP_HOUR`: the hour (0-23, UTC) after which the daily backup is taken,
+    a quiet hour for the app (default `3`)."""
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -252,6 +265,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         vapid_private_key=_vapid_private_key(env, production, data_dir),
         vapid_subject=_vapid_subject(env, production),
         reminders_in_process=_bool(env, "REMINDERS_IN_PROCESS", database_url.startswith("sqlite:")),
+        backups_automatic=_bool(env, "BACKUPS_AUTOMATIC", True),
+        backup_dir=Path(env.get("BACKUP_DIR", "").strip() or data_dir / "backups").absolute(),
+        backup_hour=_int(env, "BACKUP_HOUR", 3, 0, 23),
     )
 
 
