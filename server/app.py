@@ -28,6 +28,7 @@ from server.privacy import routes as privacy_routes
 from server.pwa import routes as pwa_routes
 from server.reminders import api as reminders_api
 from server.reminders import routes as reminders_routes
+from server.reminders.email import routes as email_routes
 from server.reminders.worker import InProcess
 from server.repair import api as repair_api
 from server.repair import routes as repair_routes
@@ -97,6 +98,7 @@ def create_app(
             *bridges_routes.ROUTES,
             *repair_routes.ROUTES,
             *reminders_routes.ROUTES,
+            *email_routes.ROUTES,
             *pwa_routes.ROUTES,
             *lead_routes.ROUTES,
             *privacy_routes.ROUTES,

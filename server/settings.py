@@ -91,6 +91,23 @@ class Settings:
     """`BACKUP_HOUR`: the hour (0-23, UTC) after which the daily backup is taken,
     a quiet hour for the app (default `3`)."""
 
+    smtp_url: str
+    """`SMTP_URL`: where email reminders are sent from, `smtp://user:pass@host:587`
+    (STARTTLS) or `smtps://user:pass@host:465` (TLS from the start). Empty (the
+    default): email reminders are not offered."""
+
+    mail_from: str
+    """`MAIL_FROM`: the sender address of every email, e.g. `Bridgework
+    <reminders@example.com>`; required with `SMTP_URL`."""
+
+    public_url: str
+    """`BRIDGEWORK_PUBLIC_URL`: the address people open the app at, for links in
+    emails (default `http://<host>:<port>`)."""
+
+    @property
+    def emails(self) -> bool:
+        return bool(self.smtp_url)
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -216,6 +233,28 @@ def _trusted_proxies(env: Mapping[str, str]) -> str:
     return ",".join(entries)
 
 
+def _smtp_url(env: Mapping[str, str]) -> str:
+    from urllib.parse import urlsplit
+
+    url = env.get("SMTP_URL", "").strip()
+    if url and (urlsplit(url).scheme not in ("smtp", "smtps") or not urlsplit(url).hostname):
+        raise SettingsError(
+            "SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS) or "
+            "smtps://user:pass@host:465 (TLS), got a URL of another kind"
+        )
+    return url
+
+
+def _mail_from(env: Mapping[str, str]) -> str:
+    sender = env.get("MAIL_FROM", "").strip()
+    if env.get("SMTP_URL", "").strip() and "@" not in sender:
+        raise SettingsError(
+            "MAIL_FROM is required with SMTP_URL: an address such as "
+            "Bridgework <reminders@example.com>"
+        )
+    return sender
+
+
 def documented() -> dict[str, str]:
     """Each setting's field name and the variable its docstring names (its README row).
 
@@ -252,6 +291,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     database_url = _database_url(env, data_dir)
     production = mode == "production"
     secret_key = _secret_key(env, production, data_dir)
+    port = _int(env, "BRIDGEWORK_PORT", 8000, 1, 65535)
     return Settings(
         env=mode,
         data_dir=data_dir,
@@ -259,7 +299,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_pool_size=_int(env, "DATABASE_POOL_SIZE", 10, 0, 1000),
         secret_key=secret_key,
         host=host,
-        port=_int(env, "BRIDGEWORK_PORT", 8000, 1, 65535),
+        port=port,
         trusted_proxies=_trusted_proxies(env),
         workers=_int(env, "BRIDGEWORK_WORKERS", 1, 1, 64),
         vapid_private_key=_vapid_private_key(env, production, data_dir),
@@ -268,6 +308,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         backups_automatic=_bool(env, "BACKUPS_AUTOMATIC", True),
         backup_dir=Path(env.get("BACKUP_DIR", "").strip() or data_dir / "backups").absolute(),
         backup_hour=_int(env, "BACKUP_HOUR", 3, 0, 23),
+        smtp_url=_smtp_url(env),
+        mail_from=_mail_from(env),
+        public_url=(env.get("BRIDGEWORK_PUBLIC_URL", "").strip() or f"http://{host}:{port}").rstrip(
+            "/"
+        ),
     )
 
 
