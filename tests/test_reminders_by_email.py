@@ -142,3 +142,21 @@ def test_email_is_not_offered_without_smtp_settings(db, browser):
         assert "By email" not in carol.get("/settings/reminders").text
     finally:
         carol.close()
+
+
+def test_a_pause_holds_the_email_back_too(frozen, smtp, bridge, alice):
+    commit(alice, bridge)
+    remind_at(alice, "08:30")
+    alice.get(choose_email(alice, smtp))
+    response = alice.post("/settings/reminders/pause", {"until": "2026-11-22"})
+    assert response.status_code == 303, response.text
+    frozen.move_to(SATURDAY_0830)
+    assert dispatch_with_email(smtp) == 0
+    assert len(smtp.to(alice.email)) == 1  # the confirmation only
+
+
+def test_a_malformed_address_is_a_form_error_and_nothing_is_sent(smtp, alice):
+    response = alice.post("/settings/reminders/email", {"channel": "email", "email": "alice@"})
+    assert response.status_code == 400
+    assert "Give an email address like sam@example.com." in response.text
+    assert smtp.messages == []
