@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from harness import SCRATCH, figure, free_port, migrate, say, sqlite_url
 
@@ -31,61 +31,6 @@ def bind_all(url: str) -> None:
     for app in APP_REGISTRY.app_configs.values():
         for table in app.table_classes:
             table._meta.db = engine
-
-
-async def seed() -> None:
-    from server.reminders.tables import ReminderSettings
-    from server.tables import Bridge, Commitment, User
-
-    await User.insert(
-        *[
-            User(
-                email=f"p{i}@example.com",
-                display_name=f"P{i}",
-                password_hash="-",
-                time_zone="UTC",
-                created_at=NOW,
-            )
-            for i in range(PEOPLE)
-        ]
-    )
-    ids = await User.select(User.id).order_by(User.id).output(as_list=True)
-    await Bridge.insert(
-        *[
-            Bridge(side_a=a, side_b=b, status="active", created_at=NOW, accepted_at=NOW)
-            for a, b in zip(ids[::2], ids[1::2], strict=True)
-        ]
-    )
-    bridges = await Bridge.select(Bridge.id, Bridge.side_a, Bridge.side_b)
-    await Commitment.insert(
-        *[
-            Commitment(
-                bridge=b["id"],
-                side=side,
-                owner=b[f"side_{side}"],
-                text="Reply within a day",
-                cadence="daily",
-                start=date(2026, 11, 20),
-                created_at=NOW,
-            )
-            for b in bridges
-            for side in ("a", "b")
-        ]
-    )
-    await ReminderSettings.insert(
-        *[
-            ReminderSettings(
-                person=person,
-                local_time="08:30",
-                next_due_at=NOW,
-                updated_at=NOW,
-                channel="email",
-                email=f"p{i}@example.com",
-                email_confirmed_at=NOW,
-            )
-            for i, person in enumerate(ids)
-        ]
-    )
 
 
 async def dispatch(smtp_url: str) -> tuple[int, float]:
@@ -135,7 +80,10 @@ def main() -> None:
     try:
         wait_for_port(port)
         with time_machine.travel(NOW, tick=False):
-            asyncio.run(seed())
+            # The racing tests' people: each with a daily commitment and a confirmed address.
+            from tests.reminders_helpers import seed_racers
+
+            asyncio.run(seed_racers(NOW, PEOPLE))
             say(f"{PEOPLE} people due; one dispatcher pass, email only")
         # The clock moves for the timed pass: frozen, time.perf_counter still runs, but
         # the dispatcher's leases and claims read clock.now(); a travel that ticks keeps both.

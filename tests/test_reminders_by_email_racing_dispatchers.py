@@ -7,15 +7,13 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
 
 import time_machine
 
-from server.reminders.tables import Reminder, ReminderSettings
-from server.tables import Bridge, Commitment, User
+from server.reminders.tables import Reminder
 from tests.conftest import ROOT, run
 from tests.email_helpers import Inbox
-from tests.reminders_helpers import utc
+from tests.reminders_helpers import seed_racers, utc
 
 pytest_plugins = ["tests.email_helpers"]
 
@@ -23,63 +21,10 @@ PEOPLE = 300
 NOW = utc(2026, 11, 20, 9, 0)  # everyone chose 08:30, in UTC
 
 
-async def seed() -> None:
-    """300 people in 150 bridges, a daily commitment each, a confirmed address and no phone."""
-    await User.insert(
-        *[
-            User(
-                email=f"racer{i}@example.com",
-                display_name=f"Racer {i}",
-                password_hash="-",
-                time_zone="UTC",
-                created_at=NOW,
-            )
-            for i in range(PEOPLE)
-        ]
-    )
-    ids = await User.select(User.id).order_by(User.id).output(as_list=True)
-    await Bridge.insert(
-        *[
-            Bridge(side_a=a, side_b=b, status="active", created_at=NOW, accepted_at=NOW)
-            for a, b in zip(ids[::2], ids[1::2], strict=True)
-        ]
-    )
-    bridges = await Bridge.select(Bridge.id, Bridge.side_a, Bridge.side_b)
-    await Commitment.insert(
-        *[
-            Commitment(
-                bridge=b["id"],
-                side=side,
-                owner=b[f"side_{side}"],
-                text="Reply within a day",
-                cadence="daily",
-                start=date(2026, 11, 20),
-                created_at=NOW,
-            )
-            for b in bridges
-            for side in ("a", "b")
-        ]
-    )
-    await ReminderSettings.insert(
-        *[
-            ReminderSettings(
-                person=person,
-                local_time="08:30",
-                next_due_at=NOW,
-                updated_at=NOW,
-                channel="email",
-                email=f"racer{i}@example.com",
-                email_confirmed_at=NOW,
-            )
-            for i, person in enumerate(ids)
-        ]
-    )
-
-
 def test_three_dispatchers_racing_email_each_of_300_people_exactly_once(db, smtp: Inbox):
     env = {**os.environ, "SMTP_URL": smtp.url, "MAIL_FROM": "Bridgework <r@bridgework.test>"}
     with time_machine.travel(NOW, tick=False):
-        run(seed())
+        run(seed_racers(NOW, PEOPLE))
         racers = [
             subprocess.Popen(
                 [sys.executable, "-m", "tests.reminders_race_worker", db.url, NOW.isoformat()],
