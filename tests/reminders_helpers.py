@@ -392,3 +392,33 @@ async def seed_racers(now: datetime, people: int, devices: list[Device] | None =
             for i, person in enumerate(ids)
         ]
     )
+
+
+def race(url: str, now: datetime, racers: int = 3, env: dict[str, str] | None = None) -> list[int]:
+    """`racers` dispatcher processes started together (tests/reminders_race_worker.py) at
+    the frozen moment `now`; how many reminders each handled."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.reminders_race_worker", url, now.isoformat()],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(racers)
+    ]
+    for process in processes:  # all are imported and waiting: start them together
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    results = [process.communicate(timeout=240) for process in processes]
+    for process, (_out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0, err
+    return [int(out.strip()) for out, _ in results]

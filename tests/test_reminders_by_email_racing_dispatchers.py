@@ -4,16 +4,14 @@ exactly one reminder, because email goes through the same daily claim as push.""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections import Counter
 
 import time_machine
 
 from server.reminders.tables import Reminder
-from tests.conftest import ROOT, run
+from tests.conftest import run
 from tests.email_helpers import Inbox
-from tests.reminders_helpers import seed_racers, utc
+from tests.reminders_helpers import race, seed_racers, utc
 
 pytest_plugins = ["tests.email_helpers"]
 
@@ -25,26 +23,7 @@ def test_three_dispatchers_racing_email_each_of_300_people_exactly_once(db, smtp
     env = {**os.environ, "SMTP_URL": smtp.url, "MAIL_FROM": "Bridgework <r@bridgework.test>"}
     with time_machine.travel(NOW, tick=False):
         run(seed_racers(NOW, PEOPLE))
-        racers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "tests.reminders_race_worker", db.url, NOW.isoformat()],
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(3)
-        ]
-        for racer in racers:
-            assert racer.stdin is not None
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        results = [racer.communicate(timeout=240) for racer in racers]
-    for racer, (_out, err) in zip(racers, results, strict=True):
-        assert racer.returncode == 0, err
-    handled = [int(out.strip()) for out, _ in results]
+        handled = race(db.url, NOW, env=env)
     assert sum(handled) == PEOPLE
     assert sum(1 for h in handled if h) >= 2, f"no race happened: {handled}"
 

@@ -3,15 +3,13 @@ reminder — never two, never none — because each reminder is claimed in the d
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 
 import time_machine
 
 from server.reminders.tables import Reminder
-from tests.conftest import ROOT, run
-from tests.reminders_helpers import Device, seed_racers, utc
+from tests.conftest import run
+from tests.reminders_helpers import Device, race, seed_racers, utc
 
 pytest_plugins = ["tests.reminders_helpers"]  # the `push` service fixture
 
@@ -23,25 +21,7 @@ def test_three_dispatchers_racing_send_each_of_1000_people_exactly_one_reminder(
     devices = [Device(push) for _ in range(PEOPLE)]
     with time_machine.travel(NOW, tick=False):
         run(seed_racers(NOW, PEOPLE, devices))
-        racers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "tests.reminders_race_worker", db.url, NOW.isoformat()],
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(3)
-        ]
-        for racer in racers:  # all three are imported and waiting: start them together
-            assert racer.stdin is not None
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        results = [racer.communicate(timeout=240) for racer in racers]
-    for racer, (_out, err) in zip(racers, results, strict=True):
-        assert racer.returncode == 0, err
-    handled = [int(out.strip()) for out, _ in results]
+        handled = race(db.url, NOW)
     assert sum(handled) == PEOPLE
     assert sum(1 for h in handled if h) >= 2, f"no race happened: {handled}"
 
