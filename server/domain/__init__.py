@@ -36,6 +36,7 @@ from server.domain.localday import (
     can_check_in,
     grace_closed,
     local_today,
+    oldest_open_day,
 )
 from server.domain.occurrences import (
     Occurrence,
@@ -57,6 +58,7 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
+from server.domain.resume import Derivation, Tally, advance, derive_bridge
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
@@ -79,6 +81,7 @@ __all__ = [
     "Cadence",
     "Commitment",
     "DayCheck",
+    "Derivation",
     "HealthReport",
     "LiveAct",
     "Occurrence",
@@ -90,7 +93,9 @@ __all__ = [
     "PlankState",
     "Side",
     "SideDay",
+    "Tally",
     "TrustAct",
+    "advance",
     "band",
     "best_streak",
     "bridge_days",
@@ -105,6 +110,7 @@ __all__ = [
     "completed_on",
     "current_streak",
     "day_planks",
+    "derive_bridge",
     "due_days",
     "earned_badges",
     "grace_closed",
@@ -116,6 +122,7 @@ __all__ = [
     "merge_checkins",
     "occurrence_for",
     "occurrences",
+    "oldest_open_day",
     "on_today",
     "other",
     "planks",

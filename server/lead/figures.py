@@ -37,22 +37,14 @@ class Derived:
         return Figures(self.scores, self.paused, self.laid, self.secured, last)
 
 
-def derive(
-    acts: list[d.TrustAct],
-    commitments: list[d.Commitment],
-    pauses: list[d.Pause],
-    span: int,
-    today: date,
-) -> Derived:
-    """One bridge's figures from its log, by the same rules its two sides see."""
-    report = d.health_report(acts, commitments, pauses, today, trend_days=TREND_DAYS)
-    progress = d.bridge_progress(acts, span)
+def figures_of(derivation: d.Derivation) -> Derived:
+    """One bridge's figures from its derivation, by the same rules its two sides see."""
     return Derived(
-        scores=list(report.trend),
-        paused=report.paused,
-        laid=sum(progress.planks.values()),
-        secured=sum(progress.secured.values()),
-        last_act_at=max((a.created_at for a in acts), default=None),
+        scores=derivation.scores[-TREND_DAYS:],
+        paused=derivation.paused,
+        laid=sum(t.plank_days for t in derivation.tallies.values()),
+        secured=sum(t.secured_days for t in derivation.tallies.values()),
+        last_act_at=derivation.last_act_at,
     )
 
 
@@ -64,7 +56,8 @@ async def for_bridges(rows: list[dict[str, Any]], today: date) -> list[Derived]:
         return figures
 
     def derive_kept(entry: derived.Entry, data: BridgeData, day: date) -> Derived:
-        entry.figures = figures = derive(data.acts, data.commitments, data.pauses, data.span, day)
+        assert entry.derivation is not None  # derived.each derived it
+        entry.figures = figures = figures_of(entry.derivation)
         return figures
 
     return await derived.each(rows, today, kept, derive_kept)

@@ -1,81 +1,29 @@
 """The repair plan, commitments and pauses: what each side sets up, not the log.
 
 The acts themselves (check-ins, misses, listening, mistakes, confirmations,
-withdrawals) are written by server/repair/acts.py. Both share the parsing helpers
-here: every write carries an idempotency key from the client.
+withdrawals) are written by server/repair/acts.py. Both take the typed commands
+of server/repair/commands.py, which the handlers parse from each request.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from server import clock
 from server import domain as d
-from server.bounds import to_id
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.repair import commands as c
 from server.repair import state
 from server.tables import Commitment, Pause, PlanPart, User
-from server.text import clean, raise_if
-
-PLAN_MAX = 2000
-COMMITMENT_MAX = 200
-NOTE_MAX = 2000
-_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
-
-
-# ---------------------------------------------------------------- parsing helpers
-
-
-def idempotency_key(user: User, key: object) -> str:
-    """The stored form of a client's key: unique per person."""
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise InvalidInput.field(
-            "idempotency_key",
-            "Every change needs an idempotency key: 8 to 80 letters, digits or - _ . :",
-        )
-    return f"{user.id}:{key}"
-
-
-def parse_day(errors: dict[str, str], field: str, value: object, default: date | None) -> date:
-    if value in (None, "") and default is not None:
-        return default
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = "Enter a date like 2026-03-31."
-        return default or date.min
-
-
-def parse_id(value: object, what: str) -> int:
-    try:
-        return to_id(value)
-    except ValueError:
-        raise InvalidInput.field("", f"{what} must be a number.") from None
-
 
 # ---------------------------------------------------------------- the plan
 
 
-async def update_plan(user: User, bridge_id: int, form: dict[str, object]) -> None:
+async def update_plan(user: User, bridge_id: int, command: c.SavePlan) -> None:
     """Save the user's own answers; a new row, so earlier answers stay in history."""
     data, side = await state.load(user, bridge_id)
     data.require_active()
-    errors: dict[str, str] = {}
-    my_part = clean(
-        errors, "my_part", form.get("my_part"), "Your part", max_length=PLAN_MAX, required=False
-    )
-    restored = clean(
-        errors,
-        "restored_trust",
-        form.get("restored_trust"),
-        "Restored trust",
-        max_length=PLAN_MAX,
-        required=False,
-    )
-    raise_if(errors)
+    my_part, restored = command.my_part, command.restored_trust
     current = data.plan.get(side)
     if current and current["my_part"] == my_part and current["restored_trust"] == restored:
         return
@@ -94,51 +42,33 @@ async def update_plan(user: User, bridge_id: int, form: dict[str, object]) -> No
 # ---------------------------------------------------------------- commitments
 
 
-async def add_commitment(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def add_commitment(user: User, bridge_id: int, command: c.AddCommitment) -> int:
     data, side = await state.load(user, bridge_id)
     data.require_active()
-    key = idempotency_key(user, form.get("idempotency_key"))
+    key = c.stored_key(user, command.key)
     existing = (
         await Commitment.select(Commitment.id).where(Commitment.idempotency_key == key).first()
     )
     if existing:
         return int(existing["id"])
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    text = clean(errors, "text", form.get("text"), "What you will do", max_length=COMMITMENT_MAX)
-    try:
-        cadence = d.Cadence(str(form.get("cadence") or ""))
-    except ValueError:
-        errors["cadence"] = "Choose how often: once, daily, on chosen weekdays, or weekly."
-        cadence = d.Cadence.DAILY
-    start = parse_day(errors, "start", form.get("start"), today)
-    end = parse_day(errors, "end", form.get("end"), None) if form.get("end") else None
-    due_by = parse_day(errors, "due_by", form.get("due_by"), None) if form.get("due_by") else None
-    raw_days = form.get("weekdays") or []
-    if isinstance(raw_days, str):
-        raw_days = [x for x in raw_days.split(",") if x.strip()]
-    try:
-        weekdays = sorted({int(str(x)) for x in raw_days}) if isinstance(raw_days, list) else []
-    except ValueError:
-        errors["weekdays"] = "Weekdays run from Monday (0) to Sunday (6)."
-        weekdays = []
-    if "cadence" not in errors and not errors.get("start"):
-        problems = d.validate_cadence(
-            cadence, start, today, end=end, weekdays=weekdays, due_by=due_by
-        )
-        if problems:
-            errors["cadence"] = " ".join(problems)
-    raise_if(errors)
+    start = command.start or today
+    problems = d.validate_cadence(
+        command.cadence, start, today, end=command.end, weekdays=command.weekdays,
+        due_by=command.due_by,
+    )  # fmt: skip
+    if problems:
+        raise InvalidInput.field("cadence", " ".join(problems))
     commitment = Commitment(
         bridge=data.id,
         side=side.value,
         owner=user.id,
-        text=text,
-        cadence=cadence.value,
-        weekdays=",".join(str(x) for x in weekdays),
+        text=command.text,
+        cadence=command.cadence.value,
+        weekdays=",".join(str(x) for x in command.weekdays),
         start=start,
-        end=end,
-        due_by=due_by,
+        end=command.end,
+        due_by=command.due_by,
         created_at=clock.now(),
         idempotency_key=key,
     )
@@ -173,15 +103,12 @@ async def retire_commitment(user: User, bridge_id: int, commitment_id: int) -> N
 # ---------------------------------------------------------------- pause
 
 
-async def pause(user: User, bridge_id: int, form: dict[str, object]) -> None:
+async def pause(user: User, bridge_id: int, command: c.Pause) -> None:
     """Pause one's side from a day (today by default) until resumed or an end date."""
     data, side = await state.load(user, bridge_id)
     data.require_active()
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    start = parse_day(errors, "start", form.get("start"), today)
-    end = parse_day(errors, "end", form.get("end"), None) if form.get("end") else None
-    raise_if(errors)
+    start, end = command.start or today, command.end
     if start < today or start > today + timedelta(days=366):
         raise InvalidInput.field("start", "A pause starts today or later, within a year.")
     if end is not None and end < start:

@@ -1,10 +1,14 @@
-"""A bridge's repair state: rows loaded once, mapped to the domain, derived by it."""
+"""A bridge's repair state: rows loaded once, mapped to the domain, derived by it.
+
+(Over 400 lines: the queries repair, Today, the reminders and the lead view share
+live here, in one module, so every reader reads a bridge the same way.)
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from server import clock, db
@@ -127,6 +131,11 @@ _ACTS_TO_DERIVE = """
         CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
 """
+_ACTS_TO_DERIVE_AFTER = """
+    SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
+        CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
+    FROM trust_act WHERE bridge = {} AND id > {} ORDER BY id
+"""
 _COMMITMENTS = """
     SELECT id, bridge, side, text, cadence, weekdays, start, "end", due_by, retired_from,
         created_at
@@ -139,6 +148,55 @@ _PLANS = """
     SELECT bridge, side, my_part, restored_trust, created_at
     FROM plan_part WHERE bridge IN ({ids}) ORDER BY id
 """
+
+
+# An act's id -> its row's texts, for the acts a derivation reads texts of.
+Texts = dict[int, dict[str, Any]]
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _instant(value: datetime | str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+async def _acts_to_derive(
+    bridge_ids: list[int], after: dict[int, int] | None = None
+) -> tuple[dict[int, list[d.TrustAct]], Texts]:
+    """Each bridge's log for a derivation, read as plain values (see db.fetch_values),
+    and the texts of the acts that have them, keyed by act id; with `after`, only
+    each bridge's acts after the act id it gives (one query a bridge)."""
+    if after is None:
+        placeholders = ", ".join("{}" for _ in bridge_ids)
+        found = list(await db.fetch_values(_ACTS_TO_DERIVE.format(ids=placeholders), *bridge_ids))
+    else:
+        found = []
+        for bridge_id in bridge_ids:
+            found += await db.fetch_values(_ACTS_TO_DERIVE_AFTER, bridge_id, after[bridge_id])
+    logs: dict[int, list[d.TrustAct]] = {}
+    texts: Texts = {}
+    kinds, sides = _KINDS, _SIDES
+    days: dict[date | str, date] = {}  # a year of acts falls on a few hundred days
+    for id_, bridge, kind, author, owner, day, at, commitment, target, details in found:
+        local = days.get(day)
+        if local is None:
+            local = days[day] = _day(day)
+        act = d.TrustAct(
+            id_, kinds[kind], sides[author], sides[owner], local, _instant(at),
+            commitment, target,
+        )  # fmt: skip
+        log = logs.get(bridge)
+        if log is None:
+            log = logs[bridge] = []
+        log.append(act)
+        if details is not None:
+            texts[id_] = {"id": id_, "details": details}
+    return logs, texts
 
 
 async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -181,13 +239,13 @@ _ONE_COMMITMENT = """
         created_at
     FROM commitment WHERE bridge = {} AND id = {}
 """
-# The commitment's acts and every withdrawal (confirmations are left out: kept and
-# secured refuse a second check-in alike).
+# The commitment's acts from a day on, and every withdrawal (confirmations are left
+# out: kept and secured refuse a second check-in alike).
 _ONE_COMMITMENTS_ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
     FROM trust_act
-    WHERE bridge = {} AND (commitment = {} OR kind = 'withdrawal')
+    WHERE bridge = {} AND ((commitment = {} AND day >= {}) OR kind = 'withdrawal')
     ORDER BY id
 """
 
@@ -195,15 +253,32 @@ _ONE_COMMITMENTS_ACTS = """
 async def load_for_commitment(
     user: User, bridge_id: int, commitment_id: int
 ) -> tuple[BridgeData, d.Side]:
-    """The bridge as far as one commitment goes, for a check-in: its only commitment
-    is that one, its acts are that commitment's and every withdrawal, its pauses, no
-    plan. Four small queries instead of the whole log (the hot write path)."""
+    """The bridge as far as one commitment goes, for a check-in or a report: its only
+    commitment is that one, its acts are that commitment's on the days a check-in can
+    still be about, and every withdrawal; its pauses, no plan. Four small queries
+    instead of the whole log (the hot write path): a year-old daily commitment has
+    hundreds of acts, and only the last few days' decide."""
     row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
-    acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id)
+    since = _earliest_open_day(row, commitments)
+    acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id, since)
     pauses = (await pauses_of([bridge_id])).get(bridge_id, [])
     data = bridge_data(row, acts, commitments, pauses, [])
     return data, data.side_of(user.id)
+
+
+def _earliest_open_day(row: dict[str, Any], commitments: list[dict[str, Any]]) -> date:
+    """The earliest day whose occurrence of this commitment a check-in or a report can
+    still settle, on either side's local day: a one-off's start, else the oldest day
+    still inside the grace window (d.can_check_in refuses anything older)."""
+    one_off = [c for c in commitments if c["cadence"] == d.Cadence.ONCE.value]
+    if one_off:
+        return min(c["start"] for c in one_off)
+    todays = [
+        d.local_today(clock.now(), row[f"{side}.time_zone"] or "UTC")
+        for side in ("side_a", "side_b")
+    ]
+    return min(d.oldest_open_day(today) for today in todays)
 
 
 async def active_rows(user_id: int) -> list[dict[str, Any]]:
@@ -214,6 +289,22 @@ async def active_rows(user_id: int) -> list[dict[str, Any]]:
         + " ORDER BY bridge.id",
         user_id,
         user_id,
+        ACTIVE,
+    )
+
+
+async def active_rows_of(user_ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of every bridge any of `user_ids` is building now (the dispatcher's
+    batch of people), oldest first."""
+    if not user_ids:
+        return []
+    people = ", ".join("{}" for _ in user_ids)
+    return await _rows(
+        _BRIDGE
+        + f" WHERE (bridge.side_a IN ({people}) OR bridge.side_b IN ({people}))"
+        + " AND bridge.status = {} ORDER BY bridge.id",
+        *user_ids,
+        *user_ids,
         ACTIVE,
     )
 
@@ -250,19 +341,38 @@ async def load_rows(row: dict[str, Any]) -> BridgeData:
     return (await load_many([row]))[0]
 
 
-async def load_many(rows: list[dict[str, Any]], *, with_plan: bool = True) -> list[BridgeData]:
+async def load_many(
+    rows: list[dict[str, Any]],
+    *,
+    with_plan: bool = True,
+    after: dict[int, int] | None = None,
+) -> list[BridgeData]:
     """Several bridges at once: one query per table, whatever the number of bridges.
 
     Without the plan, for a derivation: acts come without their texts but for
-    listening sessions' and owned mistakes' (see _ACTS_TO_DERIVE).
+    listening sessions' and owned mistakes' (see _ACTS_TO_DERIVE); `after` reads
+    only each bridge's acts after the act id it gives (to carry a derivation on).
     """
     ids = [row["id"] for row in rows]
     if not ids:
         return []
-    acts = await acts_of(ids) if with_plan else await _by_bridge(_ACTS_TO_DERIVE, ids)
+    if not with_plan:
+        logs, texts = await _acts_to_derive(ids, after)
+        commitments = await commitments_of(ids)
+        pauses = await pauses_of(ids)
+        loaded = []
+        for row in rows:
+            data = bridge_data(
+                row, [], commitments.get(row["id"], []), pauses.get(row["id"], []), []
+            )
+            data.acts = logs.get(row["id"], [])
+            data.act_rows = {act.id: texts[act.id] for act in data.acts if act.id in texts}
+            loaded.append(data)
+        return loaded
+    acts = await acts_of(ids)
     commitments = await commitments_of(ids)
     pauses = await pauses_of(ids)
-    plans = await _by_bridge(_PLANS, ids) if with_plan else {}
+    plans = await _by_bridge(_PLANS, ids)
     return [
         bridge_data(
             row,
