@@ -113,3 +113,11 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, sqlite_template):
     refused = bridgework("restore", str(tmp_path / "notes.txt"), env=env)
     assert refused.returncode != 0
     assert "is not a SQLite backup" in refused.stderr
+
+
+def test_without_pg_dump_a_postgresql_backup_says_what_to_install(tmp_path):
+    env = env_for("postgresql://postgres@127.0.0.1:5432/nowhere", tmp_path, PATH=str(tmp_path))
+    refused = bridgework("backup", env=env)
+    assert refused.returncode != 0
+    assert "pg_dump is not installed" in refused.stderr
+    assert "apt-get install postgresql-client" in refused.stderr
