@@ -160,3 +160,33 @@ def test_a_malformed_address_is_a_form_error_and_nothing_is_sent(smtp, alice):
     assert response.status_code == 400
     assert "Give an email address like sam@example.com." in response.text
     assert smtp.messages == []
+
+
+def test_an_email_a_dead_dispatcher_held_is_sent_once_by_another(frozen, smtp, bridge, alice):
+    from server.reminders.dispatcher import LEASE
+    from server.reminders.tables import PushAttempt, Reminder
+    from tests.conftest import run
+
+    commit(alice, bridge)
+    remind_at(alice, "08:30")
+    alice.get(choose_email(alice, smtp))
+    alice_id = alice.api("GET", "/me").json()["id"]
+    frozen.move_to(SATURDAY_0830)
+    held = {
+        "person": alice_id,
+        "status": "sending",  # killed after its claim, mid-send
+        "title": "Bridgework",
+        "body": "1 commitment today on your bridge with Bob",
+        "url": "/today",
+        "claimed_by": "a dead dispatcher",
+        "claimed_at": SATURDAY_0830 - LEASE - timedelta(seconds=1),
+        "expires_at": utc(2026, 11, 22, 0, 0),
+        "attempts": 0,
+    }
+    run(Reminder.insert(Reminder(local_day=SATURDAY_0830.date(), **held)))
+    assert dispatch_with_email(smtp) == 1
+    assert dispatch_with_email(smtp) == 0
+    [reminder] = smtp.to(alice.email)[1:]
+    assert text_of(reminder)[0].startswith("1 commitment today on your bridge with Bob.")
+    [attempt] = run(PushAttempt.select().where(PushAttempt.person == alice_id))
+    assert (attempt["device"], attempt["outcome"]) == ("email", "delivered")
