@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from server import bounds, db, openapi
 from server.accounts import api as accounts_api
 from server.accounts import routes as accounts_routes
+from server.backups.automatic import Automatic
 from server.bridges import api as bridges_api
 from server.bridges import routes as bridges_routes
 from server.lead import api as lead_api
@@ -29,6 +30,7 @@ from server.privacy import routes as privacy_routes
 from server.pwa import routes as pwa_routes
 from server.reminders import api as reminders_api
 from server.reminders import routes as reminders_routes
+from server.reminders.email import routes as email_routes
 from server.reminders.worker import InProcess
 from server.repair import api as repair_api
 from server.repair import routes as repair_routes
@@ -68,6 +70,9 @@ def create_app(
         logs.configure(settings.log_format)
     dispatching = run_migrations if run_dispatcher is None else run_dispatcher
     dispatcher = InProcess(settings) if dispatching and settings.reminders_in_process else None
+    # A serving process on SQLite keeps daily backups (tests, which skip migrations, do not).
+    keeping = run_migrations and settings.uses_sqlite and settings.backups_automatic
+    backups = Automatic(settings) if keeping else None
 
     async def on_startup() -> None:
         if run_migrations:
@@ -75,6 +80,8 @@ def create_app(
         await db.open_pool(settings.database_pool_size)
         if dispatcher is not None:
             dispatcher.start()
+        if backups is not None:
+            backups.start()
         if run_migrations:  # a serving process (tests build many apps in one process)
             # What start-up made (modules, routes, templates, tables) lives as long as
             # the process. Out of the collector's sight, its full passes stop
@@ -84,6 +91,8 @@ def create_app(
             gc.freeze()
 
     async def on_shutdown() -> None:
+        if backups is not None:
+            await backups.stop()
         if dispatcher is not None:
             await dispatcher.stop()
         await db.close_pool()
@@ -96,6 +105,7 @@ def create_app(
             *bridges_routes.ROUTES,
             *repair_routes.ROUTES,
             *reminders_routes.ROUTES,
+            *email_routes.ROUTES,
             *pwa_routes.ROUTES,
             *lead_routes.ROUTES,
             *privacy_routes.ROUTES,

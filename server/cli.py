@@ -96,6 +96,32 @@ def dispatch(loop: bool) -> None:
         print(f"Reminders handled: {handled}")
 
 
+def backup(path: str | None) -> None:
+    """Write a verified copy of the database (the app may keep serving meanwhile)."""
+    from server.backups import service
+    from server.backups.report import BackupError
+
+    try:
+        report = asyncio.run(service.backup(get_settings(), path))
+    except BackupError as error:
+        sys.exit(f"bridgework: backup failed: {error}")
+    print(report.describe())
+
+
+def restore(path: str, replace: bool) -> None:
+    """Restore a backup into DATABASE_URL; a non-empty database only with --replace."""
+    from server.backups import service
+    from server.backups.report import BackupError
+
+    try:
+        report, kept = asyncio.run(service.restore(get_settings(), path, replace=replace))
+    except BackupError as error:
+        sys.exit(f"bridgework: restore refused: {error}")
+    if kept is not None:
+        print(f"What the database held first is kept in {kept.path}.")
+    print(report.describe("Restored from"))
+
+
 def version() -> str:
     try:
         return metadata.version("bridgework")
@@ -226,6 +252,21 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser(
         "check", help="check the settings and the database; print them (secrets hidden)"
     )
+    backup_cmd = commands.add_parser(
+        "backup", help="write a verified copy of the database (safe while serving)"
+    )
+    backup_cmd.add_argument(
+        "path", nargs="?", help="a new file or a folder (default: BACKUP_DIR, a dated name)"
+    )
+    restore_cmd = commands.add_parser(
+        "restore", help="restore a backup into an empty database (stop the app first)"
+    )
+    restore_cmd.add_argument("path", help="a file `bridgework backup` wrote")
+    restore_cmd.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a database that holds data (backed up first, beside the backups)",
+    )
     commands.add_parser("new-keys", help="print a new SECRET_KEY and VAPID_PRIVATE_KEY (keep them)")
     args = parser.parse_args(argv)
 
@@ -246,3 +287,7 @@ def main(argv: list[str] | None = None) -> None:
             print(line)
     elif args.command == "dispatch":
         dispatch(args.loop)
+    elif args.command == "backup":
+        backup(args.path)
+    elif args.command == "restore":
+        restore(args.path, args.replace)

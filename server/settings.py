@@ -78,6 +78,32 @@ class Settings:
     process, `false` leaves it to `bridgework dispatch --loop`. Default: true on
     SQLite (so `make run` needs nothing else), false on PostgreSQL."""
 
+    backups_automatic: bool
+    """`BACKUPS_AUTOMATIC`: `true` (default) makes `bridgework serve` on SQLite keep a
+    daily backup in `BACKUP_DIR` (7 daily and 4 weekly kept); `false` turns that off.
+    PostgreSQL is left to the operator's own schedule of `bridgework backup`."""
+
+    backup_dir: Path
+    """`BACKUP_DIR`: where `bridgework backup` and the daily backups write (default
+    `<data dir>/backups`; a relative path is taken from the current folder)."""
+
+    backup_hour: int
+    """`BACKUP_HOUR`: the hour (0-23, UTC) after which the daily backup is taken,
+    a quiet hour for the app (default `3`)."""
+
+    smtp_url: str
+    """`SMTP_URL`: where email reminders are sent from, `smtp://user:pass@host:587`
+    (STARTTLS) or `smtps://user:pass@host:465` (TLS from the start). Empty (the
+    default): email reminders are not offered."""
+
+    mail_from: str
+    """`MAIL_FROM`: the sender address of every email, e.g. `Bridgework
+    <reminders@example.com>`; required with `SMTP_URL`."""
+
+    public_url: str
+    """`BRIDGEWORK_PUBLIC_URL`: the address people open the app at, for links in
+    emails (default `http://<host>:<port>`)."""
+
     log_format: str
     """`BRIDGEWORK_LOG_FORMAT`: `json` (one JSON object a line: request id, route,
     status, duration, person id) or `plain` (readable text). Default: json in
@@ -112,6 +138,10 @@ class Settings:
     oidc_only: bool
     """`OIDC_ONLY`: `true` hides passwords and passkeys for the whole instance: everyone
     signs in through the identity provider (default `false`). Needs `OIDC_ISSUER`."""
+
+    @property
+    def emails(self) -> bool:
+        return bool(self.smtp_url)
 
     @property
     def is_production(self) -> bool:
@@ -238,6 +268,28 @@ def _trusted_proxies(env: Mapping[str, str]) -> str:
     return ",".join(entries)
 
 
+def _smtp_url(env: Mapping[str, str]) -> str:
+    from urllib.parse import urlsplit
+
+    url = env.get("SMTP_URL", "").strip()
+    if url and (urlsplit(url).scheme not in ("smtp", "smtps") or not urlsplit(url).hostname):
+        raise SettingsError(
+            "SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS) or "
+            "smtps://user:pass@host:465 (TLS), got a URL of another kind"
+        )
+    return url
+
+
+def _mail_from(env: Mapping[str, str]) -> str:
+    sender = env.get("MAIL_FROM", "").strip()
+    if env.get("SMTP_URL", "").strip() and "@" not in sender:
+        raise SettingsError(
+            "MAIL_FROM is required with SMTP_URL: an address such as "
+            "Bridgework <reminders@example.com>"
+        )
+    return sender
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     value = env.get(name, "").strip().lower() or default
     if value not in choices:
@@ -329,6 +381,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     database_url = _database_url(env, data_dir)
     production = mode == "production"
     secret_key = _secret_key(env, production, data_dir)
+    port = _int(env, "BRIDGEWORK_PORT", 8000, 1, 65535)
     return Settings(
         env=mode,
         data_dir=data_dir,
@@ -336,12 +389,20 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_pool_size=_int(env, "DATABASE_POOL_SIZE", 10, 0, 1000),
         secret_key=secret_key,
         host=host,
-        port=_int(env, "BRIDGEWORK_PORT", 8000, 1, 65535),
+        port=port,
         trusted_proxies=_trusted_proxies(env),
         workers=_int(env, "BRIDGEWORK_WORKERS", 1, 1, 64),
         vapid_private_key=_vapid_private_key(env, production, data_dir),
         vapid_subject=_vapid_subject(env, production),
         reminders_in_process=_bool(env, "REMINDERS_IN_PROCESS", database_url.startswith("sqlite:")),
+        backups_automatic=_bool(env, "BACKUPS_AUTOMATIC", True),
+        backup_dir=Path(env.get("BACKUP_DIR", "").strip() or data_dir / "backups").absolute(),
+        backup_hour=_int(env, "BACKUP_HOUR", 3, 0, 23),
+        smtp_url=_smtp_url(env),
+        mail_from=_mail_from(env),
+        public_url=(env.get("BRIDGEWORK_PUBLIC_URL", "").strip() or f"http://{host}:{port}").rstrip(
+            "/"
+        ),
         log_format=_choice(
             env, "BRIDGEWORK_LOG_FORMAT", ("json", "plain"), "json" if production else "plain"
         ),

@@ -320,3 +320,105 @@ def push() -> Iterator[PushService]:
     service = PushService()
     yield service
     service.close()
+
+
+async def seed_racers(now: datetime, people: int, devices: list[Device] | None = None) -> None:
+    """`people` in pairs of bridges, a daily commitment each, all due at `now` (08:30 UTC
+    chosen): each with a phone from `devices`, or (none given) a confirmed address."""
+    from datetime import date
+
+    from server.tables import Bridge, Commitment, User
+
+    await User.insert(
+        *[
+            User(
+                email=f"racer{i}@example.com",
+                display_name=f"Racer {i}",
+                password_hash="-",
+                time_zone="UTC",
+                created_at=now,
+            )
+            for i in range(people)
+        ]
+    )
+    ids = await User.select(User.id).order_by(User.id).output(as_list=True)
+    await Bridge.insert(
+        *[
+            Bridge(side_a=a, side_b=b, status="active", created_at=now, accepted_at=now)
+            for a, b in zip(ids[::2], ids[1::2], strict=True)
+        ]
+    )
+    bridges = await Bridge.select(Bridge.id, Bridge.side_a, Bridge.side_b)
+    await Commitment.insert(
+        *[
+            Commitment(
+                bridge=b["id"],
+                side=side,
+                owner=b[f"side_{side}"],
+                text="Reply within a day",
+                cadence="daily",
+                start=date(now.year, now.month, now.day),
+                created_at=now,
+            )
+            for b in bridges
+            for side in ("a", "b")
+        ]
+    )
+    if devices is not None:
+        await PushSubscription.insert(
+            *[
+                PushSubscription(
+                    person=person,
+                    endpoint=device.endpoint,
+                    p256dh=device.subscription()["keys"]["p256dh"],
+                    auth=device.subscription()["keys"]["auth"],
+                    device="Phone",
+                    created_at=now,
+                )
+                for person, device in zip(ids, devices, strict=True)
+            ]
+        )
+    by_email = {} if devices is not None else {"channel": "email", "email_confirmed_at": now}
+    await ReminderSettings.insert(
+        *[
+            ReminderSettings(
+                person=person,
+                local_time="08:30",
+                next_due_at=now,
+                updated_at=now,
+                email=f"racer{i}@example.com",
+                **by_email,
+            )
+            for i, person in enumerate(ids)
+        ]
+    )
+
+
+def race(url: str, now: datetime, racers: int = 3, env: dict[str, str] | None = None) -> list[int]:
+    """`racers` dispatcher processes started together (tests/reminders_race_worker.py) at
+    the frozen moment `now`; how many reminders each handled."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.reminders_race_worker", url, now.isoformat()],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(racers)
+    ]
+    for process in processes:  # all are imported and waiting: start them together
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    results = [process.communicate(timeout=240) for process in processes]
+    for process, (_out, err) in zip(processes, results, strict=True):
+        assert process.returncode == 0, err
+    return [int(out.strip()) for out, _ in results]

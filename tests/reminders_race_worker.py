@@ -18,6 +18,7 @@ import time_machine
 from server.db import engine_from_url
 from server.piccolo_conf import APP_REGISTRY
 from server.reminders.dispatcher import Dispatcher
+from server.reminders.email.channel import EmailChannel
 from server.reminders.push import WebPush
 from server.reminders.vapid import Vapid
 from server.settings import load_settings
@@ -30,11 +31,14 @@ async def main(url: str, concurrency: int) -> int:
             table._meta.db = engine
     settings = load_settings(os.environ)
     sender = WebPush(Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject))
-    dispatcher = Dispatcher(sender, batch_size=50, concurrency=concurrency)
+    email = EmailChannel.from_settings(settings)  # when the test sets SMTP_URL
+    dispatcher = Dispatcher(sender, batch_size=50, concurrency=concurrency, email=email)
     try:
         return await dispatcher.once()
     finally:
         await sender.aclose()
+        if email is not None:
+            await email.aclose()
 
 
 if __name__ == "__main__":

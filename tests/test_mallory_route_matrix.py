@@ -31,6 +31,9 @@ BRIDGE = "bridge"  # a bridge id in the path: only its two sides
 TEAM_LINK = "team link"  # a join token in the path: the link is the permission
 BRIDGE_LINK = "bridge link"  # a bridge invitation token in the path: likewise
 DEVICE = "device"  # a reminder device id in the path: only its owner (test_reminders_mallory)
+EMAIL_LINK = (
+    "email link"  # a signed token from an email in the path: the signature is the permission
+)
 OPERATOR = "operator"  # only METRICS_NETWORKS or the METRICS_TOKEN bearer (test_metrics)
 PASSKEY = "passkey"  # a passkey id in the path: only its owner (test_passkeys_adding_and_removing)
 
@@ -111,6 +114,10 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/settings/reminders/resume"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/test"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/devices/{device_id:int}/remove"): (DEVICE, SIGNED_IN),
+    ("POST", "/settings/reminders/email"): (OWN, SIGNED_IN),
+    ("GET", "/email/confirm/{token:str}"): (EMAIL_LINK, OPEN),
+    ("GET", "/email/unsubscribe/{token:str}"): (EMAIL_LINK, OPEN),
+    ("POST", "/email/unsubscribe/{token:str}"): (EMAIL_LINK, OPEN),
     # API
     ("POST", "/api/v1/accounts"): (PUBLIC, OPEN),
     ("POST", "/api/v1/session"): (PUBLIC, OPEN),
@@ -444,6 +451,20 @@ def test_mallory_cannot_start_a_bridge_with_someone_on_no_team_of_hers(world, ma
 def test_a_made_up_link_gets_mallory_nothing_but_a_410(world, mallory):
     problems = attempts(
         world, mallory, routes_of(TEAM_LINK, BRIDGE_LINK), (410,), token=MADE_UP_TOKEN
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_a_made_up_email_link_confirms_and_unsubscribes_nothing(world, mallory):
+    changes = [
+        route
+        for route in routes_of(EMAIL_LINK)
+        if route[1] != "/email/unsubscribe/{token:str}" or route[0] == "POST"
+    ]
+    problems = attempts(world, mallory, changes, (400,), token=f"{world.alice_id}.{MADE_UP_TOKEN}")
+    # The unsubscribe page only shows a button (mail scanners open links): it changes nothing.
+    problems += attempts(
+        world, mallory, [("GET", "/email/unsubscribe/{token:str}")], (200,), token=MADE_UP_TOKEN
     )
     assert not problems, "\n".join(problems)
 

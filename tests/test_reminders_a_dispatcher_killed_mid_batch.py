@@ -19,12 +19,11 @@ import time_machine
 from server.reminders.dispatcher import LEASE, TOPIC
 from server.reminders.tables import Reminder
 from tests.conftest import ROOT, run
-from tests.reminders_helpers import Device, PushService, utc
-from tests.test_reminders_racing_dispatchers import seed
+from tests.reminders_helpers import Device, PushService, seed_racers, utc
 
 pytest_plugins = ["tests.reminders_helpers"]  # the `push` service fixture
 
-PEOPLE = 1000  # the racing test's seed: everyone due at NOW, one phone each
+PEOPLE = 1000  # seed_racers: everyone due at NOW, one phone each
 CONCURRENCY = 16
 NOW = utc(2026, 11, 20, 9, 0)
 
@@ -62,7 +61,7 @@ def test_a_dispatcher_killed_mid_batch_loses_no_reminder(db, push):
 
 
 def killed_mid_batch_then_taken_over(db_url: str, push: PushService, devices: list[Device]) -> None:
-    run(seed(devices))
+    run(seed_racers(NOW, PEOPLE, devices))
     push.delay = 0.3  # a slow push service: the window is full of pushes in flight
 
     doomed = dispatcher(db_url, NOW.isoformat())

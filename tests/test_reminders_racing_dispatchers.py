@@ -3,17 +3,13 @@ reminder — never two, never none — because each reminder is claimed in the d
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
-from datetime import date
 
 import time_machine
 
-from server.reminders.tables import PushSubscription, Reminder, ReminderSettings
-from server.tables import Bridge, Commitment, User
-from tests.conftest import ROOT, run
-from tests.reminders_helpers import Device, utc
+from server.reminders.tables import Reminder
+from tests.conftest import run
+from tests.reminders_helpers import Device, race, seed_racers, utc
 
 pytest_plugins = ["tests.reminders_helpers"]  # the `push` service fixture
 
@@ -21,87 +17,11 @@ PEOPLE = 1000
 NOW = utc(2026, 11, 20, 9, 0)  # everyone chose 08:30, in UTC
 
 
-async def seed(devices: list[Device]) -> None:
-    """1,000 people in 500 bridges, each with a daily commitment and one phone."""
-    await User.insert(
-        *[
-            User(
-                email=f"racer{i}@example.com",
-                display_name=f"Racer {i}",
-                password_hash="-",
-                time_zone="UTC",
-                created_at=NOW,
-            )
-            for i in range(PEOPLE)
-        ]
-    )
-    ids = await User.select(User.id).order_by(User.id).output(as_list=True)
-    await Bridge.insert(
-        *[
-            Bridge(side_a=a, side_b=b, status="active", created_at=NOW, accepted_at=NOW)
-            for a, b in zip(ids[::2], ids[1::2], strict=True)
-        ]
-    )
-    bridges = await Bridge.select(Bridge.id, Bridge.side_a, Bridge.side_b)
-    await Commitment.insert(
-        *[
-            Commitment(
-                bridge=b["id"],
-                side=side,
-                owner=b[f"side_{side}"],
-                text="Reply within a day",
-                cadence="daily",
-                start=date(2026, 11, 20),
-                created_at=NOW,
-            )
-            for b in bridges
-            for side in ("a", "b")
-        ]
-    )
-    await PushSubscription.insert(
-        *[
-            PushSubscription(
-                person=person,
-                endpoint=device.endpoint,
-                p256dh=device.subscription()["keys"]["p256dh"],
-                auth=device.subscription()["keys"]["auth"],
-                device="Phone",
-                created_at=NOW,
-            )
-            for person, device in zip(ids, devices, strict=True)
-        ]
-    )
-    await ReminderSettings.insert(
-        *[
-            ReminderSettings(person=person, local_time="08:30", next_due_at=NOW, updated_at=NOW)
-            for person in ids
-        ]
-    )
-
-
 def test_three_dispatchers_racing_send_each_of_1000_people_exactly_one_reminder(db, push):
     devices = [Device(push) for _ in range(PEOPLE)]
     with time_machine.travel(NOW, tick=False):
-        run(seed(devices))
-        racers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "tests.reminders_race_worker", db.url, NOW.isoformat()],
-                cwd=ROOT,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(3)
-        ]
-        for racer in racers:  # all three are imported and waiting: start them together
-            assert racer.stdin is not None
-            racer.stdin.write("go\n")
-            racer.stdin.flush()
-        results = [racer.communicate(timeout=240) for racer in racers]
-    for racer, (_out, err) in zip(racers, results, strict=True):
-        assert racer.returncode == 0, err
-    handled = [int(out.strip()) for out, _ in results]
+        run(seed_racers(NOW, PEOPLE, devices))
+        handled = race(db.url, NOW)
     assert sum(handled) == PEOPLE
     assert sum(1 for h in handled if h) >= 2, f"no race happened: {handled}"
 

@@ -37,7 +37,12 @@ def assert_refused(response: Any) -> None:
 
 # A service worker renewing a push subscription cannot read the CSRF cookie; the old
 # subscription's auth secret authorises it instead (tests/test_reminders_settings_page.py).
-NO_CSRF_BY_DESIGN = {("POST", "/api/v1/reminders/devices/renew")}
+NO_CSRF_BY_DESIGN = {
+    ("POST", "/api/v1/reminders/devices/renew"),
+    # RFC 8058 one-click unsubscribe: a mail client POSTs it with no session and no
+    # token; the signed link is the proof (tests/test_reminders_by_email.py).
+    ("POST", "/email/unsubscribe/{token:str}"),
+}
 
 
 def person_id(person: Any) -> int:

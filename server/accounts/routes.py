@@ -9,6 +9,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts import service
+from server.backups.automatic import status_for as backup_status
 from server.errors import Conflict, InvalidInput, Throttled
 from server.signin.guards import not_company_only
 from server.web import (
@@ -111,9 +112,11 @@ def settings_page(
     saved: FromQuery[str] = "",
     form: dict[str, Any] | None = None,
     status_code: int = 200,
+    backup_line: str = "",
 ) -> Template:
     return page(
         "accounts/settings.html",
+        backup_line=backup_line,
         status_code=status_code,
         viewer=user,
         errors=errors or {},
@@ -124,8 +127,11 @@ def settings_page(
 
 
 @get("/settings", name="settings")
-async def settings_view(user: CurrentUser, saved: FromQuery[str] = "") -> Template:
-    return settings_page(user, saved=saved)
+async def settings_view(
+    request: Request[Any, Any, Any], user: CurrentUser, saved: FromQuery[str] = ""
+) -> Template:
+    backup_line = await backup_status(user.id, request.app.state.settings)
+    return settings_page(user, saved=saved, backup_line=backup_line)
 
 
 @post("/settings/profile")

@@ -19,6 +19,7 @@ from server import domain as d
 from server.accounts.passwords import verify_password
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
+from server.reminders.tables import PushSubscription, ReminderSettings
 from server.signin.methods import forget_sign_in_methods, sign_in_methods
 from server.tables import (
     Bridge,
@@ -181,6 +182,38 @@ async def export(user: User) -> dict[str, Any]:
         ],
         "bridges": [await _bridge_export(user, row) for row in bridges],
         "sign_in_methods": await sign_in_methods(user),
+        **await _reminders_export(user),
+    }
+
+
+async def _reminders_export(user: User) -> dict[str, Any]:
+    """Reminder settings and the devices' names: never a device's endpoint or keys."""
+    settings = (
+        await ReminderSettings.select(
+            ReminderSettings.local_time,
+            ReminderSettings.weekdays,
+            ReminderSettings.quiet_start,
+            ReminderSettings.quiet_end,
+            ReminderSettings.paused_until,
+            ReminderSettings.channel,
+            ReminderSettings.email,
+            ReminderSettings.email_confirmed_at,
+        )
+        .where(ReminderSettings.person == user.id)
+        .first()
+    )
+    devices = (
+        await PushSubscription.select(
+            PushSubscription.device,
+            PushSubscription.created_at,
+            PushSubscription.last_delivered_at,
+        )
+        .where(PushSubscription.person == user.id)
+        .order_by(PushSubscription.id)
+    )
+    return {
+        "reminders": _clean(settings) if settings else None,
+        "devices": [_clean(d) for d in devices],
     }
 
 
@@ -275,6 +308,9 @@ async def _erase(user: User) -> None:
     await PrivateNote.delete().where(PrivateNote.author == uid)
     await TeamInvite.delete().where((TeamInvite.created_by == uid) & TeamInvite.used_at.is_null())
     await Session.delete().where(Session.person == uid)
+    # Reminder settings hold an email address; devices, where to reach them.
+    await ReminderSettings.delete().where(ReminderSettings.person == uid)
+    await PushSubscription.delete().where(PushSubscription.person == uid)
     await Membership.delete().where(Membership.person == uid)
     await SignInFailure.delete().where(SignInFailure.email == user.email)
     # The account row stays (anonymised) for the bridges' logs: no way back into it.

@@ -108,6 +108,7 @@ def from_row(row: dict[str, Any]) -> Claimed:
         expires_at=row["expires_at"],
         attempts=row["attempts"],
         sent_at=row["sent_at"],
+        message=message,
         resumed=True,
     )
 

@@ -22,7 +22,7 @@ class Outcome:
     """What one push service said about one device."""
 
     person: int
-    device_id: int
+    device_id: int | None  # None: an email (server/reminders/email/)
     device: str
     outcome: str  # delivered, gone, retry, rejected
     status: int | None = None
@@ -147,12 +147,12 @@ async def record(outcomes: list[Outcome], kind: str, reminders: dict[int, int]) 
             for o in made
         ],
     )
-    delivered = [o.device_id for o in outcomes if o.outcome == DELIVERED]
+    delivered = [o.device_id for o in outcomes if o.outcome == DELIVERED and o.device_id]
     if delivered:
         await PushSubscription.update({PushSubscription.last_delivered_at: now}).where(
             bulk.id_in(PushSubscription.id, delivered)
         )
-    gone = [o.device_id for o in outcomes if o.outcome == GONE]
+    gone = [o.device_id for o in outcomes if o.outcome == GONE and o.device_id]
     if gone:
         await PushSubscription.delete().where(bulk.id_in(PushSubscription.id, gone))
         metrics.SUBSCRIPTIONS_REMOVED.inc(len(gone))

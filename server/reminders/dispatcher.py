@@ -64,6 +64,14 @@ from server.reminders.delivery import (
     record,
 )
 from server.reminders.due import due_for
+from server.reminders.email.channel import (
+    EmailChannel,
+    Reach,
+    reach_of,
+    turn_off_refused,
+    wants_email,
+    wants_push,
+)
 from server.reminders.push import Sender
 from server.reminders.settle import CLAIMED, FAILED, RETRYING, SENDING, settle
 from server.reminders.tables import DispatcherHeartbeat, Reminder, ReminderSettings
@@ -103,6 +111,7 @@ class Dispatcher:
     name: str = field(default_factory=_dispatcher_name)
     holds: Holds = field(default_factory=Holds)
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    email: EmailChannel | None = None  # the second channel, when SMTP_URL is set
 
     def __post_init__(self) -> None:
         self.window = Window(self.concurrency)
@@ -110,7 +119,9 @@ class Dispatcher:
         # claimed while the rest of the window is still being pushed.
         self.chunk = max(1, self.concurrency // 4)
         self._starting: Group[int, bool] = Group(self._mark_sending)
-        self._settling: Group[tuple[Claimed, list[Outcome]], None] = Group(self._store_outcomes)
+        self._settling: Group[tuple[Claimed, list[Outcome], str], None] = Group(
+            self._store_outcomes
+        )
 
     async def once(self) -> int:
         """One pass over everything due now; returns how many reminders it pushed."""
@@ -152,7 +163,12 @@ class Dispatcher:
     async def due_people(self, now: datetime, after: int = 0) -> list[dict[str, Any]]:
         """The next batch of reminder settings whose next look has come, by id."""
         return await (
-            ReminderSettings.select(ReminderSettings.id, *SCHEDULE_COLUMNS)
+            ReminderSettings.select(
+                ReminderSettings.id,
+                *SCHEDULE_COLUMNS,
+                ReminderSettings.channel,
+                ReminderSettings.email_confirmed_at,
+            )
             .where((ReminderSettings.next_due_at <= now) & (ReminderSettings.id > after))
             .order_by(ReminderSettings.id)
             .limit(self.batch_size)
@@ -182,9 +198,13 @@ class Dispatcher:
                 today[row["person"]] = (day, row["person.time_zone"] or "UTC")
         with_devices = await people_with_devices([row["person"] for row in rows])
         for row in rows:
-            if row["person"] not in with_devices:
+            by_push = row["person"] in with_devices and wants_push(row["channel"])
+            by_email = self.email is not None and wants_email(
+                row["channel"], row["email_confirmed_at"]
+            )
+            if not by_push and not by_email:
                 today.pop(row["person"], None)
-                next_at[row["id"]] = None  # no device: nothing to do until one is added
+                next_at[row["id"]] = None  # no way to reach them until a device or address
         dues = await due_for({p: tz for p, (_, tz) in today.items()}, now)
         return Batch(make_claims(today, dues), next_at, lease)
 
@@ -212,6 +232,7 @@ class Dispatcher:
         if not claimed:
             return []
         devices = await devices_of([c.person for c in claimed])
+        reach = await reach_of([c.person for c in claimed], self.email is not None)
         resumed = [c.id for c in claimed if c.resumed or c.attempts]
         delivered_before = await delivered_devices(resumed) if resumed else {}
         now = clock.now()
@@ -219,12 +240,18 @@ class Dispatcher:
         for c in claimed:
             reached = delivered_before.get(c.id, set())
             c.reached_before = bool(reached)
+            way = reach.get(c.person, Reach(push=True))
             rows = [row for row in devices.get(c.person, []) if row["id"] not in reached]
+            rows = rows if way.push else []
+            # An email already delivered (an attempt with no device) is not sent again.
+            by_email = way if way.email and None not in reached else None
             ttl = max(1, int((c.expires_at - now).total_seconds()))
-            tasks.append(asyncio.create_task(self._push(c, rows, ttl)))
+            tasks.append(asyncio.create_task(self._push(c, rows, ttl, by_email)))
         return tasks
 
-    async def _push(self, c: Claimed, rows: list[dict[str, Any]], ttl: int) -> bool:
+    async def _push(
+        self, c: Claimed, rows: list[dict[str, Any]], ttl: int, by_email: Reach | None = None
+    ) -> bool:
         try:
             if not await self._starting.add(c.id):
                 return False  # another dispatcher took it over meanwhile
@@ -232,9 +259,11 @@ class Dispatcher:
                 push_one(self.sender, c.person, row, c.payload, ttl, TOPIC, self.holds)
                 for row in rows
             ]
+            if by_email is not None and self.email is not None:
+                sends.append(self.email.send(c, by_email))
             # Most people have one device: no gather (and its tasks) for them.
             outcomes = [await sends[0]] if len(sends) == 1 else await asyncio.gather(*sends)
-            await self._settling.add((c, outcomes))
+            await self._settling.add((c, outcomes, by_email.email if by_email else ""))
             return True
         finally:
             self.window.give_back()
@@ -253,12 +282,13 @@ class Dispatcher:
         ours = {row["id"] for row in rows}
         return [i in ours for i in ids]
 
-    async def _store_outcomes(self, done: list[tuple[Claimed, list[Outcome]]]) -> list[None]:
+    async def _store_outcomes(self, done: list[tuple[Claimed, list[Outcome], str]]) -> list[None]:
         """Every attempt, then each reminder's status: what the push services said."""
-        outcomes = [o for _, found in done for o in found]
-        claimed = [c for c, _ in done]
+        outcomes = [o for _, found, _ in done for o in found]
+        claimed = [c for c, _, _ in done]
         await record(outcomes, "daily", {c.person: c.id for c in claimed})
         await settle(claimed, outcomes, clock.now())
+        await turn_off_refused(outcomes, {c.person: address for c, _, address in done if address})
         return [None] * len(done)
 
     # ------------------------------------------------------------ retries and the dead

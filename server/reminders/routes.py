@@ -13,6 +13,7 @@ from server.bounds import PathId
 from server.errors import InvalidInput
 from server.reminders import schedule as s
 from server.reminders import service
+from server.reminders.email import service as email_service
 from server.reminders.push import WebPush
 from server.reminders.vapid import Vapid, public_key
 from server.web import CurrentUser, Form, page, see_other
@@ -48,8 +49,11 @@ async def settings_page(
     shown = _form_of(ov)
     if form is not None:  # show what was sent, so a mistake is fixed rather than retyped
         shown = {**form, "weekdays": service.values_of(form.get("weekdays"))}
+    email = await email_service.choice_of(user)
     return page(
         "reminders/settings.html",
+        email=email,
+        emails_on=request.app.state.settings.emails,
         status_code=status_code,
         viewer=user,
         ov=ov,
@@ -68,6 +72,8 @@ NOTICES = {
     "paused": "Reminders are paused.",
     "resumed": "Reminders are back on.",
     "removed": "That device will get no more reminders.",
+    "email": "Saved.",
+    "email-sent": "Saved. We sent a link to your address: reminders go there once you open it.",
 }
 
 

@@ -19,6 +19,7 @@ from server.errors import Conflict, InvalidInput, NotFound
 from server.reminders import schedule as s
 from server.reminders.claims import devices_of, schedule_of
 from server.reminders.delivery import DELIVERED, GONE, Holds, push_all, record
+from server.reminders.email.channel import wants_email
 from server.reminders.message import trial_payload
 from server.reminders.push import Sender, endpoint_error, key_error
 from server.reminders.tables import PushAttempt, PushSubscription, Reminder, ReminderSettings
@@ -231,6 +232,7 @@ async def reschedule(user: User) -> datetime | None:
     if row is None:
         return None
     has_device = await PushSubscription.exists().where(PushSubscription.person == user.id)
+    has_device = has_device or wants_email(row["channel"], row["email_confirmed_at"])
     now = clock.now()
     next_at = s.next_slot(schedule_of(row), user.time_zone, now) if has_device else None
     await ReminderSettings.update({ReminderSettings.next_due_at: next_at}).where(

@@ -28,6 +28,12 @@ class ReminderSettings(Table, tablename="reminder_settings"):
     paused_until = Date(null=True, default=None)  # inclusive
     next_due_at = Timestamptz(null=True, default=None, index=True)
     updated_at = Timestamptz()
+    # Email reminders (server/reminders/email/): "push", "email" or "both"; an
+    # address gets reminders only once confirmed, and a refusal leaves a note.
+    channel = Varchar(length=5, default="push")
+    email = Varchar(length=254, default="")
+    email_confirmed_at = Timestamptz(null=True, default=None)
+    email_note = Varchar(length=300, default="")
 
 
 class PushSubscription(Table, tablename="push_subscription"):

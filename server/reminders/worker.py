@@ -9,6 +9,7 @@ import logging
 import signal
 
 from server.reminders.dispatcher import Dispatcher, run_loop
+from server.reminders.email.channel import EmailChannel
 from server.reminders.push import WebPush
 from server.reminders.vapid import Vapid
 from server.settings import Settings
@@ -20,7 +21,7 @@ STOP_TIMEOUT_S = 20.0  # a pass in flight finishes its batch: pushes time out af
 
 def dispatcher_for(settings: Settings) -> Dispatcher:
     vapid = Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject)
-    return Dispatcher(WebPush(vapid))
+    return Dispatcher(WebPush(vapid), email=EmailChannel.from_settings(settings))
 
 
 async def dispatch(settings: Settings, *, loop: bool) -> int:
@@ -44,6 +45,8 @@ async def dispatch(settings: Settings, *, loop: bool) -> int:
         return 0
     finally:
         await dispatcher.sender.aclose()
+        if dispatcher.email is not None:
+            await dispatcher.email.aclose()
         await db.close_pool()
 
 
@@ -71,3 +74,5 @@ class InProcess:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
         await self.dispatcher.sender.aclose()
+        if self.dispatcher.email is not None:
+            await self.dispatcher.email.aclose()

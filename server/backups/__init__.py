@@ -1,0 +1,1 @@
+"""Backups: `bridgework backup`, `bridgework restore`, and the daily copies `serve` keeps."""
