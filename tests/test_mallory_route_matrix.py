@@ -37,7 +37,7 @@ OPEN, SIGNED_IN = "open", "signed in"
 
 ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     # pages
-    ("GET", "/"): (OWN, SIGNED_IN),
+    ("GET", "/"): (OWN, OPEN),  # signed out: the landing page
     ("GET", "/signup"): (PUBLIC, OPEN),
     ("POST", "/signup"): (PUBLIC, OPEN),
     ("GET", "/signin"): (PUBLIC, OPEN),

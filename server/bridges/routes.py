@@ -15,11 +15,15 @@ from server.repair import view as repair_view
 from server.repair.drawing import bridge_drawing
 from server.repair.routes import FormKeys
 from server.teams import service as teams
-from server.web import CurrentUser, Form, page, see_other
+from server.web import CurrentUser, Form, Viewer, page, see_other
 
 
 @get("/", name="home")
-async def home(user: CurrentUser) -> Template:
+async def home(viewer: Viewer) -> Template:
+    """Your bridges and teams; signed out, what Bridgework is and how to join."""
+    if viewer is None:
+        return page("accounts/landing.html", viewer=None)
+    user = viewer
     return page(
         "bridges/home.html",
         viewer=user,
