@@ -26,6 +26,7 @@ class Story:
     scores: list[int]  # the bridge's score at the end of each ledger day
     pauses: list[Pause] = field(default_factory=list)
     names: dict[Side, str] = field(default_factory=dict)
+    reader: Side | None = None  # the sentence calls this side "you"; None for a lead
 
 
 def explain(story: Story) -> str:
@@ -68,7 +69,7 @@ def _paused(story: Story, score: int) -> str | None:
     if None not in ends:
         last = max(d for d in ends if d is not None)
         until = f" until {last.day} {last:%B}"
-    verb = "are" if len(sides) > 1 else "is"
+    verb = "are" if len(sides) > 1 or story.reader in sides else "is"
     return f"Health is holding at {score} while {who} {verb} paused{until}."
 
 
@@ -85,7 +86,7 @@ def _weathering(story: Story) -> str | None:
     if len(weathering) == 2:
         return f"Quiet for {min(quiet.values())} days: the bridge is weathering."
     side = weathering[0]
-    return f"Quiet for {quiet[side]} days on {_name(story, side)}'s side: the bridge is weathering."
+    return f"Quiet for {quiet[side]} days on {_whose(story, side)} side: the bridge is weathering."
 
 
 def _misses(story: Story, week: dict[Side, list[SideDay]], score: int, week_ago: int) -> str | None:
@@ -122,7 +123,7 @@ def _in_debt(story: Story) -> str | None:
         value, days = after_kept(value, 1.0), days + 1
     return (
         f"Health is at 0 after recent misses: {_count(days, 'secured day')} "
-        f"on {_name(story, weak)}'s side will start to lift it."
+        f"on {_whose(story, weak)} side will start to lift it."
     )
 
 
@@ -131,8 +132,9 @@ def _one_sided(story: Story, score: int) -> str | None:
     waiting = [side for side in Side if story.values[side][-1] == 0]
     if len(waiting) != 1:
         return None
+    who = _name(story, waiting[0])
     return (
-        f"Health stays at {score} until {_name(story, waiting[0])} lays planks too: "
+        f"Health stays at {score} until {who} {'lay' if who == 'you' else 'lays'} planks too: "
         "one side alone cannot hold a bridge."
     )
 
@@ -182,7 +184,13 @@ def _kept_run(days: list[SideDay]) -> list[SideDay]:
 
 
 def _name(story: Story, side: Side) -> str:
+    if side == story.reader:
+        return "you"
     return story.names.get(side) or f"side {side.upper()}"
+
+
+def _whose(story: Story, side: Side) -> str:
+    return "your" if side == story.reader else f"{_name(story, side)}'s"
 
 
 def _count(n: int, noun: str) -> str:

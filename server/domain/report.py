@@ -7,7 +7,15 @@ from datetime import date, timedelta
 from server.domain.acts import TrustAct
 from server.domain.cadence import Commitment
 from server.domain.explain import Story, explain
-from server.domain.health import Band, band, bridge_points, points, shown, side_values
+from server.domain.health import (
+    Band,
+    band,
+    bridge_points,
+    just_started,
+    points,
+    shown,
+    side_values,
+)
 from server.domain.ledger import bridge_days, first_day
 from server.domain.localday import Pause
 from server.domain.sides import Side
@@ -25,6 +33,7 @@ class HealthReport:
     trend: list[int]  # the bridge's score at the end of each recent day, oldest first
     explanation: str  # one plain sentence
     paused: bool
+    just_started: bool  # too few days yet for the score or its band to mean anything
 
 
 def health_report(
@@ -34,12 +43,14 @@ def health_report(
     today: date,
     *,
     names: Mapping[Side, str] | None = None,
+    reader: Side | None = None,
     trend_days: int = TREND_DAYS,
 ) -> HealthReport:
     """The bridge's health on the local date `today`, recomputed from the whole log.
 
     Because nothing is stored but the log, a late confirmation or a withdrawal simply
-    changes the days it refers to the next time this runs.
+    changes the days it refers to the next time this runs. The sentence calls the
+    `reader`'s side "you".
     """
     log, commitments, pauses = list(log), list(commitments), list(pauses)
     # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
@@ -55,6 +66,9 @@ def health_report(
         band=band(score),
         sides={side: shown(points(v[-1])) if v else 0 for side, v in values.items()},
         trend=scores[-trend_days:],
-        explanation=explain(Story(today, ledger, values, scores, pauses, dict(names or {}))),
+        explanation=explain(
+            Story(today, ledger, values, scores, pauses, dict(names or {}), reader)
+        ),
         paused=any(p.covers(today) for p in pauses),
+        just_started=just_started(scores),
     )
