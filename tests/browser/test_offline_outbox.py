@@ -159,7 +159,7 @@ def test_a_confirmation_made_offline_on_the_bridge_page_is_synced_once(
     )
 
     phone.set_offline(True)
-    timeline = page.get_by_role("region", name="What happened")
+    timeline = page.get_by_role("region", name="Acts on this bridge")
     entry = timeline.get_by_role("listitem").filter(has_text="Alice kept")
     entry.get_by_role("button", name="Confirm").click()
     expect(entry.get_by_text("Confirmed · waiting to sync")).to_be_visible()
