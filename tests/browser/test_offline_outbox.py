@@ -128,7 +128,9 @@ def test_a_queued_check_in_the_server_refuses_is_shown_with_what_to_do(
     phone.set_offline(False)
     refused = page.get_by_role("listitem").filter(has_text=f"Not saved: Kept: {REPLY}")
     expect(refused).to_be_visible(timeout=SYNC_MS)
-    expect(refused).to_contain_text("You already checked this in.")
+    expect(refused).to_contain_text(
+        re.compile(r"You already checked this in for \w+day \d+ \w+: missed\.")
+    )
     expect(refused).to_contain_text("What the server already has stays as it is.")
     [item] = outbox(page)
     assert (item["state"], item["status"]) == ("refused", 409)

@@ -214,7 +214,7 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
         due.get_by_role("button", name=f"Kept: {text}").click()
         # Only the day's first keep adds a plank to the span; the page says which.
         expect(alice.get_by_role("status")).to_have_text(
-            re.compile(r"^Plank laid\.")
+            re.compile(r"\bPlank laid\.")
             if n == 1
             else re.compile("^Kept. Today's plank on that bridge was")
         )
@@ -228,7 +228,7 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
     bob.get_by_role("region", name="Due today").get_by_role(
         "button", name=f"Kept: {BOB_WEEKLY}"
     ).click()
-    expect(bob.get_by_role("status")).to_have_text(re.compile(r"^Plank laid\."))
+    expect(bob.get_by_role("status")).to_have_text(re.compile(r"\bPlank laid\."))
 
     # One plank per side per day: three keeps lay one plank on Alice's bank, one on Bob's.
     alice.goto(bridge_url)
@@ -307,7 +307,7 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
     # Asked for less motion, the plank is simply there.
     alice.emulate_media(color_scheme="light", reduced_motion="reduce")
     alice.reload()
-    expect(alice.get_by_role("status")).to_have_text(re.compile(r"^Plank laid\."))
+    expect(alice.get_by_role("status")).to_have_text(re.compile(r"\bPlank laid\."))
     assert alice.evaluate("() => document.getAnimations().length") == 0
     # No console errors anywhere on the way: Chromium reports CSP violations there.
     assert problems == {"alice": [], "bob": []}
