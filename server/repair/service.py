@@ -7,6 +7,7 @@ here: every write carries an idempotency key from the client.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 
@@ -37,7 +38,10 @@ def idempotency_key(user: User, key: object) -> str:
     return f"{user.id}:{key}"
 
 
-def parse_day(errors: dict[str, str], field: str, value: object, default: date | None) -> date:
+def parse_day(
+    errors: dict[str, str], field: str, value: object, default: date | None, label: str = "The date"
+) -> date:
+    """A date from a form; a message under `field` naming what is wrong with it."""
     if value in (None, "") and default is not None:
         return default
     if isinstance(value, date):
@@ -45,8 +49,20 @@ def parse_day(errors: dict[str, str], field: str, value: object, default: date |
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        errors[field] = "Enter a date like 2026-03-31."
+        errors[field] = _not_a_date(str(value), label)
         return default or date.min
+
+
+def _not_a_date(text: str, label: str) -> str:
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if shaped:
+        year, month = int(shaped[1]), int(shaped[2])
+        if 1 <= month <= 12:
+            last = calendar.monthrange(year, month)[1]
+            month_name = calendar.month_name[month]
+            return f"{label}: {text.strip()} is not a date, {month_name} {year} has {last} days."
+        return f"{label}: {text.strip()} is not a date, a year has 12 months."
+    return f"{label}: enter a date like 2026-03-31."
 
 
 def parse_id(value: object, what: str) -> int:
@@ -111,9 +127,13 @@ async def add_commitment(user: User, bridge_id: int, form: dict[str, object]) ->
     except ValueError:
         errors["cadence"] = "Choose how often: once, daily, on chosen weekdays, or weekly."
         cadence = d.Cadence.DAILY
-    start = parse_day(errors, "start", form.get("start"), today)
-    end = parse_day(errors, "end", form.get("end"), None) if form.get("end") else None
-    due_by = parse_day(errors, "due_by", form.get("due_by"), None) if form.get("due_by") else None
+    start = parse_day(errors, "start", form.get("start"), today, "Starting")
+    end = parse_day(errors, "end", form.get("end"), None, "Ending") if form.get("end") else None
+    due_by = (
+        parse_day(errors, "due_by", form.get("due_by"), None, "Done by")
+        if form.get("due_by")
+        else None
+    )
     raw_days = form.get("weekdays") or []
     if isinstance(raw_days, str):
         raw_days = [x for x in raw_days.split(",") if x.strip()]
@@ -122,12 +142,13 @@ async def add_commitment(user: User, bridge_id: int, form: dict[str, object]) ->
     except ValueError:
         errors["weekdays"] = "Weekdays run from Monday (0) to Sunday (6)."
         weekdays = []
-    if "cadence" not in errors and not errors.get("start"):
-        problems = d.validate_cadence(
-            cadence, start, today, end=end, weekdays=weekdays, due_by=due_by
-        )
-        if problems:
-            errors["cadence"] = " ".join(problems)
+    if not errors.keys() & {"cadence", "start", "end", "due_by"}:
+        # Each sentence under the field it is about, not all of them under "How often".
+        for field, problem in d.cadence_problems(
+            cadence, start, today, end=end, weekdays=weekdays, due_by=due_by,
+            start_chosen=bool(form.get("start")),
+        ):  # fmt: skip
+            errors[field] = f"{errors[field]} {problem}" if field in errors else problem
     raise_if(errors)
     commitment = Commitment(
         bridge=data.id,
