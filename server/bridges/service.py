@@ -195,6 +195,16 @@ async def answer_link(token: str, user: User, accept: bool) -> int:
     return int(answered[0]["id"])
 
 
+async def accept_link_as_new_person(token: str, data: dict[str, object]) -> tuple[User, int]:
+    """Sign up and accept a bridge link in one step: either both happen or neither does."""
+    await open_link(token)  # a dead link fails before any account is made
+    form = accounts.check_sign_up(data)
+    async with db.engine().transaction():
+        user = await accounts.create_user(form)
+        bridge_id = await answer_link(token, user, accept=True)
+    return user, bridge_id
+
+
 async def _row(user: User, bridge_id: int) -> dict[str, Any]:
     """The bridge if `user` is one of its sides; NotFound for everyone else."""
     row = (
