@@ -18,6 +18,7 @@ from server.domain.health import (
 )
 from server.domain.ledger import bridge_days, first_day
 from server.domain.localday import Pause
+from server.domain.moved import why_moved
 from server.domain.sides import Side
 
 TREND_DAYS = 30
@@ -34,6 +35,7 @@ class HealthReport:
     explanation: str  # one plain sentence
     paused: bool
     just_started: bool  # too few days yet for the score or its band to mean anything
+    moved: str  # why the score last moved ("+3 today: ..."), "" if not in the last week
 
 
 def health_report(
@@ -61,14 +63,14 @@ def health_report(
         shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
     ]
     score = scores[-1] if scores else 0
+    story = Story(today, ledger, values, scores, pauses, dict(names or {}), reader)
     return HealthReport(
         score=score,
         band=band(score),
         sides={side: shown(points(v[-1])) if v else 0 for side, v in values.items()},
         trend=scores[-trend_days:],
-        explanation=explain(
-            Story(today, ledger, values, scores, pauses, dict(names or {}), reader)
-        ),
+        explanation=explain(story),
+        moved=why_moved(story),
         paused=any(p.covers(today) for p in pauses),
         just_started=just_started(scores),
     )
