@@ -24,7 +24,6 @@ from server.domain.badges import (
 from server.domain.cadence import (
     Cadence,
     Commitment,
-    cadence_problems,
     due_days,
     is_due,
     validate_cadence,
@@ -98,7 +97,6 @@ __all__ = [
     "bridge_facts",
     "bridge_paused",
     "bridge_progress",
-    "cadence_problems",
     "can_check_in",
     "can_confirm",
     "can_withdraw",

@@ -80,29 +80,11 @@ def validate_cadence(
     end: date | None = None,
     weekdays: Iterable[int] = (),
     due_by: date | None = None,
-) -> list[str]:
-    """Everything wrong with a proposed cadence, as sentences a person can act on."""
-    return [
-        message
-        for _, message in cadence_problems(
-            cadence, start, today, end=end, weekdays=weekdays, due_by=due_by
-        )
-    ]
-
-
-def cadence_problems(
-    cadence: Cadence,
-    start: date,
-    today: date,
-    *,
-    end: date | None = None,
-    weekdays: Iterable[int] = (),
-    due_by: date | None = None,
     start_chosen: bool = True,
 ) -> list[tuple[str, str]]:
-    """validate_cadence's sentences, each with the field it is about (weekdays, due_by,
-    start, end, cadence). With `start_chosen` False the start is today by default, so
-    no sentence names a start date the person never set."""
+    """Everything wrong with a proposed cadence, as sentences a person can act on, each
+    with the form field it is about (weekdays, due_by, start, end). With `start_chosen`
+    False the start is today by default, so no sentence names a start date never set."""
     days = frozenset(weekdays)
     errors: list[tuple[str, str]] = []
     if cadence is Cadence.WEEKDAYS:

@@ -144,7 +144,7 @@ async def add_commitment(user: User, bridge_id: int, form: dict[str, object]) ->
         weekdays = []
     if not errors.keys() & {"cadence", "start", "end", "due_by"}:
         # Each sentence under the field it is about, not all of them under "How often".
-        for field, problem in d.cadence_problems(
+        for field, problem in d.validate_cadence(
             cadence, start, today, end=end, weekdays=weekdays, due_by=due_by,
             start_chosen=bool(form.get("start")),
         ):  # fmt: skip
