@@ -146,6 +146,23 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
             self._local.reader = reader
         return reader
 
+    def _plain_reader(self) -> sqlite3.Connection:
+        """This thread's connection for `fetch_values`: rows as tuples, values as stored.
+
+        Piccolo's converters run a Python function per value (an INTEGER goes through
+        Decimal); a year of acts for a team's bridges is ~10^5 rows, and its reading
+        took most of the lead's dashboard. Read-only, so it never takes part in writes.
+        """
+        plain: sqlite3.Connection | None = getattr(self._local, "plain", None)
+        if plain is None:
+            kwargs = {**self.connection_kwargs, "detect_types": 0}
+            plain = sqlite3.connect(**kwargs, check_same_thread=False)
+            plain.execute("PRAGMA query_only = 1")
+            with self._idle_guard:
+                self._readers.append(plain)
+            self._local.plain = plain
+        return plain
+
     def checkout(self) -> TransactionConnection:
         with self._idle_guard:
             if self._idle:
@@ -199,6 +216,15 @@ class KeptConnectionsSQLiteEngine(SQLiteEngine):
         if _changes_rows(sql):
             return (await self._write_soon([(sql, args)]))[0]
         return (await self._writes().run([(sql, args)], alone=True))[0]
+
+    async def fetch_values(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """A read's rows as tuples in the select's order, dates and timestamps as the
+        ISO text SQLite stores (the caller parses the few columns it needs)."""
+        current = self._current()
+        if current is not None:  # inside a transaction: read what it sees
+            rows = await current.connection.execute(sql, args)
+            return [tuple(row.values()) for row in rows]
+        return self._plain_reader().execute(sql, args).fetchall()
 
     async def write(self, statements: list[tuple[str, Sequence[Any]]]) -> list[Rows]:
         """Statements in one IMMEDIATE transaction, run in one trip to a connection thread."""

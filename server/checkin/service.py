@@ -182,13 +182,13 @@ class BridgeToday:
 
 def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
     live = d.live_acts(data.acts)
-    record = d.checkins(data.acts, data.commitments, data.pauses, me, today)
+    record = d.checkins(data.acts, data.commitments, data.pauses, me, today, live=live)
     return BridgeToday(
         partner_name=data.people[d.other(me)].name,
         items=_items(data, live, me, today),
         waiting=_waiting(data, live, me),
         record=record,
-        facts=d.bridge_facts(data.acts, me, data.span, d.best_streak(record)),
+        facts=d.bridge_facts(live, me, data.span, d.best_streak(record)),
         paused=d.bridge_paused(today, data.pauses),
     )
 

@@ -57,6 +57,7 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
+from server.domain.resume import HealthRun, health_run, resume
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
@@ -80,6 +81,7 @@ __all__ = [
     "Commitment",
     "DayCheck",
     "HealthReport",
+    "HealthRun",
     "LiveAct",
     "Occurrence",
     "OccurrenceState",
@@ -110,6 +112,7 @@ __all__ = [
     "grace_closed",
     "half_needed",
     "health_report",
+    "health_run",
     "is_due",
     "live_acts",
     "local_today",
@@ -119,6 +122,7 @@ __all__ = [
     "on_today",
     "other",
     "planks",
+    "resume",
     "side_days",
     "streak_across",
     "validate_cadence",

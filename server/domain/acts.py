@@ -85,37 +85,47 @@ def can_confirm(act: TrustAct, by_side: Side) -> bool:
 
 def withdrawn_ids(log: Iterable[TrustAct]) -> frozenset[int]:
     """Ids of acts taken back by a valid withdrawal; they count for nothing."""
-    acts = list(log)
-    withdrawals = [act for act in acts if act.kind is ActKind.WITHDRAWAL]
+    acts = log if isinstance(log, list) else list(log)
+    return _withdrawn(acts, [act for act in acts if act.kind is ActKind.WITHDRAWAL])
+
+
+def _withdrawn(acts: list[TrustAct], withdrawals: list[TrustAct]) -> frozenset[int]:
     if not withdrawals:
         return frozenset()
     by_id = {act.id: act for act in acts}
     withdrawn = set()
     for act in withdrawals:
-        if act.target_id not in by_id:
-            continue
-        target = by_id[act.target_id]
+        target = by_id.get(act.target_id)  # type: ignore[arg-type]
         # Re-check the rule here too: a log written by a buggy client grants no powers.
-        if can_withdraw(target, act.author, act.created_at):
+        if target is not None and can_withdraw(target, act.author, act.created_at):
             withdrawn.add(target.id)
     return frozenset(withdrawn)
 
 
 def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
-    """The plank-laying acts that still count, in log order, each with its confirmation."""
-    acts = list(log)
-    gone = withdrawn_ids(acts)
-    by_id = {act.id: act for act in acts if act.id not in gone}
+    """The plank-laying acts that still count, in log order, each with its confirmation.
+
+    (Written as two plain passes: it runs over every act of a bridge on each
+    derivation, so it avoids a call per act.)
+    """
+    acts = log if isinstance(log, list) else list(log)
+    confirmation, withdrawal = ActKind.CONFIRMATION, ActKind.WITHDRAWAL
+    answers = [act for act in acts if act.kind is confirmation or act.kind is withdrawal]
+    gone = _withdrawn(acts, [act for act in answers if act.kind is withdrawal])
     confirmed = set()
-    for act in acts:
-        if act.kind is ActKind.CONFIRMATION and act.id not in gone:
-            target = by_id.get(act.target_id)  # type: ignore[arg-type]
+    if answers:
+        targets = {act.target_id for act in answers if act.kind is confirmation}
+        by_id = {act.id: act for act in acts if act.id in targets and act.id not in gone}
+        for act in answers:
+            if act.kind is not confirmation or act.id in gone:
+                continue
+            target = by_id.get(act.target_id)
             if target is not None and can_confirm(target, act.author):
                 confirmed.add(target.id)
     return [
         LiveAct(act, act.id in confirmed)
         for act in acts
-        if act.kind in PLANK_KINDS and act.id not in gone
+        if act.kind is not confirmation and act.kind is not withdrawal and act.id not in gone
     ]
 
 

@@ -4,8 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from server.domain.acts import ActKind, TrustAct
-from server.domain.planks import DEFAULT_SPAN, bridge_progress, planks
+from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
+from server.domain.planks import DEFAULT_SPAN, bridge_progress, plank_state
 from server.domain.sides import Side
 
 SEVEN_DAYS = 7
@@ -33,17 +33,20 @@ class PersonFacts:
 
 
 def bridge_facts(
-    log: Iterable[TrustAct], side: Side, span: int = DEFAULT_SPAN, best_streak: int = 0
+    log: Iterable[TrustAct] | Iterable[LiveAct],
+    side: Side,
+    span: int = DEFAULT_SPAN,
+    best_streak: int = 0,
 ) -> PersonFacts:
-    """One person's facts on one bridge, where they stand on `side`."""
-    log = list(log)
-    mine = [p for p in planks(log) if p.side == side]
-    kinds = {act.id: act.kind for act in log}
+    """One person's facts on one bridge, where they stand on `side` (from its log, or
+    its live acts when the caller derived them already)."""
+    live = as_live(log)
+    mine = [item for item in live if item.act.owner == side]
     return PersonFacts(
-        planks=sum(p.state.counts for p in mine),
-        listening_sessions=sum(kinds[p.act_id] is ActKind.LISTENING for p in mine),
-        owned_mistakes=sum(kinds[p.act_id] is ActKind.MISTAKE for p in mine),
-        bridges_completed=int(bridge_progress(log, span).complete),
+        planks=sum(plank_state(item).counts for item in mine),
+        listening_sessions=sum(item.act.kind is ActKind.LISTENING for item in mine),
+        owned_mistakes=sum(item.act.kind is ActKind.MISTAKE for item in mine),
+        bridges_completed=int(bridge_progress(live, span).complete),
         best_streak=best_streak,
     )
 

@@ -104,7 +104,16 @@ def after_weathering(value: float) -> float:
 
 def side_values(days: Iterable[SideDay], start: float = 0.0) -> list[float]:
     """A side's value at the end of each day of its ledger, from `start`."""
-    value, quiet, values = start, 0, []
+    return side_run(days, start)[0]
+
+
+def side_run(
+    days: Iterable[SideDay], start: float = 0.0, quiet: int = 0
+) -> tuple[list[float], float, int]:
+    """A side's value at the end of each day of its ledger, from `start` after `quiet`
+    quiet days in a row; and the value and the quiet days in a row it ends with, so a
+    later stretch of days can go on from there."""
+    value, values = start, []
     for day in days:
         match day.outcome:
             case Outcome.PAUSED:
@@ -122,7 +131,7 @@ def side_values(days: Iterable[SideDay], start: float = 0.0) -> list[float]:
             case Outcome.PARTNER_MISS:
                 quiet, value = 0, after_miss(value, by_partner=True)
         values.append(value)
-    return values
+    return values, value, quiet
 
 
 def points(value: float) -> float:

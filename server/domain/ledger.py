@@ -15,15 +15,14 @@ Health and streaks both read this ledger, so they can never disagree about a day
   are not upkeep of the confirmer's own half, so they never make a day active.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from server.domain.acts import MISS_KINDS, LiveAct, TrustAct, as_live
+from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
-from server.domain.localday import Pause, bridge_paused, days_between, grace_closed
+from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
 from server.domain.occurrences import OccurrenceState as State
 from server.domain.occurrences import occurrences
 from server.domain.sides import Side
@@ -92,50 +91,62 @@ def side_days(
     pauses = list(pauses)
     live = as_live(log)
     # day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed]
-    tally: dict[date, list[int]] = defaultdict(lambda: [0] * 8)
+    tally: dict[date, list[int]] = {}
+    missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
     for item in live:
         act = item.act
-        if act.owner == side and act.kind not in MISS_KINDS and act.day <= today:
-            counts = tally[act.day]
-            counts[0] += 1
-            counts[1] += item.confirmed
+        kind = act.kind
+        if act.owner is side and kind is not missed_self and kind is not missed_partner:
+            day = act.day
+            if day <= today:
+                counts = tally.get(day) or tally.setdefault(day, [0] * 8)
+                counts[0] += 1
+                counts[1] += item.confirmed
+    grace_open_from = oldest_open_day(today)
     for occurrence in occurrences(commitments, live, pauses, today, side=side, since=start):
         state = occurrence.state
-        if occurrence.due <= today:
-            counts = tally[occurrence.due]
+        due = occurrence.due
+        if due <= today:
+            counts = tally.get(due) or tally.setdefault(due, [0] * 8)
             counts[2] += 1
             if state.checked_in:
                 counts[3] += 1
             # A report still inside the grace window leaves the streak open, as an
             # unchecked item would: the owner answers it in words, not with a tick.
-            elif state is State.OPEN or (
-                state is State.REPORTED and not grace_closed(occurrence.due, today)
-            ):
+            elif state is State.OPEN or (state is State.REPORTED and due >= grace_open_from):
                 counts[4] += 1
-        if state in _MISS_SLOT and occurrence.charged_on <= today:
-            tally[occurrence.charged_on][_MISS_SLOT[state]] += 1
+        slot = _MISS_SLOT.get(state)
+        if slot is not None:
+            charged = occurrence.charged_on
+            if charged <= today:
+                counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
+                counts[slot] += 1
     ledger = []
+    paused, quiet = Outcome.PAUSED, Outcome.QUIET
     for day in days_between(start, today):
         if pauses and bridge_paused(day, pauses):
-            ledger.append(SideDay(side, day, Outcome.PAUSED))
+            ledger.append(SideDay(side, day, paused))
             continue
-        if day not in tally:
-            ledger.append(SideDay(side, day, Outcome.QUIET))
+        found = tally.get(day)
+        if found is None:
+            ledger.append(SideDay(side, day, quiet))
             continue
-        planks, secured, due, checked_in, still_open, self_missed, reported, lapsed = tally[day]
+        planks, secured, due_items, checked_in, still_open, self_missed, reported, lapsed = found
+        outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
+        # Positional: SideDay's fields in order (keywords cost a call per day).
         ledger.append(
             SideDay(
                 side,
                 day,
-                _outcome(planks, still_open, self_missed, reported + lapsed),
-                planks=planks,
-                secured=secured,
-                due=due,
-                checked_in=checked_in,
-                open=still_open,
-                self_missed=self_missed,
-                partner_missed=reported,
-                lapsed=lapsed,
+                outcome,
+                planks,
+                secured,
+                due_items,
+                checked_in,
+                still_open,
+                self_missed,
+                reported,
+                lapsed,
             )
         )
     return ledger
@@ -158,7 +169,7 @@ def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> 
 
 
 def bridge_days(
-    log: Iterable[TrustAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct],
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     start: date,

@@ -32,7 +32,13 @@ def can_check_in(day: date, today: date) -> bool:
 
 def grace_closed(day: date, today: date) -> bool:
     """Whether it is too late to check in `day`'s items."""
-    return day < today - timedelta(days=GRACE_DAYS)
+    return day < oldest_open_day(today)
+
+
+def oldest_open_day(today: date) -> date:
+    """The oldest day whose items can still be checked in on `today`: anything due
+    before it is settled (for a loop over many days, computed once)."""
+    return today - timedelta(days=GRACE_DAYS)
 
 
 def days_between(start: date, end: date) -> Iterator[date]:

@@ -30,16 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
+from operator import itemgetter
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Cadence, Commitment, is_due
-from server.domain.localday import (
-    Pause,
-    bridge_paused,
-    days_between,
-    grace_closed,
-)
+from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
 from server.domain.sides import Side
 
 SETTLING_KINDS = frozenset({ActKind.KEPT, ActKind.MISSED_SELF, ActKind.MISSED_PARTNER})
@@ -145,6 +141,7 @@ def occurrences(
     live = as_live(log)
     pauses = list(pauses)
     index = _settling_index(live, side)
+    lapses_before = oldest_open_day(today)
     found: list[Occurrence] = []
     for commitment in commitments:
         if side is not None and commitment.owner != side:
@@ -155,20 +152,28 @@ def occurrences(
             if pauses and bridge_paused(due, pauses):
                 continue
             if opens == due:
-                candidates = acts_by_day.get(due, [])
+                candidates = acts_by_day.get(due)
             else:  # a one-off: any day of its window, earliest act first
                 candidates = sorted(
                     (i for day, acts in acts_by_day.items() if opens <= day <= due for i in acts),
                     key=lambda i: i.act.id,
                 )
-            found.append(_occurrence(commitment, opens, due, candidates, today))
-    found.sort(key=lambda o: (o.due, o.commitment_id))
+            settled = _settled(commitment, opens, due, candidates) if candidates else None
+            if settled is None:
+                state = OccurrenceState.LAPSED if due < lapses_before else OccurrenceState.OPEN
+                settled = Occurrence(commitment.id, commitment.owner, due, opens, state)
+            found.append(settled)
+    found.sort(key=_BY_DUE_THEN_COMMITMENT)
     return found
 
 
-def _occurrence(
-    commitment: Commitment, opens: date, due: date, candidates: list[LiveAct], today: date
-) -> Occurrence:
+_BY_DUE_THEN_COMMITMENT = itemgetter(2, 0)
+
+
+def _settled(
+    commitment: Commitment, opens: date, due: date, candidates: list[LiveAct]
+) -> Occurrence | None:
+    """The occurrence as its first valid settling act left it, if any settled it."""
     # Only the owner checks in; only the partner reports. A log entry that breaks
     # that (a buggy client) settles nothing.
     for item in candidates:
@@ -180,8 +185,7 @@ def _occurrence(
         if state is OccurrenceState.KEPT and item.confirmed:
             state = OccurrenceState.SECURED
         return Occurrence(commitment.id, commitment.owner, due, opens, state, act)
-    state = OccurrenceState.LAPSED if grace_closed(due, today) else OccurrenceState.OPEN
-    return Occurrence(commitment.id, commitment.owner, due, opens, state)
+    return None
 
 
 def occurrence_for(

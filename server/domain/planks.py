@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 
-from server.domain.acts import ActKind, LiveAct, TrustAct, live_acts
+from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.sides import Side
 
 DEFAULT_SPAN = 30
@@ -55,20 +55,22 @@ def plank_state(live: LiveAct) -> PlankState:
     return PlankState.SECURED if live.confirmed else PlankState.LAID
 
 
-def planks(log: Iterable[TrustAct]) -> list[Plank]:
+def planks(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[Plank]:
     """Every plank the log lays, withdrawn acts left out."""
     return [
-        Plank(live.act.id, live.act.owner, live.act.day, plank_state(live))
-        for live in live_acts(log)
+        Plank(live.act.id, live.act.owner, live.act.day, plank_state(live)) for live in as_live(log)
     ]
 
 
-def day_planks(log: Iterable[TrustAct]) -> dict[tuple[Side, date], PlankState]:
+def day_planks(log: Iterable[TrustAct] | Iterable[LiveAct]) -> dict[tuple[Side, date], PlankState]:
     """The best plank per side per local day: the one plank that day can add to the span."""
     best: dict[tuple[Side, date], PlankState] = {}
-    for plank in planks(log):
-        key = (plank.side, plank.day)
-        best[key] = max(best.get(key, plank.state), plank.state)
+    for live in as_live(log):  # every derivation runs this: no Plank built per act
+        key = (live.act.owner, live.act.day)
+        state = plank_state(live)
+        kept = best.get(key)
+        if kept is None or state > kept:
+            best[key] = state
     return best
 
 
@@ -90,7 +92,9 @@ class BridgeProgress:
     milestones: tuple[int, ...]  # the MILESTONES reached
 
 
-def bridge_progress(log: Iterable[TrustAct], span: int = DEFAULT_SPAN) -> BridgeProgress:
+def bridge_progress(
+    log: Iterable[TrustAct] | Iterable[LiveAct], span: int = DEFAULT_SPAN
+) -> BridgeProgress:
     """Count each side's half: one plank per side per day, both halves needed to complete."""
     if span < 1:
         raise ValueError("span must be at least 1")
@@ -114,7 +118,9 @@ def bridge_progress(log: Iterable[TrustAct], span: int = DEFAULT_SPAN) -> Bridge
     )
 
 
-def completed_on(log: Iterable[TrustAct], span: int = DEFAULT_SPAN) -> date | None:
+def completed_on(
+    log: Iterable[TrustAct] | Iterable[LiveAct], span: int = DEFAULT_SPAN
+) -> date | None:
     """The local day the second half reached the middle, or None if it has not yet."""
     half = half_needed(span)
     days: dict[Side, list[date]] = {Side.A: [], Side.B: []}

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from server.domain.acts import TrustAct
+from server.domain.acts import LiveAct, TrustAct
 from server.domain.cadence import Commitment
 from server.domain.explain import Story, explain
 from server.domain.health import (
@@ -47,17 +47,20 @@ def health_report(
     names: Mapping[Side, str] | None = None,
     reader: Side | None = None,
     trend_days: int = TREND_DAYS,
+    live: list[LiveAct] | None = None,
 ) -> HealthReport:
     """The bridge's health on the local date `today`, recomputed from the whole log.
 
     Because nothing is stored but the log, a late confirmation or a withdrawal simply
     changes the days it refers to the next time this runs. The sentence calls the
     `reader`'s side "you".
+
+    `live` is the log's live acts, when the caller derived them already.
     """
     log, commitments, pauses = list(log), list(commitments), list(pauses)
     # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
     start = first_day(log, commitments) or today + timedelta(days=1)
-    ledger = bridge_days(log, commitments, pauses, start, today)
+    ledger = bridge_days(live or log, commitments, pauses, start, today)
     values = {side: side_values(days) for side, days in ledger.items()}
     scores = [
         shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)

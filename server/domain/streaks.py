@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from enum import IntEnum
 
-from server.domain.acts import TrustAct
+from server.domain.acts import LiveAct, TrustAct
 from server.domain.cadence import Commitment
 from server.domain.ledger import Outcome, SideDay, first_day, side_days
 from server.domain.localday import ONE_DAY, Pause
@@ -48,13 +48,17 @@ def checkins(
     pauses: Iterable[Pause],
     side: Side,
     today: date,
+    *,
+    live: list[LiveAct] | None = None,
 ) -> dict[date, DayCheck]:
-    """Every local day of one bridge up to `today`, as it stands for `side`'s streak."""
+    """Every local day of one bridge up to `today`, as it stands for `side`'s streak
+    (`live`: the log's live acts, when the caller derived them already)."""
     log, commitments = list(log), list(commitments)
     start = first_day(log, commitments)
     if start is None:
         return {}
-    return {d.day: day_check(d) for d in side_days(log, commitments, pauses, side, start, today)}
+    days = side_days(live or log, commitments, pauses, side, start, today)
+    return {d.day: day_check(d) for d in days}
 
 
 def merge_checkins(records: Iterable[Mapping[date, DayCheck]]) -> dict[date, DayCheck]:

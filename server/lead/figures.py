@@ -11,7 +11,7 @@ lead is only these figures (rules.py decides which of them she may see).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -30,11 +30,18 @@ class Derived:
     laid: int
     secured: int
     last_act_at: datetime | None
+    run: d.HealthRun  # where a later day's scores go on from
 
     def figures(self, zone: str) -> Figures:
         """The figures as the lead sees them, the last act's day in her own zone."""
         last = None if self.last_act_at is None else d.local_today(self.last_act_at, zone)
         return Figures(self.scores, self.paused, self.laid, self.secured, last)
+
+    def on(self, today: date) -> Derived:
+        """The same bridge, nothing written to it since, on a later local day: only the
+        days since its last settled one are derived again (server/domain/resume.py)."""
+        run = d.resume(self.run, today)
+        return replace(self, scores=run.scores, paused=run.paused, run=run)
 
 
 def derive(
@@ -45,21 +52,30 @@ def derive(
     today: date,
 ) -> Derived:
     """One bridge's figures from its log, by the same rules its two sides see."""
-    report = d.health_report(acts, commitments, pauses, today, trend_days=TREND_DAYS)
-    progress = d.bridge_progress(acts, span)
+    live = d.live_acts(acts)
+    run = d.health_run(acts, commitments, pauses, today, keep=TREND_DAYS, live=live)
+    progress = d.bridge_progress(live, span)
     return Derived(
-        scores=list(report.trend),
-        paused=report.paused,
+        scores=run.scores,
+        paused=run.paused,
         laid=sum(progress.planks.values()),
         secured=sum(progress.secured.values()),
         last_act_at=max((a.created_at for a in acts), default=None),
+        run=run,
     )
 
 
 async def for_bridges(rows: list[dict[str, Any]], today: date) -> list[Derived]:
-    """Each bridge's figures on the lead's local date `today` (rows as state reads them)."""
+    """Each bridge's figures on the lead's local date `today` (rows as state reads them).
+
+    A bridge nobody wrote to since an earlier day's figures goes on from them without
+    reading its rows: the lead's first visit of a day derives only what changed."""
 
     def kept(entry: derived.Entry, row: dict[str, Any]) -> Derived | None:
+        if entry.figures is None:
+            earlier = derived.before(row, today)
+            if earlier is not None and earlier.figures is not None:
+                entry.figures = earlier.figures.on(today)
         figures: Derived | None = entry.figures
         return figures
 

@@ -9,15 +9,11 @@ never what anyone wrote. `tests/test_reminders_counts_match_today.py` checks it.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from server import domain as d
-from server.reminders import bulk
 from server.reminders.message import BridgeDue
-from server.repair.state import domain_act, domain_commitment
-from server.tables import Bridge, Commitment, Pause, TrustAct
+from server.repair import state
 
 
 def bridge_due(
@@ -41,77 +37,23 @@ def bridge_due(
     return BridgeDue(bridge_id, partner, counts[today], counts[yesterday], to_confirm)
 
 
-def _grouped(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        grouped[row["bridge"]].append(row)
-    return grouped
-
-
 async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[BridgeDue]]:
-    """Each person's bridges and what they ask today; `people` maps id → time zone."""
+    """Each person's bridges and what they ask today; `people` maps id → time zone.
+
+    The bridges are read as every derivation reads them (server/repair/state.py):
+    one query per table for the whole batch."""
     ids = list(people)
-    if not ids:
-        return {}
-    bridges = await Bridge.select(
-        Bridge.id,
-        Bridge.side_a,
-        Bridge.side_b,
-        Bridge.side_a.display_name,
-        Bridge.side_b.display_name,
-    ).where(
-        (Bridge.status == "active")
-        & (bulk.id_in(Bridge.side_a, ids) | bulk.id_in(Bridge.side_b, ids))
-    )
     found: dict[int, list[BridgeDue]] = {person: [] for person in ids}
-    bridge_ids = [b["id"] for b in bridges]
-    if not bridge_ids:
-        return found
-    commitments = _grouped(
-        await Commitment.select(
-            Commitment.id,
-            Commitment.bridge,
-            Commitment.side,
-            Commitment.cadence,
-            Commitment.weekdays,
-            Commitment.start,
-            Commitment.end,
-            Commitment.due_by,
-            Commitment.retired_from,
-        ).where(bulk.id_in(Commitment.bridge, bridge_ids))
-    )
-    acts = _grouped(
-        await TrustAct.select(
-            TrustAct.id,
-            TrustAct.bridge,
-            TrustAct.kind,
-            TrustAct.author_side,
-            TrustAct.owner_side,
-            TrustAct.day,
-            TrustAct.created_at,
-            TrustAct.commitment,
-            TrustAct.target,
-        )
-        .where(bulk.id_in(TrustAct.bridge, bridge_ids))
-        .order_by(TrustAct.id)
-    )
-    pauses = _grouped(
-        await Pause.select(Pause.bridge, Pause.side, Pause.start, Pause.end).where(
-            bulk.id_in(Pause.bridge, bridge_ids)
-        )
-    )
+    loaded = await state.load_many(await state.active_rows_of(ids), with_plan=False)
     todays = {tz: d.local_today(now, tz) for tz in set(people.values())}
-    for b in bridges:
-        log = [domain_act(r) for r in acts.get(b["id"], [])]
-        promises = [domain_commitment(r) for r in commitments.get(b["id"], [])]
-        breaks = [d.Pause(d.Side(p["side"]), p["start"], p["end"]) for p in pauses.get(b["id"], [])]
-        for me, person, partner in (
-            (d.Side.A, b["side_a"], b["side_b.display_name"]),
-            (d.Side.B, b["side_b"], b["side_a.display_name"]),
-        ):
+    for data in loaded:
+        for me in (d.Side.A, d.Side.B):
+            person = data.people[me].id
             if person in found:
+                partner = data.people[d.other(me)].name
                 today = todays[people[person]]
-                found[person].append(
-                    bridge_due(b["id"], partner or "", me, today, log, promises, breaks)
+                due = bridge_due(
+                    data.id, partner, me, today, data.acts, data.commitments, data.pauses
                 )
+                found[person].append(due)
     return found

@@ -16,6 +16,11 @@ keys, so what is derived is at least as new as its version. Old keys age out of 
 LRU. Nothing is stored in the database, and nothing needs warming: a key's first
 reader derives it (a year-old bridge in milliseconds) and every reader of that bridge
 on that day, alice's Today, bob's Today, carol's dashboard, shares the entry.
+
+A new day with the row unchanged need not read the bridge again: `before` finds the
+same row's entry on an earlier day, and the lead's figures go on from the health run
+kept there (server/domain/resume.py, proven equal to a whole derivation), so her first
+visit of a day derives only the bridges written to since.
 """
 
 from __future__ import annotations
@@ -49,32 +54,53 @@ class Entry:
 class _Cache:
     def __init__(self) -> None:
         self.engine: object = None
-        self.entries: OrderedDict[Hashable, Entry] = OrderedDict()
+        self.entries: OrderedDict[tuple[Hashable, date], Entry] = OrderedDict()
+        self.days: dict[Hashable, set[date]] = {}  # the days each row has entries for
 
-    def _current(self) -> OrderedDict[Hashable, Entry]:
+    def _current(self) -> OrderedDict[tuple[Hashable, date], Entry]:
         # Ids restart in another database (tests make one per test): start afresh.
         if db.engine() is not self.engine:
-            self.engine, self.entries = db.engine(), OrderedDict()
+            self.engine, self.entries, self.days = db.engine(), OrderedDict(), {}
         return self.entries
 
-    def entry(self, key: Hashable) -> Entry:
+    def entry(self, row: Hashable, day: date) -> Entry:
         entries = self._current()
-        found = entries.get(key)
+        found = entries.get((row, day))
         if found is None:
-            found = entries[key] = Entry()
+            found = entries[(row, day)] = Entry()
+            self.days.setdefault(row, set()).add(day)
             while len(entries) > CACHE_SIZE:
-                entries.popitem(last=False)
+                (old_row, old_day), _ = entries.popitem(last=False)
+                kept = self.days[old_row]
+                kept.discard(old_day)
+                if not kept:
+                    del self.days[old_row]
         else:
-            entries.move_to_end(key)
+            entries.move_to_end((row, day))
         return found
+
+    def before(self, row: Hashable, day: date) -> Entry | None:
+        """The same row's entry on the latest earlier day, if one is still kept."""
+        self._current()
+        earlier = [kept for kept in self.days.get(row, ()) if kept < day]
+        return self.entries.get((row, max(earlier))) if earlier else None
+
+    def clear(self) -> None:
+        self.entries, self.days = OrderedDict(), {}
 
 
 _cache = _Cache()
 
 
-def key(row: dict[str, Any], day: date) -> Hashable:
-    """The cache key of a bridge row (as state._BRIDGE reads it) on a local day."""
-    return (tuple(row.items()), day)
+def key(row: dict[str, Any]) -> Hashable:
+    """What a bridge row (as state._BRIDGE reads it) keys: with a local day, an entry."""
+    return tuple(row.items())
+
+
+def before(row: dict[str, Any], day: date) -> Entry | None:
+    """The entry of this very row (the bridge unchanged since) on the latest earlier
+    local day still kept: a derivation for `day` may go on from what it derived."""
+    return _cache.before(key(row), day)
 
 
 async def each(
@@ -93,7 +119,7 @@ async def each(
     mine: list[tuple[dict[str, Any], Entry]] = []  # this request loads these
     theirs: list[tuple[dict[str, Any], Entry, asyncio.Future[BridgeData]]] = []
     for row in rows:
-        entry = _cache.entry(key(row, day))
+        entry = _cache.entry(key(row), day)
         value = get(entry, row)
         if value is not None:
             found[row["id"]] = value

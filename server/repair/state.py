@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from server import clock, db
@@ -141,6 +141,54 @@ _PLANS = """
 """
 
 
+# An act's id -> its row's texts, for the acts a derivation reads texts of.
+Texts = dict[int, dict[str, Any]]
+
+
+def _day(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _instant(value: datetime | str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+async def _acts_to_derive(bridge_ids: list[int]) -> tuple[dict[int, list[d.TrustAct]], Texts]:
+    """Each bridge's log for a derivation, read as plain values (see db.fetch_values),
+    and the texts of the acts that have them, keyed by act id."""
+    placeholders = ", ".join("{}" for _ in bridge_ids)
+    logs: dict[int, list[d.TrustAct]] = {}
+    texts: Texts = {}
+    kinds, sides = _KINDS, _SIDES
+    sql = _ACTS_TO_DERIVE.format(ids=placeholders)
+    for (
+        id_,
+        bridge,
+        kind,
+        author,
+        owner,
+        day,
+        at,
+        commitment,
+        target,
+        details,
+    ) in await db.fetch_values(sql, *bridge_ids):
+        act = d.TrustAct(
+            id_, kinds[kind], sides[author], sides[owner], _day(day), _instant(at),
+            commitment, target,
+        )  # fmt: skip
+        found = logs.get(bridge)
+        if found is None:
+            found = logs[bridge] = []
+        found.append(act)
+        if details is not None:
+            texts[id_] = {"id": id_, "details": details}
+    return logs, texts
+
+
 async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await db.fetch(sql, *args)
 
@@ -218,6 +266,22 @@ async def active_rows(user_id: int) -> list[dict[str, Any]]:
     )
 
 
+async def active_rows_of(user_ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of every bridge any of `user_ids` is building now (the dispatcher's
+    batch of people), oldest first."""
+    if not user_ids:
+        return []
+    people = ", ".join("{}" for _ in user_ids)
+    return await _rows(
+        _BRIDGE
+        + f" WHERE (bridge.side_a IN ({people}) OR bridge.side_b IN ({people}))"
+        + " AND bridge.status = {} ORDER BY bridge.id",
+        *user_ids,
+        *user_ids,
+        ACTIVE,
+    )
+
+
 # Bridges asked for and not answered yet, either way: the asker's name, or the
 # invitee's (empty while a link waits for someone to open it).
 _PENDING = """
@@ -259,10 +323,23 @@ async def load_many(rows: list[dict[str, Any]], *, with_plan: bool = True) -> li
     ids = [row["id"] for row in rows]
     if not ids:
         return []
-    acts = await acts_of(ids) if with_plan else await _by_bridge(_ACTS_TO_DERIVE, ids)
+    if not with_plan:
+        logs, texts = await _acts_to_derive(ids)
+        commitments = await commitments_of(ids)
+        pauses = await pauses_of(ids)
+        loaded = []
+        for row in rows:
+            data = bridge_data(
+                row, [], commitments.get(row["id"], []), pauses.get(row["id"], []), []
+            )
+            data.acts = logs.get(row["id"], [])
+            data.act_rows = {act.id: texts[act.id] for act in data.acts if act.id in texts}
+            loaded.append(data)
+        return loaded
+    acts = await acts_of(ids)
     commitments = await commitments_of(ids)
     pauses = await pauses_of(ids)
-    plans = await _by_bridge(_PLANS, ids) if with_plan else {}
+    plans = await _by_bridge(_PLANS, ids)
     return [
         bridge_data(
             row,
