@@ -48,13 +48,13 @@ def explain(story: Story) -> str:
             return sentence
     kept = sum(d.outcome is Outcome.KEPT for days in week.values() for d in days)
     if score < week_ago:
-        return f"Health eased to {score} this week with {_count(kept, 'kept day')} logged."
+        return f"Health eased to {score} this week: {_kept_by_side(story, week) or 'nothing kept'}."
     if not kept:
         return f"Health is steady at {score}: nothing was kept or missed this week."
     secured = sum(d.secured > 0 for days in week.values() for d in days)
     return (
-        f"Health is steady at {score}: {_count(kept, 'kept day')} this week, "
-        f"{secured} of them secured."
+        f"Health is steady at {score}: {_kept_by_side(story, week)} this week, "
+        f"{secured} of those days secured."
     )
 
 
@@ -156,8 +156,21 @@ def _rising(story: Story, week: dict[Side, list[SideDay]], score: int, week_ago:
     kept = [d for days in week.values() for d in days if d.outcome is Outcome.KEPT]
     secured = sum(d.secured > 0 for d in kept)
     return (
-        f"Health is rising: {_count(len(kept), 'kept day')} this week, {secured} of them secured."
+        f"Health is rising: {_kept_by_side(story, week)} this week, "
+        f"{secured} of those days secured."
     )
+
+
+def _kept_by_side(story: Story, week: dict[Side, list[SideDay]]) -> str:
+    """ "Alice kept 7 days and Bob 7": each side's own days, never one sum of both."""
+    kept = {side: sum(d.outcome is Outcome.KEPT for d in days) for side, days in week.items()}
+    parts = [side for side in Side if kept[side]]
+    if not parts:
+        return ""
+    first = f"{_name(story, parts[0])} kept {_count(kept[parts[0]], 'day')}"
+    if len(parts) == 1:
+        return first
+    return f"{first} and {_name(story, parts[1])} {kept[parts[1]]}"
 
 
 def _quiet_run(days: list[SideDay]) -> int:
