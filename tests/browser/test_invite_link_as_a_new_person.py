@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_long_text_never_scrolls_sideways import NARROW, sideways
-from tests.browser.test_repair_journey import PASSWORD
+from tests.browser.test_repair_journey import PASSWORD, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +18,7 @@ def test_dana_opens_alices_link_reads_her_message_and_accepts_by_signing_up(
 ) -> None:
     alice = phone().new_page()
     alice.goto(live_server + "/signup")
-    alice.get_by_label("Email").fill("alice@example.com")
-    alice.get_by_label("Your name").fill("Alice")
-    alice.get_by_label("Password").fill(PASSWORD)
+    sign_up(alice, "alice@example.com", "Alice")
     alice.get_by_role("button", name="Create account").click()
     alice.goto(live_server + "/bridges/new")
     by_link = alice.get_by_role("form", name="With anyone, by link")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_repair_journey import PASSWORD
+from tests.browser.test_repair_journey import sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -17,9 +17,7 @@ def test_alice_taps_the_time_boxes_and_reads_a_pause_error_beside_the_date(
 ) -> None:
     page = phone().new_page()
     page.goto(live_server + "/signup")
-    page.get_by_label("Email").fill("alice@example.com")
-    page.get_by_label("Your name").fill("Alice")
-    page.get_by_label("Password").fill(PASSWORD)
+    sign_up(page, "alice@example.com", "Alice")
     page.get_by_role("button", name="Create account").click()
     page.goto(live_server + "/settings/reminders")
 
