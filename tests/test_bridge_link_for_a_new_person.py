@@ -59,3 +59,24 @@ def test_the_link_still_works_once_only(alice, bob, browser):
     bob.post(f"/b/{token}", {"answer": "accept"})
     late = browser("dana").get(f"/b/{token}")
     assert late.status_code == 410
+
+
+def test_alice_learns_on_home_that_dana_accepted_and_bob_reads_no_such_news(alice, bob, browser):
+    token = make_link(alice)
+    before = unescape(alice.get("/").text)
+    assert "accepted your invitation" not in before
+    dana = browser("dana")
+    dana.post(
+        f"/b/{token}",
+        {
+            "email": "dana@example.com",
+            "display_name": "Dana",
+            "password": PASSWORD,
+            "time_zone": "Europe/London",
+        },
+    )
+    assert "Dana accepted your invitation: your bridge is being built." in unescape(
+        alice.get("/").text
+    )
+    assert "accepted your invitation" not in unescape(dana.get("/").text)
+    assert "accepted your invitation" not in unescape(bob.get("/").text)

@@ -29,6 +29,11 @@ class BridgeSummary:
     incoming: bool  # waiting for my answer
     team_name: str | None
     span: int
+    accepted_lately: bool = False  # I asked, and they said yes within ACCEPTED_NEWS
+
+
+# How long home tells the person who asked that their invitation was accepted.
+ACCEPTED_NEWS = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -263,6 +268,12 @@ async def my_bridges(user: User) -> list[BridgeSummary]:
                 incoming=view.incoming,
                 team_name=None if view.limited else view.team_name,
                 span=view.span,
+                accepted_lately=(
+                    view.my_side == "a"
+                    and view.status == ACTIVE
+                    and view.accepted_at is not None
+                    and clock.now() - view.accepted_at < ACCEPTED_NEWS
+                ),
             )
         )
     return summaries
