@@ -44,3 +44,15 @@ def test_a_bridge_younger_than_its_first_days_has_just_started_and_older_is_judg
     old = health_report(log.acts, commitments, [], start + (day(FIRST_DAYS + 30) - day(0)))
     assert young.just_started or young.band.value != "broken"
     assert not old.just_started
+
+
+def test_a_perfect_start_leaves_broken_on_the_day_just_started_ends():
+    log = Log()
+    both = [daily(1, ALICE), daily(2, BOB)]
+    for n in range(FIRST_DAYS):
+        log.secured(ALICE, day(n), 1)
+        log.secured(BOB, day(n), 2)
+    day_before = health_report(log.acts, both, [], day(FIRST_DAYS - 2))
+    assert day_before.just_started and day_before.band.value == "broken"
+    last = health_report(log.acts, both, [], day(FIRST_DAYS - 1))
+    assert not last.just_started and last.band.value == "under_repair"
