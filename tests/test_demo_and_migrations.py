@@ -86,3 +86,8 @@ def test_carol_the_demo_lead_sees_team_figures_one_tap_from_home(db, browser):
     page = carol.get(dashboard[1]).text
     assert 'Shared bridges <span class="muted">(4)</span>' in page
     assert "median health over all 4 bridges" in page
+    rows = dict(
+        re.findall(r'<th scope="row">([^<]+)</th>\s*<td data-label="Health">(.*?)</td>', page)
+    )
+    assert "just started" in rows["Erin &amp; Frank"]  # as Erin and Frank read it themselves
+    assert "just started" not in rows["Alice &amp; Bob"]
