@@ -91,6 +91,20 @@ def main() -> None:
                 d.occurrences(commitments, acts, [], today, side=d.Side.A, since=today),
             )
         )
+    # What a page after a check-in costs: carrying the bridge's derivation on with the
+    # new act, instead of deriving 730 days again (server/domain/resume.py).
+    acts, commitments = bridge(730)
+    today = date(2026, 12, 6)
+    derivation = d.derive_bridge(acts[:-1], commitments, [], today, keep=30)
+    figures["domain_derive_bridge_ms_730"] = median_ms(
+        lambda: d.derive_bridge(acts, commitments, [], today, keep=30)
+    )
+    figures["domain_carry_on_with_a_check_in_ms_730"] = median_ms(
+        lambda: d.advance(derivation, today, acts[-1:])
+    )
+    figures["domain_carry_on_to_the_next_day_ms_730"] = median_ms(
+        lambda: d.advance(derivation, today + timedelta(days=1))
+    )
     for name, value in figures.items():
         print(f"{name}: {value:.2f}")
     ratio = figures["domain_health_report_ms_730"] / figures["domain_health_report_ms_365"]

@@ -22,6 +22,8 @@ from server.bridges import api as bridges_api
 from server.bridges import routes as bridges_routes
 from server.lead import api as lead_api
 from server.lead import routes as lead_routes
+from server.observe import health, logs, metrics
+from server.observe.requests import Observed
 from server.privacy import api as privacy_api
 from server.privacy import routes as privacy_routes
 from server.pwa import routes as pwa_routes
@@ -31,6 +33,9 @@ from server.reminders.worker import InProcess
 from server.repair import api as repair_api
 from server.repair import routes as repair_routes
 from server.settings import Settings, get_settings
+from server.signin import api as signin_api
+from server.signin import routes as signin_routes
+from server.signin import sso_routes
 from server.teams import api as teams_api
 from server.teams import routes as teams_routes
 from server.web import (
@@ -59,6 +64,8 @@ def create_app(
     (the SQLite default); tests, which skip migrations, never start it.
     """
     settings = settings or get_settings()
+    if run_migrations:  # a serving process: each of uvicorn's workers configures its own
+        logs.configure(settings.log_format)
     dispatching = run_migrations if run_dispatcher is None else run_dispatcher
     dispatcher = InProcess(settings) if dispatching and settings.reminders_in_process else None
 
@@ -92,6 +99,8 @@ def create_app(
             *pwa_routes.ROUTES,
             *lead_routes.ROUTES,
             *privacy_routes.ROUTES,
+            *signin_routes.ROUTES,
+            *sso_routes.ROUTES,
         ],
         include_in_schema=False,
         before_request=bounds.check_form_body,
@@ -104,6 +113,7 @@ def create_app(
         *reminders_api.ROUTES,
         *lead_api.ROUTES,
         *privacy_api.ROUTES,
+        *signin_api.ROUTES,
     ]
     openapi.document_errors(api_handlers, prefix="/api/v1")
     api = Router(path="/api/v1", route_handlers=api_handlers, before_request=bounds.check_json_body)
@@ -114,8 +124,8 @@ def create_app(
         cache_control=CacheControlHeader(max_age=31_536_000, public=True),
         include_in_schema=False,
     )
-    return Litestar(
-        route_handlers=[pages, api, static],
+    app = Litestar(
+        route_handlers=[pages, api, static, *health.ROUTES, metrics.metrics],
         dependencies={"viewer": Provide(provide_viewer), "user": Provide(provide_user)},
         template_config=TemplateConfig(
             directory=TEMPLATES_DIR,
@@ -144,4 +154,8 @@ def create_app(
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         state=State({"settings": settings}),
         debug=False,
+        logging_config=None,  # server/observe/logs.py formats every line (JSON or plain)
     )
+    # Around everything Litestar does, 404s included: request id, log line, metrics.
+    app.asgi_handler = Observed(app.asgi_handler)
+    return app

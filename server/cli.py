@@ -41,6 +41,10 @@ def serve(demo: bool) -> None:
     settings = get_settings()
     if settings.workers > 1 and settings.uses_sqlite:
         sys.exit("bridgework: BRIDGEWORK_WORKERS > 1 needs PostgreSQL (set DATABASE_URL)")
+    _metrics_folder(settings.workers)
+    from server.observe import logs
+
+    logs.configure(settings.log_format)
     sign_ins = asyncio.run(_prepare(demo))
     url = f"http://{settings.host}:{settings.port}"
     print(f"\n  Bridgework is running at {url}\n")
@@ -57,16 +61,36 @@ def serve(demo: bool) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.trusted_proxies,
         log_level="info",
+        log_config=None,  # each worker's create_app() sends every line to our formatter
+        access_log=False,  # replaced by the request line (server/observe/requests.py)
     )
+
+
+def _metrics_folder(workers: int) -> None:
+    """Several processes share their metrics through files (prometheus-client's
+    multiprocess mode): the operator's folder (PROMETHEUS_MULTIPROC_DIR, which the
+    dispatchers on this machine can share), else a fresh one for several workers.
+
+    Set before prometheus-client is first imported, which reads it then."""
+    import os
+    import tempfile
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if not folder and workers > 1:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bridgework-metrics-")
+    elif folder:
+        from server.observe.metrics import forget_dead_processes
+
+        forget_dead_processes(folder)
 
 
 def dispatch(loop: bool) -> None:
     """Send the reminders that are due: one pass, or pass after pass until SIGTERM."""
-    import logging
-
+    _metrics_folder(workers=1)
+    from server.observe import logs
     from server.reminders.worker import dispatch as run
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(get_settings().log_format)
     handled = asyncio.run(run(get_settings(), loop=loop))
     if not loop:
         print(f"Reminders handled: {handled}")
@@ -144,7 +168,20 @@ def _database_answer(settings: Settings) -> str:
         return f"{found} does not exist yet: `bridgework migrate` creates it"
     if "migration" not in tables:
         return f"{found}; not migrated yet: run `bridgework migrate`"
-    return f"{found}; migrated"
+    problems = asyncio.run(_readiness())
+    if problems:
+        return f"{found}; not ready: " + "; ".join(f"{k}: {v}" for k, v in problems.items())
+    return f"{found}; migrated, ready (what /ready answers)"
+
+
+async def _readiness() -> dict[str, object]:
+    from server import db
+    from server.observe.health import readiness
+
+    try:
+        return await readiness()
+    finally:
+        await db.close_pool()
 
 
 def check() -> None:

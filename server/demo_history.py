@@ -27,6 +27,10 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
+# Rows a bulk insert takes at once: under SQLite's and PostgreSQL's parameter limits.
+INSERT_BATCH = 500
+
+
 async def seed_history(
     bridge_id: int,
     people: dict[d.Side, int],
@@ -175,16 +179,24 @@ async def seed_history(
                     }
                 ),
             )
-    for act in acts:
-        await act.save()
+    # In batches (a year is thousands of acts): the bridge is new, so its acts'
+    # ids, read back in order, are these acts' in the order they were written.
+    for first in range(0, len(acts), INSERT_BATCH):
+        await TrustAct.insert(*acts[first : first + INSERT_BATCH])
+    ids = (
+        await TrustAct.select(TrustAct.id).where(TrustAct.bridge == bridge_id).order_by(TrustAct.id)
+    )
+    for act, stored in zip(acts, ids, strict=True):
+        act.id = stored["id"]
     # The partner confirms most planks a day later; the newest wait for them.
+    confirmations = []
     for act in acts:
         kind = d.ActKind(act.kind)
         if kind not in d.CONFIRMATION_LABELS or act.day >= today - timedelta(days=1):
             continue
         if rng.random() < 0.85:
             confirmer = d.other(d.Side(act.owner_side))
-            await TrustAct.insert(
+            confirmations.append(
                 TrustAct(
                     bridge=bridge_id,
                     kind=d.ActKind.CONFIRMATION.value,
@@ -196,3 +208,5 @@ async def seed_history(
                     target=act.id,
                 )
             )
+    for first in range(0, len(confirmations), INSERT_BATCH):
+        await TrustAct.insert(*confirmations[first : first + INSERT_BATCH])

@@ -13,5 +13,10 @@ from server.settings import get_settings
 DB = engine_from_url(get_settings().database_url)
 
 APP_REGISTRY = AppRegistry(
-    apps=["server.piccolo_app", "server.lead.piccolo_app", "server.reminders.piccolo_app"]
+    apps=[
+        "server.piccolo_app",
+        "server.lead.piccolo_app",
+        "server.reminders.piccolo_app",
+        "server.signin.piccolo_app",
+    ]
 )

@@ -78,6 +78,41 @@ class Settings:
     process, `false` leaves it to `bridgework dispatch --loop`. Default: true on
     SQLite (so `make run` needs nothing else), false on PostgreSQL."""
 
+    log_format: str
+    """`BRIDGEWORK_LOG_FORMAT`: `json` (one JSON object a line: request id, route,
+    status, duration, person id) or `plain` (readable text). Default: json in
+    production, plain in development."""
+
+    metrics_token: str
+    """`METRICS_TOKEN`: a bearer token that lets Prometheus read `/metrics` from
+    anywhere (`Authorization: Bearer <token>`); empty (default): no token works."""
+
+    metrics_networks: str
+    """`METRICS_NETWORKS`: the client addresses or networks (comma-separated) that
+    may read `/metrics` without the token (default `127.0.0.1,::1`: this machine)."""
+    oidc_issuer: str
+    """`OIDC_ISSUER`: the company's OpenID Connect identity provider (e.g.
+    `https://login.example.com/realms/staff`); its discovery document is read from
+    `<issuer>/.well-known/openid-configuration`. Empty (default): no single sign-on.
+    Must be https, except on a loopback address."""
+
+    oidc_client_id: str
+    """`OIDC_CLIENT_ID`: Bridgework's client ID at the identity provider (required with
+    `OIDC_ISSUER`). Register `https://<your host>/signin/sso/callback` as its redirect URI."""
+
+    oidc_client_secret: str
+    """`OIDC_CLIENT_SECRET`: the client secret the identity provider issued (required
+    with `OIDC_ISSUER`)."""
+
+    oidc_allowed_domains: tuple[str, ...]
+    """`OIDC_ALLOWED_DOMAINS`: email domains, comma-separated (`example.com,example.org`),
+    whose people may sign in by single sign-on; empty (default): any domain the identity
+    provider vouches for."""
+
+    oidc_only: bool
+    """`OIDC_ONLY`: `true` hides passwords and passkeys for the whole instance: everyone
+    signs in through the identity provider (default `false`). Needs `OIDC_ISSUER`."""
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -203,6 +238,61 @@ def _trusted_proxies(env: Mapping[str, str]) -> str:
     return ",".join(entries)
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _metrics_token(env: Mapping[str, str]) -> str:
+    token = env.get("METRICS_TOKEN", "").strip()
+    if token and len(token) < 16:
+        raise SettingsError("METRICS_TOKEN must be at least 16 characters long (or empty)")
+    return token
+
+
+def _networks(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip() or default
+    entries = [entry.strip() for entry in raw.split(",") if entry.strip()]
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"{name} must be IP addresses or networks separated by commas "
+                f"(e.g. 127.0.0.1,10.0.0.0/8), got {entry!r}"
+            ) from None
+    return ",".join(str(ipaddress.ip_network(e, strict=False)) for e in entries)
+
+
+def _oidc_issuer(env: Mapping[str, str]) -> str:
+    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/")
+    if not issuer:
+        return ""
+    loopback = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", issuer)
+    if not (issuer.startswith("https://") or loopback):
+        raise SettingsError(
+            f"OIDC_ISSUER must be an https:// URL (http only on a loopback address), got {issuer!r}"
+        )
+    for name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        if not env.get(name, "").strip():
+            raise SettingsError(f"{name} is required when OIDC_ISSUER is set")
+    return issuer
+
+
+def _domains(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("OIDC_ALLOWED_DOMAINS", "").strip().lower()
+    domains = tuple(d.strip().lstrip("@") for d in raw.split(",") if d.strip())
+    for domain in domains:
+        if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+            raise SettingsError(
+                "OIDC_ALLOWED_DOMAINS must be email domains separated by commas "
+                f"(e.g. example.com,example.org), got {domain!r}"
+            )
+    return domains
+
+
 def documented() -> dict[str, str]:
     """Each setting's field name and the variable its docstring names (its README row).
 
@@ -252,7 +342,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         vapid_private_key=_vapid_private_key(env, production, data_dir),
         vapid_subject=_vapid_subject(env, production),
         reminders_in_process=_bool(env, "REMINDERS_IN_PROCESS", database_url.startswith("sqlite:")),
+        log_format=_choice(
+            env, "BRIDGEWORK_LOG_FORMAT", ("json", "plain"), "json" if production else "plain"
+        ),
+        metrics_token=_metrics_token(env),
+        metrics_networks=_networks(env, "METRICS_NETWORKS", "127.0.0.1,::1"),
+        oidc_issuer=(issuer := _oidc_issuer(env)),
+        oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET", "").strip(),
+        oidc_allowed_domains=_domains(env),
+        oidc_only=_oidc_only(env, issuer),
     )
+
+
+def _oidc_only(env: Mapping[str, str], issuer: str) -> bool:
+    only = _bool(env, "OIDC_ONLY", False)
+    if only and not issuer:
+        raise SettingsError("OIDC_ONLY=true needs OIDC_ISSUER (nobody could sign in)")
+    return only
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ import time_machine
 
 from server.errors import Conflict
 from server.repair import acts
+from server.repair import commands as c
 from server.tables import Commitment, Pause, TrustAct, User
 from tests.conftest import run
 from tests.repair_helpers import act, check_in, commit, key, state
@@ -179,10 +180,9 @@ def test_two_phones_checking_in_the_same_item_at_once_record_it_once(bridge, ali
 
     async def both_at_once() -> list[object]:
         user = await User.objects().where(User.email == alice.email).first()
-        tap = {"commitment": mine, "outcome": "kept"}
         return await asyncio.gather(
-            acts.check_in(user, bridge, {**tap, "idempotency_key": key()}),
-            acts.check_in(user, bridge, {**tap, "outcome": "missed", "idempotency_key": key()}),
+            acts.check_in(user, bridge, c.CheckIn(key(), mine, "kept")),
+            acts.check_in(user, bridge, c.CheckIn(key(), mine, "missed")),
             return_exceptions=True,
         )
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
+from server import domain as d
 from server.lead import figures as lead_figures
 from server.repair import state
 from server.tables import Bridge, TrustAct
@@ -49,7 +50,8 @@ def fresh(team: int, bridge_id: int) -> dict:
     """The figures a derivation straight from the stored log gives, with no cache."""
     [row] = [r for r in run(state.team_rows(team)) if r["id"] == bridge_id]
     [data] = run(state.load_many([row], with_plan=False))
-    kept = lead_figures.derive(data.acts, data.commitments, data.pauses, data.span, TODAY)
+    derivation = d.derive_bridge(data.acts, data.commitments, data.pauses, TODAY, keep=30)
+    kept = lead_figures.figures_of(derivation)
     return {"planks_laid": kept.laid, "health": kept.scores[-1], "paused": kept.paused}
 
 

@@ -28,6 +28,7 @@ from server.checkin import service as today_service
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.reminders import due
 from server.repair import acts, service, state, view
+from server.repair import commands as c
 from server.tables import Bridge, User
 from tests.conftest import run
 
@@ -74,7 +75,11 @@ class BridgeDays(RuleBasedStateMachine):
 
     def _commit(self, side: d.Side, cadence: str, **extra: str) -> None:
         form = {"text": f"{cadence} promise", "cadence": cadence, "idempotency_key": _key()}
-        _attempt(service.add_commitment(self.by_side[side], self.bridge_id, {**form, **extra}))
+        _attempt(
+            service.add_commitment(
+                self.by_side[side], self.bridge_id, c.parse_add_commitment({**form, **extra})
+            )
+        )
 
     def _data(self) -> state.BridgeData:
         data, _ = run(state.load(self.people[0], self.bridge_id))
@@ -108,7 +113,7 @@ class BridgeDays(RuleBasedStateMachine):
                 _attempt(service.resume(me, self.bridge_id))
             else:
                 end = (self.now + timedelta(days=pick % 3)).date().isoformat()
-                _attempt(service.pause(me, self.bridge_id, {"end": end}))
+                _attempt(service.pause(me, self.bridge_id, c.parse_pause({"end": end})))
         elif len(data.commitments) < 5:
             extra = {}
             if change == "once":
@@ -132,7 +137,7 @@ class BridgeDays(RuleBasedStateMachine):
             "day": day,
             "idempotency_key": _key(),
         }
-        _attempt(acts.check_in(self.by_side[side], self.bridge_id, form))
+        _attempt(acts.check_in(self.by_side[side], self.bridge_id, c.parse_check_in(form)))
 
     @rule(side=st.sampled_from(d.Side), pick=st.integers(0, 5), yesterday=st.booleans())
     def report_the_partners_miss(self, side: d.Side, pick: int, yesterday: bool) -> None:
@@ -141,7 +146,7 @@ class BridgeDays(RuleBasedStateMachine):
             return
         day = (self.now - timedelta(days=yesterday)).date().isoformat()
         form = {"commitment": theirs[pick % len(theirs)], "day": day, "idempotency_key": _key()}
-        _attempt(acts.report_miss(self.by_side[side], self.bridge_id, form))
+        _attempt(acts.report_miss(self.by_side[side], self.bridge_id, c.parse_report_miss(form)))
 
     @rule(side=st.sampled_from(d.Side), pick=st.integers(0, 50))
     def confirm_something(self, side: d.Side, pick: int) -> None:
@@ -152,7 +157,7 @@ class BridgeDays(RuleBasedStateMachine):
         ]
         if waiting:
             form = {"act": waiting[pick % len(waiting)].id, "idempotency_key": _key()}
-            _attempt(acts.confirm(self.by_side[side], self.bridge_id, form))
+            _attempt(acts.confirm(self.by_side[side], self.bridge_id, c.parse_confirm(form)))
 
     @rule(side=st.sampled_from(d.Side), pick=st.integers(0, 50))
     def withdraw_something(self, side: d.Side, pick: int) -> None:
@@ -165,7 +170,7 @@ class BridgeDays(RuleBasedStateMachine):
         ]
         if mine:
             form = {"act": mine[-1 - pick % len(mine)].id, "idempotency_key": _key()}
-            _attempt(acts.withdraw(self.by_side[side], self.bridge_id, form))
+            _attempt(acts.withdraw(self.by_side[side], self.bridge_id, c.parse_withdraw(form)))
 
     @rule(hours=st.sampled_from([5, 24, 30]))
     def time_passes(self, hours: int) -> None:
@@ -215,6 +220,20 @@ class BridgeDays(RuleBasedStateMachine):
             assert sorted((i.commitment_id, i.outcome != "open") for i in shown.items) == sorted(
                 (o.commitment_id, o.state is not d.OccurrenceState.OPEN) for o in fresh
             )
+            # Streak, badges and what waits for a confirmation, as the rules say of
+            # the whole log (Today carries its derivation on from earlier ones).
+            record = d.checkins(data.acts, data.commitments, data.pauses, side, today)
+            assert shown.streak == d.streak_across([record], today)
+            facts = d.bridge_facts(data.acts, side, data.span, d.best_streak(record))
+            assert shown.badges == d.earned_badges(facts)
+            waiting = [
+                la.act
+                for la in d.live_acts(data.acts)
+                if not la.confirmed and d.can_confirm(la.act, side)
+            ]
+            assert [w.act_id for w in shown.confirmations] == [
+                a.id for a in sorted(waiting, key=lambda a: a.day)
+            ]
             [asked] = run(due.due_for({me.id: me.time_zone}, self.now))[me.id]
             open_items = [i for i in shown.items if i.outcome == "open"]
             assert asked.today + asked.yesterday == len(open_items)

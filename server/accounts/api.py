@@ -11,6 +11,7 @@ from litestar.params import JSONBody
 
 from server.accounts import service
 from server.accounts.schemas import PasswordIn, ProfileIn, SignInIn, SignUpIn, UserOut
+from server.signin.guards import not_company_only
 from server.web import (
     SESSION_COOKIE,
     CurrentUser,
@@ -24,7 +25,9 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
     return bool(request.app.state.settings.is_production)
 
 
-@post("/accounts", status_code=201, summary="Create an account and sign in")
+@post(
+    "/accounts", status_code=201, summary="Create an account and sign in", guards=[not_company_only]
+)
 async def create_account(
     request: Request[Any, Any, Any], data: JSONBody[SignUpIn]
 ) -> Response[UserOut]:
@@ -33,7 +36,7 @@ async def create_account(
     return signed_in(request, Response(UserOut.of(user), status_code=201), user, token)
 
 
-@post("/session", status_code=200, summary="Sign in")
+@post("/session", status_code=200, summary="Sign in", guards=[not_company_only])
 async def sign_in(request: Request[Any, Any, Any], data: JSONBody[SignInIn]) -> Response[UserOut]:
     user = await service.authenticate(
         data.email, data.password, sign_in_client(request), request.app.state.settings.secret_key

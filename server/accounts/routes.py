@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from server.accounts import service
 from server.errors import Conflict, InvalidInput, Throttled
+from server.signin.guards import not_company_only
 from server.web import (
     CurrentUser,
     Form,
@@ -48,7 +49,7 @@ async def signup_form(viewer: Viewer, next: FromQuery[str] = "/") -> Template | 
     return signup_page({"time_zone": "UTC"}, {}, safe_next(next))
 
 
-@post("/signup")
+@post("/signup", guards=[not_company_only])
 async def signup(request: Request[Any, Any, Any], data: Form) -> Template | Response[Any]:
     next_path = safe_next(data.get("next"))
     try:
@@ -76,7 +77,7 @@ async def signin_form(viewer: Viewer, next: FromQuery[str] = "/") -> Template | 
     return signin_page({}, {}, safe_next(next))
 
 
-@post("/signin")
+@post("/signin", guards=[not_company_only])
 async def signin(request: Request[Any, Any, Any], data: Form) -> Template | Response[Any]:
     next_path = safe_next(data.get("next"))
     try:
@@ -99,7 +100,9 @@ async def signout(request: Request[Any, Any, Any]) -> Response[Any]:
     token = request.cookies.get("bw_session")
     if token:
         await service.end_session(token)
-    return clear_session_cookie(see_other("/signin"))
+    # With single sign-on, a page offers to sign out of the identity provider too.
+    after = "/signed-out" if request.app.state.settings.oidc_issuer else "/signin"
+    return clear_session_cookie(see_other(after))
 
 
 def settings_page(

@@ -57,16 +57,19 @@ def _check_time_zone(errors: dict[str, str], value: object) -> str:
     return zone
 
 
-def check_sign_up(data: dict[str, object]) -> SignUp:
-    """Validate a sign-up form; raise InvalidInput with a message per bad field."""
+def check_sign_up(data: dict[str, object], *, with_password: bool = True) -> SignUp:
+    """Validate a sign-up form; raise InvalidInput with a message per bad field.
+
+    `with_password=False`: the account will sign in with a passkey instead.
+    """
     errors: dict[str, str] = {}
     email = _check_email(errors, data.get("email"))
     name = clean(errors, "display_name", data.get("display_name"), "Your name", max_length=60)
     zone = _check_time_zone(errors, data.get("time_zone") or "UTC")
-    password = data.get("password")
-    if not isinstance(password, str) or not password:
+    password = data.get("password") if with_password else ""
+    if with_password and (not isinstance(password, str) or not password):
         errors["password"] = "Password is required."
-    else:
+    elif with_password and isinstance(password, str):
         problem = password_problem(password, email)
         if problem:
             errors["password"] = problem
@@ -79,7 +82,8 @@ async def create_user(form: SignUp) -> User:
     """Create the account; Conflict if the email is taken."""
     if await User.exists().where(User.email == form.email):
         raise Conflict("An account with this email already exists. Sign in instead.")
-    password_hash = await hash_password(form.password)
+    # No password (""): the account signs in with a passkey or single sign-on.
+    password_hash = await hash_password(form.password) if form.password else ""
     user = User(
         email=form.email,
         display_name=form.display_name,
@@ -185,7 +189,9 @@ async def change_password(user: User, data: dict[str, object], current_token: st
     """
     current, new = data.get("current_password"), data.get("new_password")
     errors: dict[str, str] = {}
-    if not isinstance(current, str) or not current:
+    if not user.password_hash:
+        pass  # a passkey-only account sets its first password
+    elif not isinstance(current, str) or not current:
         errors["current_password"] = "Enter your current password."
     elif not await verify_password(user.password_hash, current):
         errors["current_password"] = "That is not your current password."

@@ -87,10 +87,10 @@ async def start_bridge_by_link(
 
 @get("/bridges/{bridge_id:int}", name="bridge")
 async def bridge_page(user: CurrentUser, bridge_id: PathId) -> Template:
-    bridge = await service.bridge_view(user, bridge_id)
+    bridge, row = await service.bridge_view_and_row(user, bridge_id)
     screen = drawing = None
     if not bridge.limited and bridge.accepted_at is not None:
-        screen = await repair_view.bridge_screen(user, bridge_id)
+        screen = await repair_view.bridge_screen(user, bridge_id, row=row)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
     return page(

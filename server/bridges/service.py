@@ -70,8 +70,10 @@ _COLUMNS = (
     Bridge.archived_by,
     Bridge.side_a.id,
     Bridge.side_a.display_name,
+    Bridge.side_a.time_zone,
     Bridge.side_b.id,
     Bridge.side_b.display_name,
+    Bridge.side_b.time_zone,
     Bridge.team.name,
 )
 
@@ -247,6 +249,14 @@ def _view(user: User, row: dict[str, Any]) -> BridgeView:
 
 async def bridge_view(user: User, bridge_id: int) -> BridgeView:
     return _view(user, await _row(user, bridge_id))
+
+
+async def bridge_view_and_row(user: User, bridge_id: int) -> tuple[BridgeView, dict[str, Any]]:
+    """The bridge as `user` may see it, and its row: the bridge page hands the row on
+    to the repair screen (it has every column state.load reads) instead of reading
+    the bridge a second time."""
+    row = await _row(user, bridge_id)
+    return _view(user, row), row
 
 
 async def my_bridges(user: User) -> list[BridgeSummary]:

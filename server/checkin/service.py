@@ -153,17 +153,16 @@ _OUTCOMES = {
 }
 
 
-def _waiting(data: BridgeData, live: list[d.LiveAct], me: d.Side) -> list[WaitingConfirmation]:
+def _waiting(
+    data: BridgeData, derivation: d.Derivation, texts: dict[int, dict[str, Any]], me: d.Side
+) -> list[WaitingConfirmation]:
     partner = data.people[d.other(me)].name
     waiting = []
-    for la in live:
-        a = la.act
-        if la.confirmed or not d.can_confirm(a, me):
-            continue
+    for a in derivation.waiting[me]:
         if a.commitment_id:
             text = data.commitment_rows.get(a.commitment_id, {}).get("text", "")
         else:
-            text = state.details(data.act_rows[a.id]).get("summary") or ""
+            text = state.details(texts.get(a.id, {})).get("summary") or ""
         waiting.append(WaitingConfirmation(data.id, partner, a.id, a.kind, str(text), a.day))
     return waiting
 
@@ -180,15 +179,22 @@ class BridgeToday:
     paused: bool
 
 
-def bridge_today(data: BridgeData, me: d.Side, today: date) -> BridgeToday:
-    live = d.live_acts(data.acts)
-    record = d.checkins(data.acts, data.commitments, data.pauses, me, today, live=live)
+def bridge_today(
+    data: BridgeData,
+    derivation: d.Derivation,
+    texts: dict[int, dict[str, Any]],
+    me: d.Side,
+    today: date,
+) -> BridgeToday:
+    """One bridge's share of `me`'s Today, from its derivation for `today` and its rows
+    (people, commitments, pauses: `data`'s acts are not read)."""
+    record = derivation.records[me]
     return BridgeToday(
         partner_name=data.people[d.other(me)].name,
-        items=_items(data, live, me, today),
-        waiting=_waiting(data, live, me),
+        items=_items(data, derivation.live, me, today),
+        waiting=_waiting(data, derivation, texts, me),
         record=record,
-        facts=d.bridge_facts(live, me, data.span, d.best_streak(record)),
+        facts=derivation.facts(me, data.span, d.best_streak(record)),
         paused=d.bridge_paused(today, data.pauses),
     )
 
@@ -205,7 +211,8 @@ async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -
 
     def derive(entry: derived.Entry, data: BridgeData, day: date) -> BridgeToday:
         me = data.side_of(user_id)
-        entry.shares[me] = share = bridge_today(data, me, day)
+        assert entry.derivation is not None  # derived.each derived it
+        entry.shares[me] = share = bridge_today(data, entry.derivation, entry.texts, me, day)
         return share
 
     return await derived.each(rows, today, kept, derive)

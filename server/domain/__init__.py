@@ -36,6 +36,7 @@ from server.domain.localday import (
     can_check_in,
     grace_closed,
     local_today,
+    oldest_open_day,
 )
 from server.domain.occurrences import (
     Occurrence,
@@ -57,7 +58,7 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
-from server.domain.resume import HealthRun, health_run, resume
+from server.domain.resume import Derivation, Tally, advance, derive_bridge
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
@@ -80,8 +81,8 @@ __all__ = [
     "Cadence",
     "Commitment",
     "DayCheck",
+    "Derivation",
     "HealthReport",
-    "HealthRun",
     "LiveAct",
     "Occurrence",
     "OccurrenceState",
@@ -92,7 +93,9 @@ __all__ = [
     "PlankState",
     "Side",
     "SideDay",
+    "Tally",
     "TrustAct",
+    "advance",
     "band",
     "best_streak",
     "bridge_days",
@@ -107,22 +110,22 @@ __all__ = [
     "completed_on",
     "current_streak",
     "day_planks",
+    "derive_bridge",
     "due_days",
     "earned_badges",
     "grace_closed",
     "half_needed",
     "health_report",
-    "health_run",
     "is_due",
     "live_acts",
     "local_today",
     "merge_checkins",
     "occurrence_for",
     "occurrences",
+    "oldest_open_day",
     "on_today",
     "other",
     "planks",
-    "resume",
     "side_days",
     "streak_across",
     "validate_cadence",

@@ -1,12 +1,22 @@
-"""Health on a new day without deriving the whole history again.
+"""A bridge derived up to a day, and carried on from there instead of from its start.
 
-A bridge's log changes far less often than its day does: every morning each day
-already past its grace window is settled for good, unless someone writes to the log.
-So a derivation keeps where it stood at the end of the last settled day (each side's
-value and its run of quiet days) and the few live acts a later day can still read,
-and a later day with the same log goes on from there. The rules are the ledger's and
-health's own; only the days they run over are fewer. tests/domain/test_resume.py
-proves that resuming gives exactly what deriving the whole log gives.
+A bridge's log only grows, and every morning each day past its grace window is
+settled: with no new act about it, nothing can change it again. So a derivation
+keeps a summary of its settled days (each side's health value and run of quiet days,
+streak record, plank and act counts, and planks still waiting for a confirmation)
+and the few acts a later day can still read. Two things then cost only the recent
+days instead of the whole history:
+
+- a later local day with the log unchanged (`advance(d, today)`): the lead's first
+  visit of a day;
+- new acts appended that touch only recent days (`advance(d, today, new_acts)`): a
+  check-in, a confirmation of a recent plank, a withdrawal; everyone's Today after it.
+
+Anything else (a confirmation of an old plank, a changed commitment or pause) makes
+`advance` answer None and the caller derives the whole log again. The rules are the
+ledger's, health's, streaks' and planks' own; only the days they run over are fewer.
+`derive_bridge` is carrying on from an empty summary, so there is one derivation, and
+tests/domain/test_resume.py proves carrying on equals deriving the whole log afresh.
 
 What is settled: with the log unchanged, a day before the grace window (the day
 before `oldest_open_day(today)`) can no longer change. Its items are kept, missed,
@@ -18,122 +28,280 @@ only days after it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
-from server.domain.acts import LiveAct, TrustAct, live_acts
+from server.domain.acts import ActKind, LiveAct, TrustAct, can_confirm, live_acts
+from server.domain.badges import PersonFacts
 from server.domain.cadence import Cadence, Commitment
 from server.domain.health import bridge_points, shown, side_run
 from server.domain.ledger import first_day, side_days
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
+from server.domain.planks import PlankState, half_needed, plank_state
 from server.domain.sides import Side
+from server.domain.streaks import DayCheck, day_check
+
+ANSWERS = (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
 
 
-class HealthRun(NamedTuple):
-    """A bridge's health scores up to `today`, and what a later day goes on from."""
+class Tally(NamedTuple):
+    """One side's counts over a stretch of days: what its facts and progress add up."""
+
+    planks: int = 0  # live acts whose plank counts (laid or secured)
+    listening: int = 0
+    mistakes: int = 0
+    plank_days: int = 0  # days whose best plank counts toward the span
+    secured_days: int = 0  # days whose best plank is secured
+
+    def plus(self, other: Tally) -> Tally:
+        return Tally(*(a + b for a, b in zip(self, other, strict=True)))
+
+
+class SideSummary(NamedTuple):
+    """One side's settled days, summed up."""
+
+    value: float = 0.0  # health value at the end of the last settled day
+    quiet: int = 0  # quiet days in a row it ends with
+    record: dict[date, DayCheck] = {}  # never mutated: each summary makes a new one
+    tally: Tally = Tally()
+    waiting: tuple[TrustAct, ...] = ()  # the partner's acts this side may still confirm
+
+
+class Derivation(NamedTuple):
+    """A bridge on a local day: what every screen reads, and what a later day or a
+    few new acts carry on from."""
 
     today: date
-    scores: list[int]  # the bridge's score at the end of each of the last `keep` days
-    paused: bool  # a pause covers `today`
-    keep: int
+    keep: int  # how many daily scores `scores` keeps
+    scores: list[int]  # the bridge's health at the end of each recent day, oldest first
+    paused: bool  # a pause covers today
+    records: dict[Side, dict[date, DayCheck]]  # every day's streak check, per side
+    tallies: dict[Side, Tally]
+    waiting: dict[Side, list[TrustAct]]  # acts each side may confirm and has not, in log order
+    live: list[LiveAct]  # the live acts of the unsettled days (and of one-offs still open)
+    last_act_id: int
+    last_act_at: datetime | None
+    # What carrying on reads:
     start: date  # the bridge's first day (after `today` while nothing is on it yet)
-    settled: date  # the last day no later day can change while the log stays the same
-    carry: tuple[tuple[float, int], tuple[float, int]]  # A's, B's (value, quiet run)
+    settled: date  # the last summarized day
+    summary: dict[Side, SideSummary]
     settled_scores: list[int]  # the last `keep` scores up to `settled`
-    tail: list[LiveAct]  # the live acts a day after `settled` can read
+    recent: list[TrustAct]  # the acts an unsettled day can read, and the answers to them
     commitments: list[Commitment]
     pauses: list[Pause]
 
+    def half_reached(self, span: int) -> dict[Side, bool]:
+        """Whether each side's counted plank days reach the middle of `span`."""
+        half = half_needed(span)
+        return {side: t.plank_days >= half for side, t in self.tallies.items()}
 
-def health_run(
+    def facts(self, side: Side, span: int, best_streak: int) -> PersonFacts:
+        """`side`'s facts on this bridge, as `badges.bridge_facts` counts them."""
+        tally = self.tallies[side]
+        return PersonFacts(
+            planks=tally.planks,
+            listening_sessions=tally.listening,
+            owned_mistakes=tally.mistakes,
+            bridges_completed=int(all(self.half_reached(span).values())),
+            best_streak=best_streak,
+        )
+
+
+def derive_bridge(
     log: Iterable[TrustAct],
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     today: date,
     *,
     keep: int,
-    live: list[LiveAct] | None = None,
-) -> HealthRun:
-    """The bridge's last `keep` daily health scores up to `today`, from its whole log
-    (`live`: its live acts, when the caller derived them already)."""
+) -> Derivation:
+    """The bridge on the local date `today`, from its whole log."""
     log, commitments, pauses = list(log), list(commitments), list(pauses)
-    live = live_acts(log) if live is None else live
     start = first_day(log, commitments) or today + ONE_DAY
-    return _run(live, commitments, pauses, start, today, keep, start, ((0.0, 0), (0.0, 0)), [])
-
-
-def resume(run: HealthRun, today: date) -> HealthRun:
-    """`run`'s bridge on a later local day `today`, its log unchanged: only the days
-    after `run.settled` are derived again."""
-    if today < run.today:
-        raise ValueError("a run goes on to a later day, never back")
-    begin = max(run.start, run.settled + ONE_DAY)
-    return _run(
-        run.tail,
-        run.commitments,
-        run.pauses,
-        run.start,
-        today,
-        run.keep,
-        begin,
-        run.carry,
-        run.settled_scores,
+    empty = {side: SideSummary() for side in Side}
+    return _carry_on(
+        log, commitments, pauses, start, today, keep, start - ONE_DAY, empty, [], 0, None
     )
 
 
-def _run(
-    live: list[LiveAct],
+def advance(
+    derivation: Derivation,
+    today: date,
+    new_acts: Iterable[TrustAct] = (),
+    commitments: Iterable[Commitment] | None = None,
+    pauses: Iterable[Pause] | None = None,
+) -> Derivation | None:
+    """`derivation`'s bridge on the later local day `today`, with `new_acts` appended
+    to its log (each with an id above `last_act_id`); None when they reach back
+    into settled days, or the commitments or pauses changed: derive afresh then."""
+    new_acts = list(new_acts)
+    commitments = derivation.commitments if commitments is None else list(commitments)
+    pauses = derivation.pauses if pauses is None else list(pauses)
+    if today < derivation.today:
+        raise ValueError("a derivation carries on to a later day, never back")
+    if commitments != derivation.commitments or pauses != derivation.pauses:
+        return None
+    if derivation.last_act_id == 0 and not commitments:
+        return None  # nothing on it yet: its first day is not known
+    if any(act.id <= derivation.last_act_id for act in new_acts):
+        raise ValueError("new acts come after the ones already derived")
+    # Answers may only reach planks of unsettled days (a one-off's act on a settled
+    # day is kept for its occurrence, but its day is summed up already).
+    reachable = {
+        act.id
+        for act in (*derivation.recent, *new_acts)
+        if act.kind not in ANSWERS and act.day > derivation.settled
+    }
+    for act in new_acts:
+        if act.kind in ANSWERS:
+            if act.target_id not in reachable:
+                return None  # it answers an act of a settled day
+        elif act.day <= derivation.settled:
+            return None  # a plank for a settled day (a buggy client, an import)
+    return _carry_on(
+        derivation.recent + new_acts,
+        commitments,
+        pauses,
+        derivation.start,
+        today,
+        derivation.keep,
+        derivation.settled,
+        derivation.summary,
+        derivation.settled_scores,
+        derivation.last_act_id,
+        derivation.last_act_at,
+    )
+
+
+def _carry_on(
+    recent: list[TrustAct],
     commitments: list[Commitment],
     pauses: list[Pause],
     start: date,
     today: date,
     keep: int,
-    begin: date,
-    carry: tuple[tuple[float, int], tuple[float, int]],
-    earlier: list[int],
-) -> HealthRun:
-    """Derive the days from `begin` to `today`, going on from `carry` and the scores
-    `earlier` that end the day before `begin`."""
-    settled = max(oldest_open_day(today) - ONE_DAY, begin - ONE_DAY)
-    scores, settled_scores = list(earlier), list(earlier)
-    ends: list[tuple[float, int]] = []
-    runs = []
-    for side, (value, quiet) in zip(Side, carry, strict=True):
-        days = side_days(live, commitments, pauses, side, begin, today)
-        settled_days = [day for day in days if day.day <= settled]
-        values, end_value, end_quiet = side_run(settled_days, value, quiet)
-        ends.append((end_value, end_quiet))
-        later, _, _ = side_run(days[len(settled_days) :], end_value, end_quiet)
-        runs.append(values + later)
-    settled_count = max(0, (settled - begin).days + 1)  # derived days up to `settled`
-    for n, (a, b) in enumerate(zip(*runs, strict=True)):
+    settled: date,
+    summary: dict[Side, SideSummary],
+    settled_scores: list[int],
+    last_act_id: int,
+    last_act_at: datetime | None,
+) -> Derivation:
+    """Derive the days after `settled` up to `today` from `recent`, going on from
+    `summary`; summarize the days that are now settled too."""
+    if recent:
+        last_act_id = max(last_act_id, max(a.id for a in recent))
+        newest = max(a.created_at for a in recent)
+        last_act_at = newest if last_act_at is None else max(last_act_at, newest)
+    begin = settled + ONE_DAY
+    now_settled = max(oldest_open_day(today) - ONE_DAY, settled)
+    live = live_acts(recent)
+    unsettled = [item for item in live if item.act.day > settled]
+    days_of = {side: side_days(live, commitments, pauses, side, begin, today) for side in Side}
+    n_settled = max(0, (now_settled - begin).days + 1)  # ledger days now settled
+    records: dict[Side, dict[date, DayCheck]] = {}
+    tallies: dict[Side, Tally] = {}
+    waiting: dict[Side, list[TrustAct]] = {}
+    new_summary: dict[Side, SideSummary] = {}
+    values: dict[Side, list[float]] = {}
+    best = _best_plank_days(unsettled)
+    for side in Side:
+        was = summary[side]
+        days = days_of[side]
+        checks = {day.day: day_check(day) for day in days}
+        closing, end_value, end_quiet = side_run(days[:n_settled], was.value, was.quiet)
+        later, _, _ = side_run(days[n_settled:], end_value, end_quiet)
+        values[side] = closing + later
+        mine = [item for item in unsettled if item.act.owner is side]
+        early = _tally(mine, best, side, now_settled, early=True)
+        tally_now = was.tally.plus(early).plus(_tally(mine, best, side, now_settled, early=False))
+        open_to_me = [
+            item.act for item in unsettled if not item.confirmed and can_confirm(item.act, side)
+        ]
+        settled_waiting = was.waiting + tuple(a for a in open_to_me if a.day <= now_settled)
+        records[side] = {**was.record, **checks}
+        tallies[side] = tally_now
+        waiting[side] = sorted(
+            [*was.waiting, *open_to_me], key=lambda a: a.id
+        )  # log order: the ids
+        new_summary[side] = SideSummary(
+            end_value,
+            end_quiet,
+            {**was.record, **{d: c for d, c in checks.items() if d <= now_settled}},
+            was.tally.plus(early),
+            settled_waiting,
+        )
+    scores, kept_scores = list(settled_scores), list(settled_scores)
+    for n, (a, b) in enumerate(zip(values[Side.A], values[Side.B], strict=True)):
         score = shown(bridge_points(a, b))
         scores.append(score)
-        if n < settled_count:
-            settled_scores.append(score)
-    return HealthRun(
+        if n < n_settled:
+            kept_scores.append(score)
+    return Derivation(
         today=today,
+        keep=keep,
         scores=scores[-keep:] if keep else [],
         paused=any(p.covers(today) for p in pauses),
-        keep=keep,
+        records=records,
+        tallies=tallies,
+        waiting=waiting,
+        live=live,
+        last_act_id=last_act_id,
+        last_act_at=last_act_at,
         start=start,
-        settled=settled,
-        carry=(ends[0], ends[1]),
-        settled_scores=settled_scores[-keep:] if keep else [],
-        tail=_tail(live, commitments, settled),
+        settled=now_settled,
+        summary=new_summary,
+        settled_scores=kept_scores[-keep:] if keep else [],
+        recent=_still_recent(recent, commitments, now_settled),
         commitments=commitments,
         pauses=pauses,
     )
 
 
-def _tail(live: list[LiveAct], commitments: list[Commitment], settled: date) -> list[LiveAct]:
-    """The live acts a day after `settled` can read: those on a later day, and every
-    act of a one-off still open then (any day of its window settles it)."""
+def _best_plank_days(live: list[LiveAct]) -> dict[tuple[Side, date], PlankState]:
+    best: dict[tuple[Side, date], PlankState] = {}
+    for item in live:
+        key = (item.act.owner, item.act.day)
+        state = plank_state(item)
+        if key not in best or state > best[key]:
+            best[key] = state
+    return best
+
+
+def _tally(
+    mine: list[LiveAct],
+    best: dict[tuple[Side, date], PlankState],
+    side: Side,
+    settled: date,
+    *,
+    early: bool,
+) -> Tally:
+    """`side`'s counts over its unsettled live acts on days up to `settled` (early) or
+    after it."""
+    acts = [item for item in mine if (item.act.day <= settled) is early]
+    days = [s for (owner, day), s in best.items() if owner is side and (day <= settled) is early]
+    return Tally(
+        planks=sum(plank_state(item).counts for item in acts),
+        listening=sum(item.act.kind is ActKind.LISTENING for item in acts),
+        mistakes=sum(item.act.kind is ActKind.MISTAKE for item in acts),
+        plank_days=sum(s.counts for s in days),
+        secured_days=sum(s is PlankState.SECURED for s in days),
+    )
+
+
+def _still_recent(
+    recent: list[TrustAct], commitments: list[Commitment], settled: date
+) -> list[TrustAct]:
+    """The acts a day after `settled` can read: planks on a later day, every act of a
+    one-off still open then (any day of its window settles it), and the answers
+    (confirmations, withdrawals) to any of those."""
     open_one_offs = {
         c.id
         for c in commitments
         if c.cadence is Cadence.ONCE and c.due_by is not None and c.due_by > settled
     }
-    return [
-        item for item in live if item.act.day > settled or item.act.commitment_id in open_one_offs
-    ]
+    kept = {
+        a.id
+        for a in recent
+        if a.kind not in ANSWERS and (a.day > settled or a.commitment_id in open_one_offs)
+    }
+    return [a for a in recent if a.id in kept or (a.kind in ANSWERS and a.target_id in kept)]

@@ -11,7 +11,7 @@ lead is only these figures (rules.py decides which of them she may see).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -30,57 +30,34 @@ class Derived:
     laid: int
     secured: int
     last_act_at: datetime | None
-    run: d.HealthRun  # where a later day's scores go on from
 
     def figures(self, zone: str) -> Figures:
         """The figures as the lead sees them, the last act's day in her own zone."""
         last = None if self.last_act_at is None else d.local_today(self.last_act_at, zone)
         return Figures(self.scores, self.paused, self.laid, self.secured, last)
 
-    def on(self, today: date) -> Derived:
-        """The same bridge, nothing written to it since, on a later local day: only the
-        days since its last settled one are derived again (server/domain/resume.py)."""
-        run = d.resume(self.run, today)
-        return replace(self, scores=run.scores, paused=run.paused, run=run)
 
-
-def derive(
-    acts: list[d.TrustAct],
-    commitments: list[d.Commitment],
-    pauses: list[d.Pause],
-    span: int,
-    today: date,
-) -> Derived:
-    """One bridge's figures from its log, by the same rules its two sides see."""
-    live = d.live_acts(acts)
-    run = d.health_run(acts, commitments, pauses, today, keep=TREND_DAYS, live=live)
-    progress = d.bridge_progress(live, span)
+def figures_of(derivation: d.Derivation) -> Derived:
+    """One bridge's figures from its derivation, by the same rules its two sides see."""
     return Derived(
-        scores=run.scores,
-        paused=run.paused,
-        laid=sum(progress.planks.values()),
-        secured=sum(progress.secured.values()),
-        last_act_at=max((a.created_at for a in acts), default=None),
-        run=run,
+        scores=derivation.scores[-TREND_DAYS:],
+        paused=derivation.paused,
+        laid=sum(t.plank_days for t in derivation.tallies.values()),
+        secured=sum(t.secured_days for t in derivation.tallies.values()),
+        last_act_at=derivation.last_act_at,
     )
 
 
 async def for_bridges(rows: list[dict[str, Any]], today: date) -> list[Derived]:
-    """Each bridge's figures on the lead's local date `today` (rows as state reads them).
-
-    A bridge nobody wrote to since an earlier day's figures goes on from them without
-    reading its rows: the lead's first visit of a day derives only what changed."""
+    """Each bridge's figures on the lead's local date `today` (rows as state reads them)."""
 
     def kept(entry: derived.Entry, row: dict[str, Any]) -> Derived | None:
-        if entry.figures is None:
-            earlier = derived.before(row, today)
-            if earlier is not None and earlier.figures is not None:
-                entry.figures = earlier.figures.on(today)
         figures: Derived | None = entry.figures
         return figures
 
     def derive_kept(entry: derived.Entry, data: BridgeData, day: date) -> Derived:
-        entry.figures = figures = derive(data.acts, data.commitments, data.pauses, data.span, day)
+        assert entry.derivation is not None  # derived.each derived it
+        entry.figures = figures = figures_of(entry.derivation)
         return figures
 
     return await derived.each(rows, today, kept, derive_kept)

@@ -19,6 +19,7 @@ from server import domain as d
 from server.accounts.passwords import verify_password
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
+from server.signin.methods import forget_sign_in_methods, sign_in_methods
 from server.tables import (
     Bridge,
     Commitment,
@@ -179,6 +180,7 @@ async def export(user: User) -> dict[str, Any]:
             for t in teams
         ],
         "bridges": [await _bridge_export(user, row) for row in bridges],
+        "sign_in_methods": await sign_in_methods(user),
     }
 
 
@@ -204,7 +206,10 @@ async def delete_account(user: User, password: object) -> None:
     """Check the password, then remove everything that identified or was written by `user`."""
     if not isinstance(password, str) or not password:
         raise InvalidInput.field("password", "Enter your password to delete your account.")
-    if len(password) > 256 or not await verify_password(user.password_hash, password):
+    if not user.password_hash:  # a passkey or single sign-on account confirms with its email
+        if password.strip().lower() != user.email:
+            raise InvalidInput.field("password", "That is not your email address.")
+    elif len(password) > 256 or not await verify_password(user.password_hash, password):
         raise InvalidInput.field("password", "That is not your password.")
     async with db.engine().transaction():
         blockers = await lead_blockers(user)
@@ -272,6 +277,8 @@ async def _erase(user: User) -> None:
     await Session.delete().where(Session.person == uid)
     await Membership.delete().where(Membership.person == uid)
     await SignInFailure.delete().where(SignInFailure.email == user.email)
+    # The account row stays (anonymised) for the bridges' logs: no way back into it.
+    await forget_sign_in_methods(uid)
     await User.update(
         {
             User.email: f"left-{uid}-{secrets.token_hex(8)}@{LEFT_DOMAIN}",

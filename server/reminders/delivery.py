@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server import clock
+from server.observe import metrics
 from server.reminders import bulk
 from server.reminders.push import Device, PushError, Sender
 from server.reminders.tables import PushAttempt, PushSubscription
@@ -154,3 +155,4 @@ async def record(outcomes: list[Outcome], kind: str, reminders: dict[int, int]) 
     gone = [o.device_id for o in outcomes if o.outcome == GONE]
     if gone:
         await PushSubscription.delete().where(bulk.id_in(PushSubscription.id, gone))
+        metrics.SUBSCRIPTIONS_REMOVED.inc(len(gone))

@@ -41,6 +41,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from server import clock
+from server.observe import metrics
 from server.reminders import bulk
 from server.reminders.claims import (
     CLAIM_COLUMNS,
@@ -65,7 +66,7 @@ from server.reminders.delivery import (
 from server.reminders.due import due_for
 from server.reminders.push import Sender
 from server.reminders.settle import CLAIMED, FAILED, RETRYING, SENDING, settle
-from server.reminders.tables import Reminder, ReminderSettings
+from server.reminders.tables import DispatcherHeartbeat, Reminder, ReminderSettings
 from server.reminders.window import Group, Window
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class Dispatcher:
         handled = await self.take_over_abandoned(now)
         handled += await self.retry_due(now)
         handled += await self.send_due(now)
+        await beat(self.name)
         return handled
 
     # ------------------------------------------------------------ today's reminders
@@ -133,6 +135,12 @@ class Dispatcher:
                 break
             after = rows[-1]["id"]
             batch = await self.prepare(rows, now)
+            log.info(
+                "reminder batch: %d due, %d to send",
+                len(rows),
+                len(batch.claims),
+                extra={"event": "reminder_batch", "due": len(rows), "to_send": len(batch.claims)},
+            )
             for start in range(0, len(batch.claims), self.chunk):
                 claimed = await self.claim(batch.claims[start : start + self.chunk])
                 pushing += await self.start(claimed)
@@ -189,6 +197,8 @@ class Dispatcher:
         await self.window.take(len(claims))
         claimed = await insert_claims(claims, self.name, clock.now())
         self.window.give_back(len(claims) - len(claimed))
+        metrics.CLAIMS.labels("won").inc(len(claimed))
+        metrics.CLAIMS.labels("lost").inc(len(claims) - len(claimed))
         return claimed
 
     # ------------------------------------------------------------ pushing
@@ -314,3 +324,15 @@ async def run_loop(dispatcher: Dispatcher, interval: float = 15.0) -> None:
             continue
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(dispatcher.stopping.wait(), timeout=interval)
+
+
+async def beat(name: str) -> None:
+    """Say this dispatcher finished a pass (`/ready` wants one within two minutes)."""
+    now = clock.now()
+    await DispatcherHeartbeat.insert(DispatcherHeartbeat(name=name, beat_at=now)).on_conflict(
+        target=DispatcherHeartbeat.name,
+        action="DO UPDATE",
+        values=[DispatcherHeartbeat.beat_at],
+    )
+    # Each process has a name of its own: forget the ones that stopped a day ago.
+    await DispatcherHeartbeat.delete().where(DispatcherHeartbeat.beat_at < now - timedelta(days=1))

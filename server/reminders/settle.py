@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from piccolo.columns import Column
 
+from server.observe import metrics
 from server.reminders import bulk
 from server.reminders.delivery import DELIVERED, RETRY, Outcome
 from server.reminders.tables import Reminder
@@ -53,6 +54,7 @@ async def settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime)
                         Reminder.error: temporary[0].detail[:300],
                     }
                 ).where(Reminder.id == c.id)
+                metrics.REMINDERS.labels("retrying").inc()
                 continue
         if sent_at is not None and not temporary and not failed:
             (sent_before if c.sent_at else sent_now).append(c.id)
@@ -66,6 +68,7 @@ async def settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime)
                 error = f"Gave up before the day ended: {error}"
         else:
             error = "No device to send it to: turn reminders on again on your phone."
+        metrics.REMINDERS.labels("sent" if sent_at is not None else "failed").inc()
         await Reminder.update(
             {
                 Reminder.status: SENT if sent_at is not None else FAILED,
@@ -80,6 +83,7 @@ async def settle(claimed: list[Claimed], outcomes: list[Outcome], now: datetime)
     for ids, first_sent in ((sent_now, True), (sent_before, False)):
         if not ids:
             continue
+        metrics.REMINDERS.labels("sent").inc(len(ids))
         values: dict[Column | str, Any] = {
             Reminder.status: SENT,
             Reminder.attempts: Reminder.attempts + 1,

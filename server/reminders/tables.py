@@ -86,3 +86,11 @@ class PushAttempt(Table, tablename="push_attempt"):
     status_code = Integer(null=True, default=None)
     detail = Varchar(length=300, default="")
     at = Timestamptz()
+
+
+class DispatcherHeartbeat(Table, tablename="dispatcher_heartbeat"):
+    """When each running dispatcher last finished a pass: `/ready` reads the freshest."""
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    name = Varchar(length=64, unique=True)  # the dispatcher's name (host:pid:random)
+    beat_at = Timestamptz(index=True)

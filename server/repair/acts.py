@@ -18,13 +18,12 @@ from typing import Any, NamedTuple
 
 from server import clock, db
 from server import domain as d
-from server.bounds import to_id
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.observe import metrics
+from server.repair import commands as c
 from server.repair import state
-from server.repair.service import NOTE_MAX, idempotency_key, parse_day, parse_id
 from server.repair.state import BridgeData
 from server.tables import MissResponse, User
-from server.text import clean, raise_if
 
 ALREADY_CHECKED_IN = "You already checked this in. Withdraw it first to change it."
 _SETTLED_AS = {"kept": "kept", "secured": "kept", "missed": "missed", "missed_self": "missed"}
@@ -105,6 +104,7 @@ async def _append(
         if written[-1]:  # another check-in landed first: this one was taken back
             raise Conflict(ALREADY_CHECKED_IN)
         written = written[1:]
+    metrics.TRUST_ACTS.labels(kind.value).inc()
     return int(written[0][0]["id"])
 
 
@@ -149,21 +149,20 @@ class Opened(NamedTuple):
 async def _open(
     user: User,
     bridge_id: int,
-    form: dict[str, object],
+    client_key: str,
     *,
     active: bool = True,
-    commitment: object = None,
+    commitment: int | None = None,
 ) -> Opened | int:
     """The opening every act writer shares: the idempotency key; the act an earlier
     delivery of the same request created (returned as is: a replay); the bridge
     (only its one commitment's part when `commitment` is given, for a check-in); and
     that it is being built, unless `active` is False."""
-    key = idempotency_key(user, form.get("idempotency_key"))
+    key = c.stored_key(user, client_key)
     if (replayed := await _existing(key)) is not None:
         return replayed
     if commitment is not None:
-        commitment_id = parse_id(commitment, "The commitment")
-        data, side = await state.load_for_commitment(user, bridge_id, commitment_id)
+        data, side = await state.load_for_commitment(user, bridge_id, commitment)
     else:
         data, side = await state.load(user, bridge_id)
     if active:
@@ -182,23 +181,18 @@ def _confirmed_ids(data: BridgeData) -> set[int]:
 # ---------------------------------------------------------------- check-ins
 
 
-async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def check_in(user: User, bridge_id: int, command: c.CheckIn) -> int:
     """Tick a commitment of one's own as kept or missed for a day (today or yesterday)."""
-    opened = await _open(user, bridge_id, form, commitment=form.get("commitment"))
+    opened = await _open(user, bridge_id, command.key, commitment=command.commitment)
     if isinstance(opened, int):
-        await _same_answer(opened, form.get("outcome"))
+        await _same_answer(opened, command.outcome)
         return opened
     key, data, side = opened
-    commitment = _commitment(data, form.get("commitment"))
+    commitment = _commitment(data, command.commitment)
     if commitment.owner != side:
         raise Forbidden("You can only check in your own commitments.")
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    day = parse_day(errors, "day", form.get("day"), today)
-    raise_if(errors)
-    outcome = form.get("outcome")
-    if outcome not in ("kept", "missed"):
-        raise InvalidInput.field("outcome", "Say whether you kept it or missed it.")
+    day = command.day or today
     if not d.can_check_in(day, today):
         raise InvalidInput.field(
             "day", "You can check in today's items, and yesterday's until the end of today."
@@ -211,7 +205,7 @@ async def check_in(user: User, bridge_id: int, form: dict[str, object]) -> int:
         )
     if occurrence.state is not d.OccurrenceState.OPEN:
         raise Conflict(already_checked_in(day, occurrence.state.value))
-    kind = d.ActKind.KEPT if outcome == "kept" else d.ActKind.MISSED_SELF
+    kind = d.ActKind.KEPT if command.outcome == "kept" else d.ActKind.MISSED_SELF
     return await _append(
         data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id,
         once_between=(occurrence.opens, occurrence.due),
@@ -240,14 +234,15 @@ def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: da
     return occurrence
 
 
-async def lays_new_plank(user: User, bridge_id: int, day_value: object) -> bool:
-    """Whether keeping something on that day would add a plank toward the span:
-    only the first plank of a side's day counts (one small query, not the log)."""
-    people = state.bridge_data(await state.bridge_row(user, bridge_id), [], [], [], [])
-    side = people.side_of(user.id)
-    errors: dict[str, str] = {}
-    day = parse_day(errors, "day", day_value, people.people[side].today())
-    return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, side.value, day)
+async def lays_new_plank(user: User, bridge_id: int, day: date | None) -> bool:
+    """Whether `user` keeping something on that day (their today if None) would add a
+    plank toward the span: only the first plank of a side's day counts.
+
+    One small query, not the bridge: asked before a check-in that checks the bridge
+    itself, and its answer is used only if that check-in is accepted.
+    """
+    day = day or d.local_today(clock.now(), user.time_zone or "UTC")
+    return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, user.id, day)
 
 
 async def partner_name(user: User, bridge_id: int) -> str:
@@ -256,10 +251,11 @@ async def partner_name(user: User, bridge_id: int) -> str:
     return people.people[d.other(people.side_of(user.id))].name or "The other side"
 
 
-# A live kept, listening or mistake act of that side on that day: its plank counts.
+# A live kept, listening or mistake act of that person on that day: its plank counts
+# (such acts are their author's own, so the author is the side).
 _A_PLANK_THAT_DAY = """
     SELECT 1 FROM trust_act AS a
-    WHERE a.bridge = {} AND a.owner_side = {} AND a.day = {}
+    WHERE a.bridge = {} AND a.author = {} AND a.day = {}
         AND a.kind IN ('kept', 'listening', 'mistake')
         AND NOT EXISTS (
             SELECT 1 FROM trust_act AS w WHERE w.kind = 'withdrawal' AND w.target = a.id
@@ -272,30 +268,24 @@ def _date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def _commitment(data: BridgeData, value: object) -> d.Commitment:
-    commitment_id = parse_id(value, "The commitment")
+def _commitment(data: BridgeData, commitment_id: int) -> d.Commitment:
     for commitment in data.commitments:
         if commitment.id == commitment_id:
             return commitment
     raise NotFound("Commitment not found.")
 
 
-async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def report_miss(user: User, bridge_id: int, command: c.ReportMiss) -> int:
     """The partner says an item was not kept; the owner can answer in the timeline."""
-    opened = await _open(user, bridge_id, form)
+    opened = await _open(user, bridge_id, command.key)
     if isinstance(opened, int):
         return opened
     key, data, side = opened
-    commitment = _commitment(data, form.get("commitment"))
+    commitment = _commitment(data, command.commitment)
     if commitment.owner == side:
         raise Forbidden("To report your own miss, check it in as missed.")
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    day = parse_day(errors, "day", form.get("day"), today)
-    note = clean(
-        errors, "note", form.get("note"), "What you saw", max_length=NOTE_MAX, required=False
-    )
-    raise_if(errors)
+    day = command.day or today
     if not d.can_check_in(day, today):
         raise InvalidInput.field(
             "day", "You can report a miss for today or yesterday, on a day the commitment was due."
@@ -325,25 +315,22 @@ async def report_miss(user: User, bridge_id: int, form: dict[str, object]) -> in
         owner=commitment.owner,
         day=day,
         commitment_id=commitment.id,
-        texts={"note": note} if note else None,
+        texts={"note": command.note} if command.note else None,
         once_between=(occurrence.opens, occurrence.due),
     )
 
 
-async def respond_to_miss(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def respond_to_miss(user: User, bridge_id: int, command: c.RespondToMiss) -> int:
     """The owner answers a miss the partner reported: once, in words both sides read."""
     data, side = await state.load(user, bridge_id)
     data.require_active()
-    target = _target(data, form.get("act"))
+    target = _target(data, command.act)
     if target.kind is not d.ActKind.MISSED_PARTNER or target.owner != side:
         raise Forbidden("You can answer only a miss reported about your own commitment.")
-    errors: dict[str, str] = {}
-    text = clean(errors, "text", form.get("text"), "Your answer", max_length=NOTE_MAX)
-    raise_if(errors)
     if await MissResponse.exists().where(MissResponse.act == target.id):
         raise Conflict("You already answered this report.")
     response = MissResponse(
-        act=target.id, author=user.id, side=side.value, text=text, created_at=clock.now()
+        act=target.id, author=user.id, side=side.value, text=command.text, created_at=clock.now()
     )
     try:
         await response.save()
@@ -354,37 +341,14 @@ async def respond_to_miss(user: User, bridge_id: int, form: dict[str, object]) -
 
 # ---------------------------------------------------------------- listening and mistakes
 
-AGENDA = {"partner": "They set the agenda", "both": "We set it together", "me": "I set it"}
 
-
-async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> int:
-    opened = await _open(user, bridge_id, form)
+async def log_listening(user: User, bridge_id: int, command: c.LogListening) -> int:
+    opened = await _open(user, bridge_id, command.key)
     if isinstance(opened, int):
         return opened
     key, data, side = opened
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    day = parse_day(errors, "day", form.get("day"), today)
-    agenda = form.get("agenda_by") or "partner"
-    if agenda not in AGENDA:
-        errors["agenda_by"] = "Say who set the agenda."
-    summary = clean(
-        errors,
-        "summary",
-        form.get("summary"),
-        "Shared summary",
-        max_length=NOTE_MAX,
-        required=False,
-    )
-    private = clean(
-        errors,
-        "private_notes",
-        form.get("private_notes"),
-        "Private notes",
-        max_length=NOTE_MAX,
-        required=False,
-    )
-    raise_if(errors)
+    day = command.day or today
     if not d.can_check_in(day, today):
         raise InvalidInput.field("day", "Log a session on the day it happened or the day after.")
     return await _append(
@@ -395,30 +359,17 @@ async def log_listening(user: User, bridge_id: int, form: dict[str, object]) -> 
         kind=d.ActKind.LISTENING,
         owner=side,
         day=day,
-        texts={"agenda_by": agenda, "summary": summary},
-        private_note=private,
+        texts={"agenda_by": command.agenda_by, "summary": command.summary},
+        private_note=command.private_notes,
     )
 
 
-async def own_mistake(user: User, bridge_id: int, form: dict[str, object]) -> int:
-    opened = await _open(user, bridge_id, form)
+async def own_mistake(user: User, bridge_id: int, command: c.OwnMistake) -> int:
+    opened = await _open(user, bridge_id, command.key)
     if isinstance(opened, int):
         return opened
     key, data, side = opened
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    what = clean(
-        errors, "what_happened", form.get("what_happened"), "What happened", max_length=NOTE_MAX
-    )
-    part = clean(errors, "my_part", form.get("my_part"), "Your part", max_length=NOTE_MAX)
-    change = clean(
-        errors,
-        "differently",
-        form.get("differently"),
-        "What you will do differently",
-        max_length=NOTE_MAX,
-    )
-    raise_if(errors)
     return await _append(
         data,
         user,
@@ -427,28 +378,31 @@ async def own_mistake(user: User, bridge_id: int, form: dict[str, object]) -> in
         kind=d.ActKind.MISTAKE,
         owner=side,
         day=today,
-        texts={"what_happened": what, "my_part": part, "differently": change},
+        texts={
+            "what_happened": command.what_happened,
+            "my_part": command.my_part,
+            "differently": command.differently,
+        },
     )
 
 
 # ---------------------------------------------------------------- confirm and withdraw
 
 
-def _target(data: BridgeData, value: object) -> d.TrustAct:
-    act_id = parse_id(value, "The act")
+def _target(data: BridgeData, act_id: int) -> d.TrustAct:
     for act in data.acts:
         if act.id == act_id:
             return act
     raise NotFound("That entry is not on this bridge.")
 
 
-async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def confirm(user: User, bridge_id: int, command: c.Confirm) -> int:
     """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
-    opened = await _open(user, bridge_id, form)
+    opened = await _open(user, bridge_id, command.key)
     if isinstance(opened, int):
         return opened
     key, data, side = opened
-    target = _target(data, form.get("act"))
+    target = _target(data, command.act)
     if not d.can_confirm(target, side):
         raise Forbidden("Only the other side can confirm this.")
     if target.id not in _live_ids(data):
@@ -467,23 +421,7 @@ async def confirm(user: User, bridge_id: int, form: dict[str, object]) -> int:
     )
 
 
-CONFIRM_AT_ONCE_MAX = 500
-
-
-def _act_ids(value: object) -> list[int]:
-    """Act ids from a form ("12,13,14") or the JSON API ([12, 13, 14])."""
-    parts = value.split(",") if isinstance(value, str) else value
-    if not isinstance(parts, list | tuple) or not parts:
-        raise InvalidInput.field("acts", "Say which entries to confirm.")
-    if len(parts) > CONFIRM_AT_ONCE_MAX:
-        raise InvalidInput.field("acts", f"Confirm at most {CONFIRM_AT_ONCE_MAX} entries at once.")
-    try:
-        return list(dict.fromkeys(to_id(part) for part in parts))
-    except ValueError:
-        raise InvalidInput.field("acts", "Each entry must be a number.") from None
-
-
-async def confirm_kept(user: User, bridge_id: int, form: dict[str, object]) -> list[int]:
+async def confirm_kept(user: User, bridge_id: int, command: c.ConfirmKept) -> list[int]:
     """The partner confirms several kept items at once: the ones their page listed.
 
     Only kept items: "I felt heard" and acknowledging a mistake are answered one at a
@@ -492,10 +430,10 @@ async def confirm_kept(user: User, bridge_id: int, form: dict[str, object]) -> l
     nothing. Each confirmation's key is the request's key and its target, so the same
     request twice, or racing, creates each confirmation once.
     """
-    key = idempotency_key(user, form.get("idempotency_key"))
+    key = c.stored_key(user, command.key)
     data, side = await state.load(user, bridge_id)
     data.require_active()
-    targets = [_target(data, act_id) for act_id in _act_ids(form.get("acts"))]
+    targets = [_target(data, act_id) for act_id in command.acts]
     for target in targets:
         if not d.can_confirm(target, side):
             raise Forbidden("Only the other side can confirm this.")
@@ -514,6 +452,7 @@ async def confirm_kept(user: User, bridge_id: int, form: dict[str, object]) -> l
             statements.append((_CONFIRM_ONCE, values))
     if statements:
         await db.write(*statements)
+        metrics.TRUST_ACTS.labels(d.ActKind.CONFIRMATION.value).inc(len(statements))
     # What this request made, in this delivery or an earlier one.
     placeholders = ", ".join("{}" for _ in keys)
     made = await db.fetch(_MADE_BY_KEYS.format(keys=placeholders), *keys)
@@ -530,13 +469,13 @@ _CONFIRM_ONCE = """
 _MADE_BY_KEYS = "SELECT id FROM trust_act WHERE idempotency_key IN ({keys}) ORDER BY id"
 
 
-async def withdraw(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def withdraw(user: User, bridge_id: int, command: c.Withdraw) -> int:
     """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
-    opened = await _open(user, bridge_id, form, active=False)  # a slip is undone anyway
+    opened = await _open(user, bridge_id, command.key, active=False)  # a slip is undone anyway
     if isinstance(opened, int):
         return opened
     key, data, side = opened
-    target = _target(data, form.get("act"))
+    target = _target(data, command.act)
     if target.author != side:
         raise Forbidden("You can only withdraw what you logged yourself.")
     if target.id in d.withdrawn_ids(data.acts):

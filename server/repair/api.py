@@ -18,6 +18,7 @@ from litestar.params import HeaderParameter, JSONBody
 from server.bounds import Id, PathId
 from server.checkin import service as checkin
 from server.repair import acts, service, view
+from server.repair import commands as c
 from server.web import CurrentUser
 
 
@@ -158,9 +159,11 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _form(data: msgspec.Struct, key: str) -> dict[str, object]:
+def _form(data: msgspec.Struct, key: str | None = None) -> dict[str, object]:
+    """A body Litestar has decoded and typed, with its key, as `commands` reads it."""
     form: dict[str, object] = msgspec.structs.asdict(data)
-    form["idempotency_key"] = key
+    if key is not None:
+        form["idempotency_key"] = key
     return form
 
 
@@ -223,7 +226,7 @@ async def bridge_state(user: CurrentUser, bridge_id: PathId) -> BridgeStateOut:
 
 @put("/bridges/{bridge_id:int}/plan", summary="Save my own part of the repair plan")
 async def save_plan(user: CurrentUser, bridge_id: PathId, data: JSONBody[PlanIn]) -> BridgeStateOut:
-    await service.update_plan(user, bridge_id, msgspec.structs.asdict(data))
+    await service.update_plan(user, bridge_id, c.parse_save_plan(_form(data)))
     return state_out(await view.bridge_screen(user, bridge_id))
 
 
@@ -234,7 +237,8 @@ async def add_commitment(
     bridge_id: PathId,
     data: JSONBody[CommitmentIn],
 ) -> CommitmentOut:
-    made = await service.add_commitment(user, bridge_id, _form(data, idempotency_key))
+    command = c.parse_add_commitment(_form(data, idempotency_key))
+    made = await service.add_commitment(user, bridge_id, command)
     return CommitmentOut(made)
 
 
@@ -258,7 +262,8 @@ async def check_in(
     bridge_id: PathId,
     data: JSONBody[CheckInIn],
 ) -> ActOut:
-    return ActOut(await acts.check_in(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_check_in(_form(data, idempotency_key))
+    return ActOut(await acts.check_in(user, bridge_id, command))
 
 
 @post(
@@ -272,7 +277,8 @@ async def report_miss(
     bridge_id: PathId,
     data: JSONBody[MissIn],
 ) -> ActOut:
-    return ActOut(await acts.report_miss(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_report_miss(_form(data, idempotency_key))
+    return ActOut(await acts.report_miss(user, bridge_id, command))
 
 
 @post("/bridges/{bridge_id:int}/listening", status_code=201, summary="Log a listening session")
@@ -282,7 +288,8 @@ async def log_listening(
     bridge_id: PathId,
     data: JSONBody[ListeningIn],
 ) -> ActOut:
-    return ActOut(await acts.log_listening(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_log_listening(_form(data, idempotency_key))
+    return ActOut(await acts.log_listening(user, bridge_id, command))
 
 
 @post("/bridges/{bridge_id:int}/mistakes", status_code=201, summary="Own a mistake")
@@ -292,7 +299,8 @@ async def own_mistake(
     bridge_id: PathId,
     data: JSONBody[MistakeIn],
 ) -> ActOut:
-    return ActOut(await acts.own_mistake(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_own_mistake(_form(data, idempotency_key))
+    return ActOut(await acts.own_mistake(user, bridge_id, command))
 
 
 @post(
@@ -306,7 +314,8 @@ async def confirm(
     bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
-    return ActOut(await acts.confirm(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_confirm(_form(data, idempotency_key))
+    return ActOut(await acts.confirm(user, bridge_id, command))
 
 
 @post(
@@ -320,7 +329,8 @@ async def confirm_kept(
     bridge_id: PathId,
     data: JSONBody[ActsIn],
 ) -> ActsOut:
-    return ActsOut(await acts.confirm_kept(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_confirm_kept(_form(data, idempotency_key))
+    return ActsOut(await acts.confirm_kept(user, bridge_id, command))
 
 
 @post(
@@ -334,7 +344,8 @@ async def withdraw(
     bridge_id: PathId,
     data: JSONBody[ActRefIn],
 ) -> ActOut:
-    return ActOut(await acts.withdraw(user, bridge_id, _form(data, idempotency_key)))
+    command = c.parse_withdraw(_form(data, idempotency_key))
+    return ActOut(await acts.withdraw(user, bridge_id, command))
 
 
 @post(
@@ -345,13 +356,13 @@ async def withdraw(
 async def respond_to_miss(
     user: CurrentUser, bridge_id: PathId, data: JSONBody[ResponseIn]
 ) -> ResponseOut:
-    form = msgspec.structs.asdict(data)
-    return ResponseOut(await acts.respond_to_miss(user, bridge_id, form))
+    command = c.parse_respond_to_miss(_form(data))
+    return ResponseOut(await acts.respond_to_miss(user, bridge_id, command))
 
 
 @post("/bridges/{bridge_id:int}/pause", status_code=204, summary="Pause my side")
 async def pause(user: CurrentUser, bridge_id: PathId, data: JSONBody[PauseIn]) -> None:
-    await service.pause(user, bridge_id, msgspec.structs.asdict(data))
+    await service.pause(user, bridge_id, c.parse_pause(_form(data)))
 
 
 @post("/bridges/{bridge_id:int}/resume", status_code=204, summary="Resume my side")

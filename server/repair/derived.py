@@ -1,8 +1,8 @@
 """The one place that keeps derived state: each bridge's derivation for a local day.
 
 Today's share of a bridge (per side), the lead's figures and everything else read from
-a bridge are derived by the domain from its stored rows, in one linear pass. A page
-is read far more often than a bridge changes, so each process keeps the results here,
+a bridge come from one `domain.Derivation` of its log (server/domain/resume.py). A
+page is read far more often than a bridge changes, so each process keeps them here,
 keyed by all they are derived from:
 
 - the bridge's row as read at the start of the request: its `version` (raised by
@@ -13,14 +13,17 @@ keyed by all they are derived from:
 
 Any change makes a new key, never a stale hit: the row is read before the rows it
 keys, so what is derived is at least as new as its version. Old keys age out of the
-LRU. Nothing is stored in the database, and nothing needs warming: a key's first
-reader derives it (a year-old bridge in milliseconds) and every reader of that bridge
-on that day, alice's Today, bob's Today, carol's dashboard, shares the entry.
+LRU. Nothing is stored in the database, and nothing needs warming.
 
-A new day with the row unchanged need not read the bridge again: `before` finds the
-same row's entry on an earlier day, and the lead's figures go on from the health run
-kept there (server/domain/resume.py, proven equal to a whole derivation), so her first
-visit of a day derives only the bridges written to since.
+A key's first reader does not derive a year of history again when an earlier
+derivation of the same bridge is kept: the same row on an earlier day (nobody wrote
+to it since: the lead's first visit of a day) is carried on without reading
+anything; a newer row (someone checked in) reads only the acts after the last one
+derived, and its commitments and pauses, and carries on with those. Only what reaches
+back into settled days (a confirmation of an old plank, a changed commitment or
+pause) derives the whole log again. tests/domain/test_resume.py proves carrying on
+equals deriving afresh; the stateful test checks every Today against a fresh one.
+Readers of one key share its entry: alice's Today, bob's Today, carol's dashboard.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -38,6 +41,7 @@ from server.repair import state
 from server.repair.state import BridgeData
 
 CACHE_SIZE = 4096
+DAYS_KEPT = 3  # local days a bridge's newest derivation is remembered for
 
 T = TypeVar("T")
 
@@ -46,9 +50,16 @@ T = TypeVar("T")
 class Entry:
     """What has been derived so far for one bridge row on one day, filled per reader."""
 
+    derivation: d.Derivation | None = None
+    texts: dict[int, dict[str, Any]] = field(default_factory=dict)  # waiting acts' texts
     shares: dict[d.Side, Any] = field(default_factory=dict)  # Today's share per side
     figures: Any = None  # the lead's figures
+    frame: BridgeData | None = None  # the bridge's rows but its acts (in `derivation`)
     loading: asyncio.Future[BridgeData] | None = None  # its rows, while a request reads them
+
+
+# Daily scores a derivation keeps: the lead's trend (lead/rules.py TREND_DAYS).
+KEEP_SCORES = 30
 
 
 class _Cache:
@@ -56,11 +67,13 @@ class _Cache:
         self.engine: object = None
         self.entries: OrderedDict[tuple[Hashable, date], Entry] = OrderedDict()
         self.days: dict[Hashable, set[date]] = {}  # the days each row has entries for
+        self.derived: dict[int, dict[date, Hashable]] = {}  # bridge -> day -> newest row
 
     def _current(self) -> OrderedDict[tuple[Hashable, date], Entry]:
         # Ids restart in another database (tests make one per test): start afresh.
         if db.engine() is not self.engine:
-            self.engine, self.entries, self.days = db.engine(), OrderedDict(), {}
+            self.engine, self.entries = db.engine(), OrderedDict()
+            self.days, self.derived = {}, {}
         return self.entries
 
     def entry(self, row: Hashable, day: date) -> Entry:
@@ -79,14 +92,26 @@ class _Cache:
             entries.move_to_end((row, day))
         return found
 
-    def before(self, row: Hashable, day: date) -> Entry | None:
-        """The same row's entry on the latest earlier day, if one is still kept."""
+    def before(self, bridge_id: int, day: date) -> tuple[Hashable, Entry] | None:
+        """The newest derivation of this bridge kept for `day` or an earlier day."""
         self._current()
-        earlier = [kept for kept in self.days.get(row, ()) if kept < day]
-        return self.entries.get((row, max(earlier))) if earlier else None
+        for kept_day in sorted(self.derived.get(bridge_id, {}), reverse=True):
+            if kept_day > day:
+                continue
+            row = self.derived[bridge_id][kept_day]
+            entry = self.entries.get((row, kept_day))
+            if entry is not None and entry.derivation is not None:
+                return row, entry
+        return None
+
+    def derived_for(self, bridge_id: int, row: Hashable, day: date) -> None:
+        days = self.derived.setdefault(bridge_id, {})
+        days[day] = row
+        while len(days) > DAYS_KEPT:
+            del days[min(days)]
 
     def clear(self) -> None:
-        self.entries, self.days = OrderedDict(), {}
+        self.entries, self.days, self.derived = OrderedDict(), {}, {}
 
 
 _cache = _Cache()
@@ -95,12 +120,6 @@ _cache = _Cache()
 def key(row: dict[str, Any]) -> Hashable:
     """What a bridge row (as state._BRIDGE reads it) keys: with a local day, an entry."""
     return tuple(row.items())
-
-
-def before(row: dict[str, Any], day: date) -> Entry | None:
-    """The entry of this very row (the bridge unchanged since) on the latest earlier
-    local day still kept: a derivation for `day` may go on from what it derived."""
-    return _cache.before(key(row), day)
 
 
 async def each(
@@ -130,7 +149,7 @@ async def each(
             mine.append((row, entry))
     if mine:
         try:
-            loaded = await state.load_many([row for row, _ in mine], with_plan=False)
+            loaded = await _derive([row for row, _ in mine], [entry for _, entry in mine], day)
         except BaseException as error:
             for _, entry in mine:
                 _settle(entry, exception=error)
@@ -142,9 +161,69 @@ async def each(
         try:
             data = await asyncio.shield(future)
         except Exception:  # its loader failed: try once more, alone
-            data = (await state.load_many([row], with_plan=False))[0]
+            data = (await _derive([row], [entry], day))[0]
         found[row["id"]] = get(entry, row) or derive(entry, data, day)
     return [found[row["id"]] for row in rows]
+
+
+async def _derive(rows: list[dict[str, Any]], entries: list[Entry], day: date) -> list[BridgeData]:
+    """Fill each entry's derivation for `day`: carried on from an earlier one where one
+    is kept, else from the whole log. Returns each bridge's frame (its rows but acts)."""
+    read: dict[int, BridgeData] = {}
+    newer: list[tuple[dict[str, Any], Entry, Entry, d.Derivation]] = []
+    afresh: list[tuple[dict[str, Any], Entry]] = []
+    for row, entry in zip(rows, entries, strict=True):
+        earlier = _cache.before(row["id"], day)
+        was = None if earlier is None else earlier[1]
+        if was is None or was.derivation is None or was.frame is None:
+            afresh.append((row, entry))
+        elif earlier is not None and earlier[0] == key(row):
+            # Nothing written since: carried to this day without reading anything.
+            derivation = d.advance(was.derivation, day)
+            if derivation is None:
+                afresh.append((row, entry))
+            else:
+                entry.derivation, entry.texts = derivation, was.texts
+                read[row["id"]] = was.frame
+        else:
+            newer.append((row, entry, was, was.derivation))
+    if newer:
+        after = {row["id"]: derivation.last_act_id for row, _, _, derivation in newer}
+        loaded = await state.load_many([n[0] for n in newer], with_plan=False, after=after)
+        for data, (row, entry, was, earlier_derivation) in zip(loaded, newer, strict=True):
+            derivation = d.advance(
+                earlier_derivation, day, data.acts, data.commitments, data.pauses
+            )
+            if derivation is None:
+                afresh.append((row, entry))
+                continue
+            entry.derivation = derivation
+            entry.texts = _texts(derivation, {**was.texts, **data.act_rows})
+            read[row["id"]] = data
+    if afresh:
+        loaded = await state.load_many([row for row, _ in afresh], with_plan=False)
+        for data, (row, entry) in zip(loaded, afresh, strict=True):
+            entry.derivation = d.derive_bridge(
+                data.acts, data.commitments, data.pauses, day, keep=KEEP_SCORES
+            )
+            entry.texts = _texts(entry.derivation, data.act_rows)
+            read[row["id"]] = data
+    for row, entry in zip(rows, entries, strict=True):
+        entry.frame = read[row["id"]] = _frame(read[row["id"]])
+        _cache.derived_for(row["id"], key(row), day)
+    return [read[row["id"]] for row in rows]
+
+
+def _texts(derivation: d.Derivation, rows: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """The texts Today shows of acts still waiting for a confirmation, and no others."""
+    waiting = {act.id for acts in derivation.waiting.values() for act in acts}
+    return {act_id: row for act_id, row in rows.items() if act_id in waiting}
+
+
+def _frame(data: BridgeData) -> BridgeData:
+    """What readers of a derivation take from the bridge's rows: its people,
+    commitments and pauses; its acts are in the derivation."""
+    return replace(data, acts=[], act_rows={})
 
 
 def _settle(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import get, post
 from litestar.params import FromQuery
@@ -15,10 +15,13 @@ from server.bounds import PathId
 from server.checkin import service as checkin
 from server.errors import Conflict, InvalidInput, NotFound
 from server.repair import acts, service, view
+from server.repair import commands as c
 from server.tables import User
 from server.web import CurrentUser, Form, page, safe_next, see_other
 
-Action = Callable[[User, int, dict[str, object]], Awaitable[object]]
+Command = TypeVar("Command")
+Parse = Callable[[c.Form], Command]  # a request's form -> the command of an operation
+Action = Callable[[User, int, Command], Awaitable[object]]  # the service that takes it
 
 
 def new_key() -> str:
@@ -70,19 +73,24 @@ async def today_page(
 
 
 async def _one_tap(
-    user: User, bridge_id: int, data: dict[str, Any], action: Action, default_next: str
+    user: User,
+    bridge_id: int,
+    data: dict[str, Any],
+    parse: Parse[Command],
+    action: Action[Command],
 ) -> Redirect:
-    await action(user, bridge_id, data)
-    return see_other(safe_next(data.get("next"), default_next))
+    await action(user, bridge_id, parse(data))
+    return see_other(safe_next(data.get("next"), f"/bridges/{bridge_id}"))
 
 
 @post("/bridges/{bridge_id:int}/checkins")
 async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
-    kept = data.get("outcome") == "kept"
-    fresh = kept and await acts.lays_new_plank(user, bridge_id, data.get("day"))
+    command = c.parse_check_in(data)
+    kept = command.outcome == "kept"
+    fresh = kept and await acts.lays_new_plank(user, bridge_id, command.day)
     target = safe_next(data.get("next"), "/today")
     try:
-        await acts.check_in(user, bridge_id, data)
+        await acts.check_in(user, bridge_id, command)
     except Conflict as error:
         if target != "/today":
             raise
@@ -103,29 +111,29 @@ def _secured_note(redirect: Redirect, bridge_id: int, many: bool = False) -> Red
 
 @post("/bridges/{bridge_id:int}/confirmations")
 async def confirm(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    done = await _one_tap(user, bridge_id, data, acts.confirm, f"/bridges/{bridge_id}")
+    done = await _one_tap(user, bridge_id, data, c.parse_confirm, acts.confirm)
     return _secured_note(done, bridge_id)
 
 
 @post("/bridges/{bridge_id:int}/confirmations/kept")
 async def confirm_kept(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    done = await _one_tap(user, bridge_id, data, acts.confirm_kept, f"/bridges/{bridge_id}")
+    done = await _one_tap(user, bridge_id, data, c.parse_confirm_kept, acts.confirm_kept)
     return _secured_note(done, bridge_id, many=True)
 
 
 @post("/bridges/{bridge_id:int}/withdrawals")
 async def withdraw(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, acts.withdraw, f"/bridges/{bridge_id}")
+    return await _one_tap(user, bridge_id, data, c.parse_withdraw, acts.withdraw)
 
 
 @post("/bridges/{bridge_id:int}/misses")
 async def report_miss(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, acts.report_miss, f"/bridges/{bridge_id}")
+    return await _one_tap(user, bridge_id, data, c.parse_report_miss, acts.report_miss)
 
 
 @post("/bridges/{bridge_id:int}/responses")
 async def respond_to_miss(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    await acts.respond_to_miss(user, bridge_id, data)
+    await acts.respond_to_miss(user, bridge_id, c.parse_respond_to_miss(data))
     return see_other(f"/bridges/{bridge_id}#timeline-h")
 
 
@@ -150,13 +158,15 @@ async def _form_page(
     )
 
 
-def _form_routes(slug: str, template: str, action: Action) -> list[Any]:
+def _form_routes(
+    slug: str, template: str, parse: Parse[Command], action: Action[Command]
+) -> list[Any]:
     async def show(user: CurrentUser, bridge_id: PathId) -> Template:
         return await _form_page(template, user, bridge_id)
 
     async def submit(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
         try:
-            await action(user, bridge_id, data)
+            await action(user, bridge_id, parse(data))
         except InvalidInput as error:
             return await _form_page(template, user, bridge_id, 400, data, error.errors)
         return see_other(f"/bridges/{bridge_id}")
@@ -180,7 +190,7 @@ async def plan_form(user: CurrentUser, bridge_id: PathId) -> Template:
 @post("/bridges/{bridge_id:int}/plan")
 async def save_plan(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
     try:
-        await service.update_plan(user, bridge_id, data)
+        await service.update_plan(user, bridge_id, c.parse_save_plan(data))
     except InvalidInput as error:
         screen = await view.bridge_screen(user, bridge_id)
         return page(
@@ -197,7 +207,7 @@ async def retire(user: CurrentUser, bridge_id: PathId, commitment_id: PathId) ->
 
 @post("/bridges/{bridge_id:int}/pause")
 async def pause(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    await service.pause(user, bridge_id, data)
+    await service.pause(user, bridge_id, c.parse_pause(data))
     return see_other(f"/bridges/{bridge_id}")
 
 
@@ -205,14 +215,6 @@ async def pause(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
 async def resume(user: CurrentUser, bridge_id: PathId) -> Redirect:
     await service.resume(user, bridge_id)
     return see_other(f"/bridges/{bridge_id}")
-
-
-async def _add_commitment(user: User, bridge_id: int, data: dict[str, object]) -> int:
-    # Checkboxes arrive as one value or several; the service wants a list.
-    weekdays = data.get("weekdays")
-    if weekdays is not None and not isinstance(weekdays, list):
-        data = {**data, "weekdays": [weekdays]}
-    return await service.add_commitment(user, bridge_id, data)
 
 
 ROUTES = [
@@ -228,7 +230,9 @@ ROUTES = [
     retire,
     pause,
     resume,
-    *_form_routes("commitments", "repair/commitment.html", _add_commitment),
-    *_form_routes("listening", "repair/listening.html", acts.log_listening),
-    *_form_routes("mistakes", "repair/mistake.html", acts.own_mistake),
+    *_form_routes(
+        "commitments", "repair/commitment.html", c.parse_add_commitment, service.add_commitment
+    ),
+    *_form_routes("listening", "repair/listening.html", c.parse_log_listening, acts.log_listening),
+    *_form_routes("mistakes", "repair/mistake.html", c.parse_own_mistake, acts.own_mistake),
 ]

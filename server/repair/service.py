@@ -1,97 +1,30 @@
 """The repair plan, commitments and pauses: what each side sets up, not the log.
 
 The acts themselves (check-ins, misses, listening, mistakes, confirmations,
-withdrawals) are written by server/repair/acts.py. Both share the parsing helpers
-here: every write carries an idempotency key from the client.
+withdrawals) are written by server/repair/acts.py. Both take the typed commands
+of server/repair/commands.py, which the handlers parse from each request.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from server import clock
 from server import domain as d
-from server.bounds import to_id
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.repair import commands as c
 from server.repair import state
 from server.tables import Commitment, Pause, PlanPart, User
-from server.text import clean, raise_if
-
-PLAN_MAX = 2000
-COMMITMENT_MAX = 200
-NOTE_MAX = 2000
-_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,80}$")
-
-
-# ---------------------------------------------------------------- parsing helpers
-
-
-def idempotency_key(user: User, key: object) -> str:
-    """The stored form of a client's key: unique per person."""
-    if not isinstance(key, str) or not _KEY.match(key):
-        raise InvalidInput.field(
-            "idempotency_key",
-            "Every change needs an idempotency key: 8 to 80 letters, digits or - _ . :",
-        )
-    return f"{user.id}:{key}"
-
-
-def parse_day(
-    errors: dict[str, str], field: str, value: object, default: date | None, label: str = "The date"
-) -> date:
-    """A date from a form; a message under `field` naming what is wrong with it."""
-    if value in (None, "") and default is not None:
-        return default
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors[field] = _not_a_date(str(value), label)
-        return default or date.min
-
-
-def _not_a_date(text: str, label: str) -> str:
-    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
-    if shaped:
-        year, month = int(shaped[1]), int(shaped[2])
-        if 1 <= month <= 12:
-            last = calendar.monthrange(year, month)[1]
-            month_name = calendar.month_name[month]
-            return f"{label}: {text.strip()} is not a date, {month_name} {year} has {last} days."
-        return f"{label}: {text.strip()} is not a date, a year has 12 months."
-    return f"{label}: enter a date like 2026-03-31."
-
-
-def parse_id(value: object, what: str) -> int:
-    try:
-        return to_id(value)
-    except ValueError:
-        raise InvalidInput.field("", f"{what} must be a number.") from None
-
+from server.text import raise_if
 
 # ---------------------------------------------------------------- the plan
 
 
-async def update_plan(user: User, bridge_id: int, form: dict[str, object]) -> None:
+async def update_plan(user: User, bridge_id: int, command: c.SavePlan) -> None:
     """Save the user's own answers; a new row, so earlier answers stay in history."""
     data, side = await state.load(user, bridge_id)
     data.require_active()
-    errors: dict[str, str] = {}
-    my_part = clean(
-        errors, "my_part", form.get("my_part"), "Your part", max_length=PLAN_MAX, required=False
-    )
-    restored = clean(
-        errors,
-        "restored_trust",
-        form.get("restored_trust"),
-        "Restored trust",
-        max_length=PLAN_MAX,
-        required=False,
-    )
-    raise_if(errors)
+    my_part, restored = command.my_part, command.restored_trust
     current = data.plan.get(side)
     if current and current["my_part"] == my_part and current["restored_trust"] == restored:
         return
@@ -110,56 +43,36 @@ async def update_plan(user: User, bridge_id: int, form: dict[str, object]) -> No
 # ---------------------------------------------------------------- commitments
 
 
-async def add_commitment(user: User, bridge_id: int, form: dict[str, object]) -> int:
+async def add_commitment(user: User, bridge_id: int, command: c.AddCommitment) -> int:
     data, side = await state.load(user, bridge_id)
     data.require_active()
-    key = idempotency_key(user, form.get("idempotency_key"))
+    key = c.stored_key(user, command.key)
     existing = (
         await Commitment.select(Commitment.id).where(Commitment.idempotency_key == key).first()
     )
     if existing:
         return int(existing["id"])
     today = data.people[side].today()
+    start = command.start or today
     errors: dict[str, str] = {}
-    text = clean(errors, "text", form.get("text"), "What you will do", max_length=COMMITMENT_MAX)
-    try:
-        cadence = d.Cadence(str(form.get("cadence") or ""))
-    except ValueError:
-        errors["cadence"] = "Choose how often: once, daily, on chosen weekdays, or weekly."
-        cadence = d.Cadence.DAILY
-    start = parse_day(errors, "start", form.get("start"), today, "Starting")
-    end = parse_day(errors, "end", form.get("end"), None, "Ending") if form.get("end") else None
-    due_by = (
-        parse_day(errors, "due_by", form.get("due_by"), None, "Done by")
-        if form.get("due_by")
-        else None
-    )
-    raw_days = form.get("weekdays") or []
-    if isinstance(raw_days, str):
-        raw_days = [x for x in raw_days.split(",") if x.strip()]
-    try:
-        weekdays = sorted({int(str(x)) for x in raw_days}) if isinstance(raw_days, list) else []
-    except ValueError:
-        errors["weekdays"] = "Weekdays run from Monday (0) to Sunday (6)."
-        weekdays = []
-    if not errors.keys() & {"cadence", "start", "end", "due_by"}:
-        # Each sentence under the field it is about, not all of them under "How often".
-        for field, problem in d.validate_cadence(
-            cadence, start, today, end=end, weekdays=weekdays, due_by=due_by,
-            start_chosen=bool(form.get("start")),
-        ):  # fmt: skip
-            errors[field] = f"{errors[field]} {problem}" if field in errors else problem
+    # Each sentence under the field it is about, not all of them under "How often";
+    # a start nobody chose is today, and no sentence names it.
+    for field, problem in d.validate_cadence(
+        command.cadence, start, today, end=command.end, weekdays=command.weekdays,
+        due_by=command.due_by, start_chosen=command.start is not None,
+    ):  # fmt: skip
+        errors[field] = f"{errors[field]} {problem}" if field in errors else problem
     raise_if(errors)
     commitment = Commitment(
         bridge=data.id,
         side=side.value,
         owner=user.id,
-        text=text,
-        cadence=cadence.value,
-        weekdays=",".join(str(x) for x in weekdays),
+        text=command.text,
+        cadence=command.cadence.value,
+        weekdays=",".join(str(x) for x in command.weekdays),
         start=start,
-        end=end,
-        due_by=due_by,
+        end=command.end,
+        due_by=command.due_by,
         created_at=clock.now(),
         idempotency_key=key,
     )
@@ -194,15 +107,12 @@ async def retire_commitment(user: User, bridge_id: int, commitment_id: int) -> N
 # ---------------------------------------------------------------- pause
 
 
-async def pause(user: User, bridge_id: int, form: dict[str, object]) -> None:
+async def pause(user: User, bridge_id: int, command: c.Pause) -> None:
     """Pause one's side from a day (today by default) until resumed or an end date."""
     data, side = await state.load(user, bridge_id)
     data.require_active()
     today = data.people[side].today()
-    errors: dict[str, str] = {}
-    start = parse_day(errors, "start", form.get("start"), today)
-    end = parse_day(errors, "end", form.get("end"), None) if form.get("end") else None
-    raise_if(errors)
+    start, end = command.start or today, command.end
     if start < today or start > today + timedelta(days=366):
         raise InvalidInput.field("start", "A pause starts today or later, within a year.")
     if end is not None and end < start:

@@ -127,6 +127,11 @@ _ACTS_TO_DERIVE = """
         CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
     FROM trust_act WHERE bridge IN ({ids}) ORDER BY id
 """
+_ACTS_TO_DERIVE_AFTER = """
+    SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
+        CASE WHEN kind IN ('listening', 'mistake') THEN details END AS details
+    FROM trust_act WHERE bridge = {} AND id > {} ORDER BY id
+"""
 _COMMITMENTS = """
     SELECT id, bridge, side, text, cadence, weekdays, start, "end", due_by, retired_from,
         created_at
@@ -156,34 +161,35 @@ def _instant(value: datetime | str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-async def _acts_to_derive(bridge_ids: list[int]) -> tuple[dict[int, list[d.TrustAct]], Texts]:
+async def _acts_to_derive(
+    bridge_ids: list[int], after: dict[int, int] | None = None
+) -> tuple[dict[int, list[d.TrustAct]], Texts]:
     """Each bridge's log for a derivation, read as plain values (see db.fetch_values),
-    and the texts of the acts that have them, keyed by act id."""
-    placeholders = ", ".join("{}" for _ in bridge_ids)
+    and the texts of the acts that have them, keyed by act id; with `after`, only
+    each bridge's acts after the act id it gives (one query a bridge)."""
+    if after is None:
+        placeholders = ", ".join("{}" for _ in bridge_ids)
+        found = list(await db.fetch_values(_ACTS_TO_DERIVE.format(ids=placeholders), *bridge_ids))
+    else:
+        found = []
+        for bridge_id in bridge_ids:
+            found += await db.fetch_values(_ACTS_TO_DERIVE_AFTER, bridge_id, after[bridge_id])
     logs: dict[int, list[d.TrustAct]] = {}
     texts: Texts = {}
     kinds, sides = _KINDS, _SIDES
-    sql = _ACTS_TO_DERIVE.format(ids=placeholders)
-    for (
-        id_,
-        bridge,
-        kind,
-        author,
-        owner,
-        day,
-        at,
-        commitment,
-        target,
-        details,
-    ) in await db.fetch_values(sql, *bridge_ids):
+    days: dict[date | str, date] = {}  # a year of acts falls on a few hundred days
+    for id_, bridge, kind, author, owner, day, at, commitment, target, details in found:
+        local = days.get(day)
+        if local is None:
+            local = days[day] = _day(day)
         act = d.TrustAct(
-            id_, kinds[kind], sides[author], sides[owner], _day(day), _instant(at),
+            id_, kinds[kind], sides[author], sides[owner], local, _instant(at),
             commitment, target,
         )  # fmt: skip
-        found = logs.get(bridge)
-        if found is None:
-            found = logs[bridge] = []
-        found.append(act)
+        log = logs.get(bridge)
+        if log is None:
+            log = logs[bridge] = []
+        log.append(act)
         if details is not None:
             texts[id_] = {"id": id_, "details": details}
     return logs, texts
@@ -229,13 +235,13 @@ _ONE_COMMITMENT = """
         created_at
     FROM commitment WHERE bridge = {} AND id = {}
 """
-# The commitment's acts and every withdrawal (confirmations are left out: kept and
-# secured refuse a second check-in alike).
+# The commitment's acts from a day on, and every withdrawal (confirmations are left
+# out: kept and secured refuse a second check-in alike).
 _ONE_COMMITMENTS_ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
     FROM trust_act
-    WHERE bridge = {} AND (commitment = {} OR kind = 'withdrawal')
+    WHERE bridge = {} AND ((commitment = {} AND day >= {}) OR kind = 'withdrawal')
     ORDER BY id
 """
 
@@ -243,15 +249,32 @@ _ONE_COMMITMENTS_ACTS = """
 async def load_for_commitment(
     user: User, bridge_id: int, commitment_id: int
 ) -> tuple[BridgeData, d.Side]:
-    """The bridge as far as one commitment goes, for a check-in: its only commitment
-    is that one, its acts are that commitment's and every withdrawal, its pauses, no
-    plan. Four small queries instead of the whole log (the hot write path)."""
+    """The bridge as far as one commitment goes, for a check-in or a report: its only
+    commitment is that one, its acts are that commitment's on the days a check-in can
+    still be about, and every withdrawal; its pauses, no plan. Four small queries
+    instead of the whole log (the hot write path): a year-old daily commitment has
+    hundreds of acts, and only the last few days' decide."""
     row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
-    acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id)
+    since = _earliest_open_day(row, commitments)
+    acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id, since)
     pauses = (await pauses_of([bridge_id])).get(bridge_id, [])
     data = bridge_data(row, acts, commitments, pauses, [])
     return data, data.side_of(user.id)
+
+
+def _earliest_open_day(row: dict[str, Any], commitments: list[dict[str, Any]]) -> date:
+    """The earliest day whose occurrence of this commitment a check-in or a report can
+    still settle, on either side's local day: a one-off's start, else the oldest day
+    still inside the grace window (d.can_check_in refuses anything older)."""
+    one_off = [c for c in commitments if c["cadence"] == d.Cadence.ONCE.value]
+    if one_off:
+        return min(c["start"] for c in one_off)
+    todays = [
+        d.local_today(clock.now(), row[f"{side}.time_zone"] or "UTC")
+        for side in ("side_a", "side_b")
+    ]
+    return min(d.oldest_open_day(today) for today in todays)
 
 
 async def active_rows(user_id: int) -> list[dict[str, Any]]:
@@ -314,17 +337,23 @@ async def load_rows(row: dict[str, Any]) -> BridgeData:
     return (await load_many([row]))[0]
 
 
-async def load_many(rows: list[dict[str, Any]], *, with_plan: bool = True) -> list[BridgeData]:
+async def load_many(
+    rows: list[dict[str, Any]],
+    *,
+    with_plan: bool = True,
+    after: dict[int, int] | None = None,
+) -> list[BridgeData]:
     """Several bridges at once: one query per table, whatever the number of bridges.
 
     Without the plan, for a derivation: acts come without their texts but for
-    listening sessions' and owned mistakes' (see _ACTS_TO_DERIVE).
+    listening sessions' and owned mistakes' (see _ACTS_TO_DERIVE); `after` reads
+    only each bridge's acts after the act id it gives (to carry a derivation on).
     """
     ids = [row["id"] for row in rows]
     if not ids:
         return []
     if not with_plan:
-        logs, texts = await _acts_to_derive(ids)
+        logs, texts = await _acts_to_derive(ids, after)
         commitments = await commitments_of(ids)
         pauses = await pauses_of(ids)
         loaded = []

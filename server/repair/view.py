@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from server import clock
 from server import domain as d
@@ -137,8 +138,16 @@ async def miss_responses(act_ids: list[int]) -> dict[int, str]:
     return {r["act"]: r["text"] for r in rows}
 
 
-async def bridge_screen(user: User, bridge_id: int) -> BridgeScreen:
-    data, me = await state.load(user, bridge_id)
+async def bridge_screen(
+    user: User, bridge_id: int, *, row: dict[str, Any] | None = None
+) -> BridgeScreen:
+    """The bridge as `user` sees it. `row`: the bridge's row, accepted and with `user`
+    as a side, when the caller has read it already (the bridge page reads it once)."""
+    if row is None:
+        data, me = await state.load(user, bridge_id)
+    else:
+        data = await state.load_rows(row)
+        me = data.side_of(user.id)
     partner = d.other(me)
     today = data.people[me].today()
     now = clock.now()

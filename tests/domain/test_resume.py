@@ -1,8 +1,8 @@
-"""A new day goes on from the last one: resuming a health run gives exactly what
-deriving the bridge's whole log on that day gives, so the lead's first visit of a day
-need not derive a year of history again."""
+"""Carrying a bridge on from an earlier derivation, to a later day or with new acts,
+gives exactly what deriving its whole log gives: health, streak records, facts,
+progress and what waits for a confirmation, on both sides."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,14 +11,22 @@ from trust_builders import ALICE, BOB, Log, bridge_logs, daily, day
 from server.domain import (
     Cadence,
     Commitment,
+    Derivation,
     Pause,
     Side,
+    TrustAct,
+    advance,
+    bridge_facts,
+    bridge_progress,
+    can_confirm,
+    checkins,
+    derive_bridge,
     health_report,
-    health_run,
-    resume,
+    live_acts,
 )
 
 KEEP = 30
+SPAN = 20
 
 
 @st.composite
@@ -43,70 +51,166 @@ def bridges(draw: st.DrawFn) -> tuple[Log, list[Commitment], list[Pause]]:
     return log, commitments, pauses
 
 
-def fresh(log: Log, commitments: list[Commitment], pauses: list[Pause], today: date) -> list[int]:
-    return health_run(log.acts, commitments, pauses, today, keep=KEEP).scores
-
-
-def afresh(log: Log, commitments: list[Commitment], pauses: list[Pause], today: date):
-    return health_run(log.acts, commitments, pauses, today, keep=KEEP)
+def what_screens_read(
+    derived: Derivation, log: list[TrustAct], commitments: list[Commitment], pauses: list[Pause]
+) -> None:
+    """`derived` says what each rule says of the whole log on its day."""
+    today = derived.today
+    report = health_report(log, commitments, pauses, today, trend_days=KEEP)
+    assert derived.scores == report.trend
+    assert derived.paused == report.paused
+    live = live_acts(log)
+    progress = bridge_progress(live, SPAN)
+    for side in Side:
+        assert derived.records[side] == checkins(log, commitments, pauses, side, today)
+        facts = bridge_facts(live, side, SPAN)
+        tally = derived.tallies[side]
+        assert (tally.planks, tally.listening, tally.mistakes) == (
+            facts.planks,
+            facts.listening_sessions,
+            facts.owned_mistakes,
+        )
+        assert (tally.plank_days, tally.secured_days) == (
+            progress.planks[side],
+            progress.secured[side],
+        )
+        waiting = [i.act for i in live if not i.confirmed and can_confirm(i.act, side)]
+        assert derived.waiting[side] == waiting
+    assert all(derived.half_reached(SPAN).values()) == progress.complete
+    assert derived.last_act_at == max((a.created_at for a in log), default=None)
 
 
 @settings(max_examples=300, deadline=None)
-@given(bridges(), st.integers(-3, 30), st.lists(st.integers(1, 6), min_size=1, max_size=6))
-def test_a_run_resumed_on_later_days_equals_the_whole_log_derived_on_each(bridge, first, steps):
+@given(bridges(), st.integers(-3, 30), st.lists(st.integers(0, 6), min_size=1, max_size=6))
+def test_a_derivation_carried_to_later_days_equals_the_whole_log_derived_each_day(
+    bridge, first, steps
+):
     log, commitments, pauses = bridge
     today = day(first)
-    run = health_run(log.acts, commitments, pauses, today, keep=KEEP)
+    derived = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+    what_screens_read(derived, log.acts, commitments, pauses)
     for step in steps:
         today += timedelta(days=step)
-        run = resume(run, today)
-        derived = afresh(log, commitments, pauses, today)
-        assert run.scores == derived.scores
-        # Each side's value where the next day goes on from, to the last bit: the
-        # bridge's score is the weaker side's, and would hide a difference on the other.
-        assert (run.settled, run.carry) == (derived.settled, derived.carry)
-        assert run.paused == any(p.covers(today) for p in pauses)
+        carried = advance(derived, today)
+        if carried is None:  # nothing on it yet: derived afresh
+            assert not log.acts and not commitments
+            carried = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+        derived = carried
+        what_screens_read(derived, log.acts, commitments, pauses)
 
 
-@settings(max_examples=200, deadline=None)
-@given(bridges(), st.integers(0, 30))
-def test_a_run_scores_the_days_the_health_report_trends(bridge, n):
+# What people do after the derivation: today's and yesterday's check-ins, a report,
+# confirmations and withdrawals of recent acts or of anything older.
+LATER = st.lists(
+    st.tuples(
+        st.sampled_from(["kept", "missed", "reported", "confirm", "withdraw", "listened"]),
+        st.sampled_from([ALICE, BOB]),
+        st.integers(-8, 0),  # days back from today
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bridges(), st.integers(0, 28), LATER, st.integers(0, 3))
+def test_new_acts_carried_on_equal_the_whole_log_derived_or_are_refused(
+    bridge, first, later, days_on
+):
     log, commitments, pauses = bridge
-    report = health_report(log.acts, commitments, pauses, day(n), trend_days=KEEP)
-    run = health_run(log.acts, commitments, pauses, day(n), keep=KEEP)
-    assert run.scores == report.trend
-    assert (run.scores[-1] if run.scores else 0) == report.score
+    today = day(first)
+    derived = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+    before = len(log.acts)
+    today += timedelta(days=days_on)
+    for what, side, back in later:
+        on = today + timedelta(days=back)
+        if what == "confirm" or what == "withdraw":
+            targets = [a for a in log.acts if a.kind.value in ("kept", "listening", "mistake")]
+            if not targets:
+                continue
+            target = targets[-1 - (abs(back) % len(targets))]
+            if what == "confirm":
+                log.confirm(target)
+            else:
+                log.withdraw(target)
+        elif what == "listened":
+            log.listened(side, on)
+        else:
+            commitment = 1 if side is ALICE else 2
+            getattr(log, what)(side, on, commitment)
+    carried = advance(derived, today, log.acts[before:])
+    if carried is None:  # it reached back into settled days: derived afresh
+        carried = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+    what_screens_read(carried, log.acts, commitments, pauses)
 
 
-def test_a_month_of_secured_days_resumed_a_week_later_weathers_as_derived_afresh():
-    log = Log()
-    for n in range(30):
-        log.secured(ALICE, day(n), 1)
-        log.secured(BOB, day(n), 2)
-    commitments = [daily(1, ALICE, end=day(29)), daily(2, BOB, end=day(29))]
-    run = health_run(log.acts, commitments, [], day(30), keep=KEEP)
-    later = resume(run, day(45))
-    assert later.scores == fresh(log, commitments, [], day(45))
-    # Fifteen quiet days: past the seventh, silence wears the bridge down.
-    assert later.scores[-1] < run.scores[-1]
-
-
-def test_a_run_never_goes_back_a_day():
-    run = health_run([], [daily(1, Side.A)], [], day(5), keep=KEEP)
-    try:
-        resume(run, day(4))
-    except ValueError:
-        return
-    raise AssertionError("resuming on an earlier day was accepted")
-
-
-def test_a_one_off_done_early_is_still_done_when_its_date_comes_after_a_resume():
+def test_a_one_off_done_early_is_still_done_when_its_date_comes_after_carrying_on():
     # Alice does her "once, by day 8" on day 1; the lead looks on day 3, then day 10.
     log = Log()
     commitments = [daily(1, ALICE), Commitment(3, ALICE, Cadence.ONCE, day(0), due_by=day(8))]
     log.kept(ALICE, day(1), 3)
     for n in range(11):
         log.secured(ALICE, day(n), 1)
-    run = resume(health_run(log.acts, commitments, [], day(3), keep=KEEP), day(10))
-    derived = afresh(log, commitments, [], day(10))
-    assert (run.carry, run.scores) == (derived.carry, derived.scores)
+    derived = derive_bridge(log.acts, commitments, [], day(3), keep=KEEP)
+    carried = advance(derived, day(10))
+    assert carried is not None
+    what_screens_read(carried, log.acts, commitments, [])
+
+
+def test_a_check_in_today_is_carried_on_and_a_confirmation_of_last_month_is_not():
+    log = Log()
+    commitments = [daily(1, ALICE), daily(2, BOB)]
+    old = log.kept(ALICE, day(0), 1)
+    for n in range(1, 30):
+        log.secured(ALICE, day(n), 1)
+        log.secured(BOB, day(n), 2)
+    derived = derive_bridge(log.acts, commitments, [], day(30), keep=KEEP)
+    today = log.kept(BOB, day(30), 2)
+    carried = advance(derived, day(30), [today])
+    assert carried is not None
+    what_screens_read(carried, log.acts, commitments, [])
+    late = log.confirm(old)
+    assert advance(carried, day(30), [late]) is None  # day 0 is settled: derive afresh
+
+
+def test_a_changed_commitment_is_derived_afresh():
+    log = Log()
+    commitments = [daily(1, ALICE)]
+    log.kept(ALICE, day(0), 1)
+    derived = derive_bridge(log.acts, commitments, [], day(3), keep=KEEP)
+    retired = [daily(1, ALICE, end=day(2))]
+    assert advance(derived, day(4), commitments=retired) is None
+
+
+def test_a_derivation_never_goes_back_a_day():
+    derived = derive_bridge([], [daily(1, Side.A)], [], day(5), keep=KEEP)
+    try:
+        advance(derived, day(4))
+    except ValueError:
+        return
+    raise AssertionError("carrying on to an earlier day was accepted")
+
+
+def test_fifteen_quiet_days_after_a_month_weather_the_bridge_as_derived_afresh():
+    log = Log()
+    for n in range(30):
+        log.secured(ALICE, day(n), 1)
+        log.secured(BOB, day(n), 2)
+    commitments = [daily(1, ALICE, end=day(29)), daily(2, BOB, end=day(29))]
+    derived = derive_bridge(log.acts, commitments, [], day(30), keep=KEEP)
+    later = advance(derived, day(45))
+    assert later is not None
+    what_screens_read(later, log.acts, commitments, [])
+    assert later.scores[-1] < derived.scores[-1]
+
+
+def test_a_confirmation_of_a_one_offs_early_plank_is_derived_afresh():
+    # Alice does her "once, by day 20" on day 1; Bob confirms it on day 5.
+    log = Log()
+    commitments = [Commitment(3, ALICE, Cadence.ONCE, day(0), due_by=day(20))]
+    early = log.kept(ALICE, day(1), 3)
+    derived = derive_bridge(log.acts, commitments, [], day(5), keep=KEEP)
+    confirmed = log.confirm(early)
+    carried = advance(derived, day(5), [confirmed])
+    if carried is None:
+        carried = derive_bridge(log.acts, commitments, [], day(5), keep=KEEP)
+    what_screens_read(carried, log.acts, commitments, [])
