@@ -136,9 +136,11 @@ def stored_key(user: User, key: str) -> str:
     return f"{user.id}:{key}"
 
 
-def _day(errors: dict[str, str], field: str, value: object, label: str = "The date") -> date | None:
+def _day(
+    errors: dict[str, str], field: str, value: object, label: str | None = None
+) -> date | None:
     """A day typed into a form or sent as text; left out (or empty) is None. What is
-    wrong with one is said under `field`, naming it by its `label`."""
+    wrong with one is said under `field`, naming it by its `label` when it has one."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -146,20 +148,21 @@ def _day(errors: dict[str, str], field: str, value: object, label: str = "The da
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        errors[field] = _not_a_date(str(value), label)
+        errors[field] = _not_a_date(str(value).strip(), label)
         return None
 
 
-def _not_a_date(text: str, label: str) -> str:
-    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
-    if shaped:
-        year, month = int(shaped[1]), int(shaped[2])
-        if 1 <= month <= 12:
-            last = calendar.monthrange(year, month)[1]
-            month_name = calendar.month_name[month]
-            return f"{label}: {text.strip()} is not a date, {month_name} {year} has {last} days."
-        return f"{label}: {text.strip()} is not a date, a year has 12 months."
-    return f"{label}: enter a date like 2026-03-31."
+def _not_a_date(text: str, label: str | None) -> str:
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not shaped:
+        return (
+            f"{label}: enter a date like 2026-03-31." if label else "Enter a date like 2026-03-31."
+        )
+    year, month = int(shaped[1]), int(shaped[2])
+    why = "a year has 12 months"
+    if 1 <= month <= 12:
+        why = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+    return f"{label + ': ' if label else ''}{text} is not a date, {why}."
 
 
 T = TypeVar("T")
