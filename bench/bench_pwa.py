@@ -134,6 +134,7 @@ def screens(url: str, session: str) -> dict[str, tuple[str, bool]]:
         "bridge": (f"/bridges/{active}", True),
         "settings": ("/settings", True),
         "signin": ("/signin", False),
+        "first visit": ("/", False),
     }
 
 

@@ -1,5 +1,6 @@
-"""The demo `make run` seeds on an empty database: a team with a lead and four members,
-bridges in every state, two of them mid-repair with weeks of history."""
+"""The demo `make run` seeds on an empty database: a team with a lead and six members,
+bridges in every state, three of them mid-repair with weeks of history and one just
+started; the four being built are shared with the lead, so her dashboard has figures."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from server import domain as d
 from server.accounts import service as accounts
 from server.bridges import service as bridges
 from server.demo_history import Promise, seed_history
+from server.lead.tables import ShareChoice
 from server.tables import Membership, Team, User
 
 DEMO_PASSWORD = "bridgework-demo"
@@ -17,6 +19,8 @@ DEMO_PEOPLE = [
     ("bob@example.com", "Bob", "America/Los_Angeles"),
     ("dan@example.com", "Dan", "Pacific/Auckland"),
     ("erin@example.com", "Erin", "Europe/London"),
+    ("frank@example.com", "Frank", "Europe/Berlin"),
+    ("grace@example.com", "Grace", "Europe/London"),
 ]
 
 
@@ -60,6 +64,16 @@ async def seed_demo() -> list[str]:
         },
     )
     await bridges.accept(people["Erin"], handovers)
+    reviews = await bridges.start_bridge(
+        people["Frank"],
+        {"partner": people["Grace"].id, "message": "Can we talk about how code reviews go?"},
+    )
+    await bridges.accept(people["Grace"], reviews)
+    fresh = await bridges.start_bridge(
+        people["Erin"],
+        {"partner": people["Frank"].id, "message": "I'd like us to plan releases together."},
+    )
+    await bridges.accept(people["Frank"], fresh)
     await bridges.start_bridge(
         people["Bob"],
         {"partner": people["Dan"].id, "message": "Can we reset after the on-call mix-up?"},
@@ -123,4 +137,39 @@ async def seed_demo() -> list[str]:
         keep_rate=(0.45, 0.8),
         seed=11,
     )
+    await seed_history(
+        reviews,
+        {d.Side.A: people["Frank"].id, d.Side.B: people["Grace"].id},
+        [
+            Promise(
+                d.Side.A,
+                "Review Grace's pull requests within a day",
+                d.Cadence.WEEKDAYS,
+                (0, 1, 2, 3, 4),
+            ),
+            Promise(d.Side.B, "Say what I need before I push back on a review", d.Cadence.DAILY),
+        ],
+        {
+            d.Side.A: (
+                "I left reviews hanging for days and then rewrote her code.",
+                "Grace hears from me before a change lands.",
+            ),
+            d.Side.B: (
+                "I took comments personally and stopped asking.",
+                "We ask each other before assuming.",
+            ),
+        },
+        days=30,
+        today=today,
+        keep_rate=(0.95, 0.98),
+        seed=5,
+    )
+    # Every bridge being built shares its health with Carol: her dashboard has figures.
+    for bridge in (building, handovers, reviews, fresh):
+        await ShareChoice.insert(
+            *(
+                ShareChoice(bridge=bridge, side=side.value, shared=True, changed_at=clock.now())
+                for side in d.Side
+            )
+        )
     return lines

@@ -47,7 +47,10 @@ async def seed_history(
     """Lay `days` days of check-ins, confirmations, a listening session and a mistake."""
     rng = random.Random(seed)
     start = today - timedelta(days=days)
-    await Bridge.update({Bridge.span: span}).where(Bridge.id == bridge_id)
+    # Asked and accepted the morning its history starts, not when the demo was seeded.
+    await Bridge.update(
+        {Bridge.span: span, Bridge.created_at: _at(start, 8), Bridge.accepted_at: _at(start, 9)}
+    ).where(Bridge.id == bridge_id)
     for side, (my_part, restored) in plan.items():
         await PlanPart.insert(
             PlanPart(

@@ -97,8 +97,9 @@ def test_either_side_archives_and_the_bridge_stays_readable(bridge, alice, bob):
     assert alice.api("POST", f"/bridges/{bridge}/archive").status_code == 409
 
 
-def test_a_signed_out_visitor_opening_a_bridge_link_is_asked_to_sign_in(alice, browser):
+def test_a_signed_out_visitor_opening_a_bridge_link_can_sign_in_to_answer(alice, browser):
     token = alice.api("POST", "/bridges/link", {}).json()["token"]
     response = browser().get(f"/b/{token}")
-    assert response.status_code == 303
-    assert response.headers["location"] == f"/signin?next=/b/{token}"
+    assert response.status_code == 200
+    assert "Alice asks to build a bridge with you" in response.text
+    assert f'href="/signin?next=/b/{token}"' in response.text

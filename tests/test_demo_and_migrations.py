@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -28,23 +29,23 @@ def test_migrating_twice_changes_nothing(db):
     assert "Migrations applied." in second.stdout
 
 
-def test_the_demo_seeds_a_team_with_a_lead_four_members_and_bridges_in_every_state(db):
+def test_the_demo_seeds_a_team_with_a_lead_six_members_and_bridges_in_every_state(db):
     result = _command(db, "demo")
     assert result.returncode == 0, result.stderr
     assert "carol@example.com" in result.stdout
-    assert run(User.count()) == 5
+    assert run(User.count()) == 7
     assert run(Team.count()) == 1
     assert run(Membership.count().where(Membership.role == "lead")) == 1
     states = sorted(row["status"] for row in run(Bridge.select(Bridge.status)))
-    assert states == ["active", "active", "archived", "pending"]
+    assert states == ["active", "active", "active", "active", "archived", "pending"]
 
 
 def test_the_demo_keeps_existing_data_when_run_again(db):
     _command(db, "demo")
     again = _command(db, "demo")
     assert again.returncode == 0
-    assert run(User.count()) == 5
-    assert run(Bridge.count()) == 4
+    assert run(User.count()) == 7
+    assert run(Bridge.count()) == 6
 
 
 def test_a_demo_person_signs_in_with_the_printed_password(db, browser):
@@ -73,3 +74,20 @@ def test_the_demo_bridges_are_mid_repair_with_weeks_of_history(db, browser):
     assert len(state["trend"]) == 30
     assert state["sides"]["a"]["planks"] >= 15
     assert run(TrustAct.count()) > 100
+
+
+def test_carol_the_demo_lead_sees_team_figures_one_tap_from_home(db, browser):
+    _command(db, "demo")
+    carol = browser("carol")
+    carol.sign_in(password="bridgework-demo")
+    home = carol.get("/").text
+    dashboard = re.search(r'href="(/teams/\d+/dashboard)">Product Team: bridge health<', home)
+    assert dashboard, "no link from home to the dashboard"
+    page = carol.get(dashboard[1]).text
+    assert 'Shared bridges <span class="muted">(4)</span>' in page
+    assert "median health over all 4 bridges" in page
+    rows = dict(
+        re.findall(r'<th scope="row">([^<]+)</th>\s*<td data-label="Health">(.*?)</td>', page)
+    )
+    assert "just started" in rows["Erin &amp; Frank"]  # as Erin and Frank read it themselves
+    assert "just started" not in rows["Alice &amp; Bob"]

@@ -42,7 +42,7 @@ OPEN, SIGNED_IN = "open", "signed in"
 
 ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     # pages
-    ("GET", "/"): (OWN, SIGNED_IN),
+    ("GET", "/"): (OWN, OPEN),  # signed out: the landing page
     ("GET", "/signup"): (PUBLIC, OPEN),
     ("POST", "/signup"): (PUBLIC, OPEN),
     ("GET", "/signin"): (PUBLIC, OPEN),
@@ -67,8 +67,8 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/bridges/{bridge_id:int}/accept"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/decline"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/archive"): (BRIDGE, SIGNED_IN),
-    ("GET", "/b/{token:str}"): (BRIDGE_LINK, SIGNED_IN),
-    ("POST", "/b/{token:str}"): (BRIDGE_LINK, SIGNED_IN),
+    ("GET", "/b/{token:str}"): (BRIDGE_LINK, OPEN),  # signed out: sign up to answer
+    ("POST", "/b/{token:str}"): (BRIDGE_LINK, OPEN),
     ("GET", "/today"): (OWN, SIGNED_IN),
     ("GET", "/bridges/{bridge_id:int}/plan"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/plan"): (BRIDGE, SIGNED_IN),

@@ -92,7 +92,7 @@ def test_alice_is_signed_out_everywhere_and_cannot_sign_in_again(browser, bridge
     laptop = browser("alice")
     laptop.sign_in()
     delete(alice)
-    assert alice.get("/").status_code == 303
+    assert alice.get("/today").status_code == 303
     assert laptop.api("GET", "/me").status_code == 401
     assert laptop.sign_in().status_code == 400
     again = browser("alice")  # her address is free: she may start afresh

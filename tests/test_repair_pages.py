@@ -154,8 +154,10 @@ def test_bob_confirms_many_of_alices_kept_items_from_today_with_one_tap(bridge, 
         },
     )
     assert response.status_code == 303
-    assert response.headers["location"] == "/today"
-    assert "Waiting for you" not in bob.get("/today").text
+    assert response.headers["location"] == f"/today?secured={bridge}&many=1"
+    after = bob.get(response.headers["location"]).text
+    assert "Confirmed — Alice's planks are secured." in after
+    assert "Waiting for you" not in after
     assert all(e["confirmed"] for e in state(alice, bridge)["timeline"] if e["kind"] == "kept")
 
 

@@ -36,11 +36,11 @@ def test_an_invalid_cadence_gets_a_clear_message_and_nothing_is_saved(bridge, al
         {"text": "Stand-up notes", "cadence": "weekdays", "weekdays": []},
     )
     assert response.status_code == 400
-    assert "Pick at least one weekday." in response.json()["errors"]["cadence"]
+    assert "Pick at least one weekday." in response.json()["errors"]["weekdays"]
     far = act(
         alice, bridge, "commitments", {"text": "x", "cadence": "daily", "start": "2031-01-01"}
     )
-    assert "more than a year in the future" in far.json()["errors"]["cadence"]
+    assert "more than a year in the future" in far.json()["errors"]["start"]
     assert run(Commitment.count()) == 0
 
 

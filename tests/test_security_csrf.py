@@ -106,7 +106,7 @@ def test_signing_in_without_the_token_is_refused_and_starts_no_session(alice, br
     assert_refused(without_token(elsewhere, "POST", "/signin", credentials))
     assert_refused(without_token(elsewhere, "POST", "/api/v1/session", credentials))
     assert run(Session.count()) == sessions
-    assert elsewhere.get("/").status_code == 303
+    assert elsewhere.get("/today").status_code == 303
 
 
 def test_creating_a_team_without_the_token_is_refused(alice):

@@ -27,8 +27,8 @@ def with_cookie(browser, token: str):
 
 
 def assert_signed_out(person) -> None:
-    page = person.get("/")
-    assert page.status_code == 303 and page.headers["location"] == "/signin?next=/"
+    page = person.get("/today")
+    assert page.status_code == 303 and page.headers["location"] == "/signin?next=/today"
     api = person.api("GET", "/me")
     assert api.status_code == 401 and api.json()["detail"]
 

@@ -40,4 +40,4 @@ def test_a_next_link_to_another_site_is_ignored(alice, browser):
 
 def test_signing_out_ends_the_session(alice):
     assert alice.post("/signout").status_code == 303
-    assert alice.get("/").status_code == 303
+    assert alice.get("/today").status_code == 303

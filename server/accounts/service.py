@@ -64,7 +64,7 @@ def check_sign_up(data: dict[str, object], *, with_password: bool = True) -> Sig
     """
     errors: dict[str, str] = {}
     email = _check_email(errors, data.get("email"))
-    name = clean(errors, "display_name", data.get("display_name"), "Display name", max_length=60)
+    name = clean(errors, "display_name", data.get("display_name"), "Your name", max_length=60)
     zone = _check_time_zone(errors, data.get("time_zone") or "UTC")
     password = data.get("password") if with_password else ""
     if with_password and (not isinstance(password, str) or not password):
@@ -172,7 +172,7 @@ async def update_profile(user: User, data: dict[str, object]) -> User:
     errors: dict[str, str] = {}
     name = user.display_name
     if "display_name" in data:
-        name = clean(errors, "display_name", data["display_name"], "Display name", max_length=60)
+        name = clean(errors, "display_name", data["display_name"], "Your name", max_length=60)
     zone = user.time_zone
     if "time_zone" in data:
         zone = _check_time_zone(errors, data["time_zone"])

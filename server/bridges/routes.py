@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server.accounts import service as accounts
 from server.bounds import PathId
 from server.bridges import service
 from server.errors import Conflict, InvalidInput
 from server.repair import view as repair_view
 from server.repair.drawing import bridge_drawing
 from server.repair.routes import FormKeys
+from server.tables import User
 from server.teams import service as teams
-from server.web import CurrentUser, Form, page, see_other
+from server.web import CurrentUser, Form, Viewer, page, see_other, set_session_cookie
 
 
 @get("/", name="home")
-async def home(user: CurrentUser) -> Template:
+async def home(viewer: Viewer) -> Template:
+    """Your bridges and teams; signed out, what Bridgework is and how to join."""
+    if viewer is None:
+        return page("accounts/landing.html", viewer=None)
+    user = viewer
     return page(
         "bridges/home.html",
         viewer=user,
@@ -115,23 +121,51 @@ async def archive(user: CurrentUser, bridge_id: PathId) -> Redirect:
     return see_other(f"/bridges/{bridge_id}")
 
 
-@get("/b/{token:str}", name="bridge_invite")
-async def bridge_invite(user: CurrentUser, token: FromPath[str]) -> Template:
-    invite = await service.open_link(token)
+def _invite_page(
+    token: str,
+    invite: service.LinkInvite,
+    viewer: User | None,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
     return page(
         "bridges/invite.html",
-        viewer=user,
+        status_code,
+        viewer=viewer,
         token=token,
         invite=invite,
-        own=invite.inviter_id == user.id,
+        own=viewer is not None and invite.inviter_id == viewer.id,
+        form=form or {"time_zone": "UTC"},
+        errors=errors or {},
+        time_zones=accounts.time_zones(),
     )
 
 
+@get("/b/{token:str}", name="bridge_invite")
+async def bridge_invite(viewer: Viewer, token: FromPath[str]) -> Template:
+    """Who asks and their message; signed out, a way to sign up (or in) and answer here."""
+    return _invite_page(token, await service.open_link(token), viewer)
+
+
 @post("/b/{token:str}")
-async def answer_bridge_invite(user: CurrentUser, token: FromPath[str], data: Form) -> Redirect:
-    accept_it = data.get("answer") == "accept"
-    bridge_id = await service.answer_link(token, user, accept_it)
-    return see_other(f"/bridges/{bridge_id}" if accept_it else "/")
+async def answer_bridge_invite(
+    request: Request[Any, Any, Any], viewer: Viewer, token: FromPath[str], data: Form
+) -> Template | Response[Any]:
+    if viewer is not None:
+        accept_it = data.get("answer") == "accept"
+        bridge_id = await service.answer_link(token, viewer, accept_it)
+        return see_other(f"/bridges/{bridge_id}" if accept_it else "/")
+    invite = await service.open_link(token)
+    try:
+        user, bridge_id = await service.accept_link_as_new_person(token, data)
+    except InvalidInput as error:
+        return _invite_page(token, invite, None, data, error.errors, 400)
+    except Conflict as error:
+        return _invite_page(token, invite, None, data, {"email": str(error)}, 409)
+    session = await accounts.start_session(user, replacing=request.cookies.get("bw_session"))
+    secure = bool(request.app.state.settings.is_production)
+    return set_session_cookie(see_other(f"/bridges/{bridge_id}"), session, secure)
 
 
 ROUTES = [

@@ -29,6 +29,11 @@ class BridgeSummary:
     incoming: bool  # waiting for my answer
     team_name: str | None
     span: int
+    accepted_lately: bool = False  # I asked, and they said yes within ACCEPTED_NEWS
+
+
+# How long home tells the person who asked that their invitation was accepted.
+ACCEPTED_NEWS = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -197,6 +202,16 @@ async def answer_link(token: str, user: User, accept: bool) -> int:
     return int(answered[0]["id"])
 
 
+async def accept_link_as_new_person(token: str, data: dict[str, object]) -> tuple[User, int]:
+    """Sign up and accept a bridge link in one step: either both happen or neither does."""
+    await open_link(token)  # a dead link fails before any account is made
+    form = accounts.check_sign_up(data)
+    async with db.engine().transaction():
+        user = await accounts.create_user(form)
+        bridge_id = await answer_link(token, user, accept=True)
+    return user, bridge_id
+
+
 async def _row(user: User, bridge_id: int) -> dict[str, Any]:
     """The bridge if `user` is one of its sides; NotFound for everyone else."""
     row = (
@@ -263,6 +278,12 @@ async def my_bridges(user: User) -> list[BridgeSummary]:
                 incoming=view.incoming,
                 team_name=None if view.limited else view.team_name,
                 span=view.span,
+                accepted_lately=(
+                    view.my_side == "a"
+                    and view.status == ACTIVE
+                    and view.accepted_at is not None
+                    and clock.now() - view.accepted_at < ACCEPTED_NEWS
+                ),
             )
         )
     return summaries

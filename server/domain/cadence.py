@@ -80,35 +80,54 @@ def validate_cadence(
     end: date | None = None,
     weekdays: Iterable[int] = (),
     due_by: date | None = None,
-) -> list[str]:
-    """Everything wrong with a proposed cadence, as sentences a person can act on."""
+    start_chosen: bool = True,
+) -> list[tuple[str, str]]:
+    """Everything wrong with a proposed cadence, as sentences a person can act on, each
+    with the form field it is about (weekdays, due_by, start, end). With `start_chosen`
+    False the start is today by default, so no sentence names a start date never set."""
     days = frozenset(weekdays)
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     if cadence is Cadence.WEEKDAYS:
         if not days:
-            errors.append("Pick at least one weekday.")
+            errors.append(("weekdays", "Pick at least one weekday."))
         elif not days <= set(range(7)):
-            errors.append("Weekdays run from Monday (0) to Sunday (6).")
+            errors.append(("weekdays", "Weekdays run from Monday (0) to Sunday (6)."))
     elif days:
-        errors.append("Weekdays apply only to a commitment due on chosen weekdays.")
+        errors.append(("weekdays", "Weekdays apply only to a commitment due on chosen weekdays."))
     if cadence is Cadence.ONCE:
         if due_by is None:
-            errors.append("A one-off commitment needs the date it will be done by.")
+            errors.append(("due_by", "A one-off commitment needs the date it will be done by."))
+        elif due_by < start and not start_chosen:
+            errors.append(("due_by", f"{_day(due_by)} has passed: pick today or a later day."))
         elif due_by < start:
-            errors.append("The done-by date cannot be before the start date.")
+            errors.append(("due_by", "The done-by date cannot be before the start date."))
         if end is not None:
-            errors.append("A one-off commitment ends on its done-by date; leave the end empty.")
+            errors.append(
+                ("end", "A one-off commitment ends on its done-by date; leave the end empty.")
+            )
     elif due_by is not None:
-        errors.append("Only a one-off commitment has a done-by date.")
+        errors.append(("due_by", "Only a one-off commitment has a done-by date."))
     if end is not None and end < start:
-        errors.append("The end date cannot be before the start date.")
-    for label, value in (("start", start), ("end", end), ("done-by", due_by)):
+        errors.append(("end", "The end date cannot be before the start date."))
+    for field, label, value in (
+        ("start", "start", start),
+        ("end", "end", end),
+        ("due_by", "done-by", due_by),
+    ):
+        if any(f == field for f, _ in errors):
+            continue  # one sentence a field: the first problem is the one to fix
         if value is not None and value < today - HORIZON:
-            errors.append(f"The {label} date is more than a year in the past.")
+            errors.append((field, f"The {label} date is more than a year in the past."))
         elif value is not None and value > today + HORIZON:
-            errors.append(f"The {label} date is more than a year in the future.")
+            errors.append((field, f"The {label} date is more than a year in the future."))
     if not errors and cadence is Cadence.WEEKDAYS and end is not None:
         probe = Commitment(0, Side.A, cadence, start, end=end, weekdays=days)
         if not due_days(probe, start, min(end, start + timedelta(days=6))):
-            errors.append("None of the chosen weekdays falls between the start and end dates.")
+            errors.append(
+                ("weekdays", "None of the chosen weekdays falls between the start and end dates.")
+            )
     return errors
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B} {day.year}"

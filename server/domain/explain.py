@@ -31,6 +31,7 @@ class Story:
     names: dict[Side, str] = field(default_factory=dict)
     absent: dict[Side, Absence] = field(default_factory=dict)  # unsettled silences
     asking: dict[Side, PauseRequest] = field(default_factory=dict)  # pending requests
+    reader: Side | None = None  # the sentence calls this side "you"; None for a lead
 
 
 def explain(story: Story) -> str:
@@ -53,13 +54,13 @@ def explain(story: Story) -> str:
             return sentence
     kept = sum(d.outcome is Outcome.KEPT for days in week.values() for d in days)
     if score < week_ago:
-        return f"Health eased to {score} this week with {_count(kept, 'kept day')} logged."
+        return f"Health eased to {score} this week: {_kept_by_side(story, week) or 'nothing kept'}."
     if not kept:
         return f"Health is steady at {score}: nothing was kept or missed this week."
     secured = sum(d.secured > 0 for days in week.values() for d in days)
     return (
-        f"Health is steady at {score}: {_count(kept, 'kept day')} this week, "
-        f"{secured} of them secured."
+        f"Health is steady at {score}: {_kept_by_side(story, week)} this week, "
+        f"{secured} of those days secured."
     )
 
 
@@ -74,7 +75,7 @@ def _paused(story: Story, score: int) -> str | None:
     if None not in ends:
         last = max(d for d in ends if d is not None)
         until = f" until {last.day} {last:%B}"
-    verb = "are" if len(sides) > 1 else "is"
+    verb = "are" if len(sides) > 1 or story.reader in sides else "is"
     return f"Health is holding at {score} while {who} {verb} paused{until}."
 
 
@@ -110,7 +111,7 @@ def _weathering(story: Story) -> str | None:
     if len(weathering) == 2:
         return f"Quiet for {min(quiet.values())} days: the bridge is weathering."
     side = weathering[0]
-    return f"Quiet for {quiet[side]} days on {_name(story, side)}'s side: the bridge is weathering."
+    return f"Quiet for {quiet[side]} days on {_whose(story, side)} side: the bridge is weathering."
 
 
 def _misses(story: Story, week: dict[Side, list[SideDay]], score: int, week_ago: int) -> str | None:
@@ -147,7 +148,7 @@ def _in_debt(story: Story) -> str | None:
         value, days = after_kept(value, 1.0), days + 1
     return (
         f"Health is at 0 after recent misses: {_count(days, 'secured day')} "
-        f"on {_name(story, weak)}'s side will start to lift it."
+        f"on {_whose(story, weak)} side will start to lift it."
     )
 
 
@@ -156,8 +157,9 @@ def _one_sided(story: Story, score: int) -> str | None:
     waiting = [side for side in Side if story.values[side][-1] == 0]
     if len(waiting) != 1:
         return None
+    who = _name(story, waiting[0])
     return (
-        f"Health stays at {score} until {_name(story, waiting[0])} lays planks too: "
+        f"Health stays at {score} until {who} {'lay' if who == 'you' else 'lays'} planks too: "
         "one side alone cannot hold a bridge."
     )
 
@@ -179,8 +181,21 @@ def _rising(story: Story, week: dict[Side, list[SideDay]], score: int, week_ago:
     kept = [d for days in week.values() for d in days if d.outcome is Outcome.KEPT]
     secured = sum(d.secured > 0 for d in kept)
     return (
-        f"Health is rising: {_count(len(kept), 'kept day')} this week, {secured} of them secured."
+        f"Health is rising: {_kept_by_side(story, week)} this week, "
+        f"{secured} of those days secured."
     )
+
+
+def _kept_by_side(story: Story, week: dict[Side, list[SideDay]]) -> str:
+    """ "Alice kept 7 days and Bob 7": each side's own days, never one sum of both."""
+    kept = {side: sum(d.outcome is Outcome.KEPT for d in days) for side, days in week.items()}
+    parts = [side for side in Side if kept[side]]
+    if not parts:
+        return ""
+    first = f"{_name(story, parts[0])} kept {_count(kept[parts[0]], 'day')}"
+    if len(parts) == 1:
+        return first
+    return f"{first} and {_name(story, parts[1])} {kept[parts[1]]}"
 
 
 def _quiet_run(days: list[SideDay]) -> int:
@@ -207,7 +222,13 @@ def _kept_run(days: list[SideDay]) -> list[SideDay]:
 
 
 def _name(story: Story, side: Side) -> str:
+    if side == story.reader:
+        return "you"
     return story.names.get(side) or f"side {side.upper()}"
+
+
+def _whose(story: Story, side: Side) -> str:
+    return "your" if side == story.reader else f"{_name(story, side)}'s"
 
 
 def _count(n: int, noun: str) -> str:

@@ -164,3 +164,16 @@ def recovery_days(value: float, target: float) -> int:
     while value < target and days < 1000:
         value, days = after_kept(value, 1.0), days + 1
     return days
+
+
+# With a 13-day half-life even a perfect record needs this many days to leave the
+# broken band: before then "Health 5 · broken" is arithmetic, not news about trust.
+FIRST_DAYS = recovery_days(0.0, 0.25)
+
+
+def just_started(scores: list[int]) -> bool:
+    """A bridge has just started while it is younger than FIRST_DAYS and still broken.
+
+    `scores` holds the bridge's score at the end of each day of its history.
+    """
+    return len(scores) < FIRST_DAYS and (not scores or band(scores[-1]) is Band.BROKEN)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from server.domain.health import Band, band, shown
+from server.domain.health import Band, band, just_started, shown
 
 MIN_BRIDGES = 3
 # Fewer hidden bridges than this, beside the shown ones, could be worked out by subtraction.
@@ -78,6 +78,7 @@ class BridgeRow:
     days_since_last_act: int | None
     paused: bool
     fall: int  # points lost from the window's highest score to today
+    just_started: bool = False  # too young for its band to mean anything, as its sides see
 
     @property
     def needs_support(self) -> bool:
@@ -189,6 +190,9 @@ def bridge_row(bridge: TeamBridge, today: date) -> BridgeRow:
         days_since_last_act=since,
         paused=f.paused,
         fall=fall(f.scores),
+        # The kept scores reach TREND_DAYS back, more than FIRST_DAYS: a shorter list
+        # is the bridge's whole history, as the sides' own report reads it.
+        just_started=just_started(f.scores),
     )
 
 

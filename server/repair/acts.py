@@ -26,6 +26,16 @@ from server.repair.state import BridgeData
 from server.tables import MissResponse, User
 
 ALREADY_CHECKED_IN = "You already checked this in. Withdraw it first to change it."
+_SETTLED_AS = {"kept": "kept", "secured": "kept", "missed": "missed", "missed_self": "missed"}
+
+
+def already_checked_in(day: date, settled: str) -> str:
+    """The refusal that says which day was checked in, and as what."""
+    return (
+        f"You already checked this in for {day:%A} {day.day} {day:%B}: "
+        f"{_SETTLED_AS.get(settled, settled)}. Withdraw it first to change it."
+    )
+
 
 # ---------------------------------------------------------------- the log
 
@@ -180,6 +190,7 @@ async def check_in(user: User, bridge_id: int, command: c.CheckIn) -> int:
     """Tick a commitment of one's own as kept or missed for a day (today or yesterday)."""
     opened = await _open(user, bridge_id, command.key, commitment=command.commitment)
     if isinstance(opened, int):
+        await _same_answer(opened, command.outcome)
         return opened
     key, data, side = opened
     commitment = _commitment(data, command.commitment)
@@ -198,12 +209,24 @@ async def check_in(user: User, bridge_id: int, command: c.CheckIn) -> int:
             "You can answer the report on the bridge page."
         )
     if occurrence.state is not d.OccurrenceState.OPEN:
-        raise Conflict(ALREADY_CHECKED_IN)
+        raise Conflict(already_checked_in(day, occurrence.state.value))
     kind = d.ActKind.KEPT if command.outcome == "kept" else d.ActKind.MISSED_SELF
     return await _append(
         data, user, side, key, kind=kind, owner=side, day=day, commitment_id=commitment.id,
         once_between=(occurrence.opens, occurrence.due),
     )  # fmt: skip
+
+
+async def _same_answer(act_id: int, outcome: object) -> None:
+    """A replayed check-in must say what the first one said. The same form sent again
+    (Back, then Missed after Kept) carries the same key: say so rather than ignore it."""
+    rows = await db.fetch("SELECT kind, day FROM trust_act WHERE id = {}", act_id)
+    kind = str(rows[0]["kind"])
+    if _SETTLED_AS.get(kind) != outcome:
+        day = rows[0]["day"]
+        raise Conflict(
+            already_checked_in(day if isinstance(day, date) else date.fromisoformat(day), kind)
+        )
 
 
 def _occurrence(data: BridgeData, commitment: d.Commitment, day: date, today: date) -> d.Occurrence:
@@ -225,6 +248,12 @@ async def lays_new_plank(user: User, bridge_id: int, day: date | None) -> bool:
     """
     day = day or d.local_today(clock.now(), user.time_zone or "UTC")
     return not await db.fetch(_A_PLANK_THAT_DAY, bridge_id, user.id, day)
+
+
+async def partner_name(user: User, bridge_id: int) -> str:
+    """The other side's name on a bridge of `user`'s (for a note on Today)."""
+    people = state.bridge_data(await state.bridge_row(user, bridge_id), [], [], [], [])
+    return people.people[d.other(people.side_of(user.id))].name or "The other side"
 
 
 # A live kept, listening or mistake act of that person on that day: its plank counts

@@ -12,6 +12,7 @@ A day left out is `None`: the service reads it as the person's own today.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -145,8 +146,11 @@ def stored_key(user: User, key: str) -> str:
     return f"{user.id}:{key}"
 
 
-def _day(errors: dict[str, str], field: str, value: object) -> date | None:
-    """A day typed into a form or sent as text; left out (or empty) is None."""
+def _day(
+    errors: dict[str, str], field: str, value: object, label: str | None = None
+) -> date | None:
+    """A day typed into a form or sent as text; left out (or empty) is None. What is
+    wrong with one is said under `field`, naming it by its `label` when it has one."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -154,8 +158,21 @@ def _day(errors: dict[str, str], field: str, value: object) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        errors[field] = "Enter a date like 2026-03-31."
+        errors[field] = _not_a_date(str(value).strip(), label)
         return None
+
+
+def _not_a_date(text: str, label: str | None) -> str:
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not shaped:
+        return (
+            f"{label}: enter a date like 2026-03-31." if label else "Enter a date like 2026-03-31."
+        )
+    year, month = int(shaped[1]), int(shaped[2])
+    why = "a year has 12 months"
+    if 1 <= month <= 12:
+        why = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+    return f"{label + ': ' if label else ''}{text} is not a date, {why}."
 
 
 T = TypeVar("T")
@@ -293,9 +310,9 @@ def parse_add_commitment(form: Form) -> AddCommitment:
     except ValueError:
         errors["cadence"] = "Choose how often: once, daily, on chosen weekdays, or weekly."
         cadence = d.Cadence.DAILY
-    start = _day(errors, "start", form.get("start"))
-    end = _day(errors, "end", form.get("end"))
-    due_by = _day(errors, "due_by", form.get("due_by"))
+    start = _day(errors, "start", form.get("start"), "Starting")
+    end = _day(errors, "end", form.get("end"), "Ending")
+    due_by = _day(errors, "due_by", form.get("due_by"), "Done by")
     # A form's checkboxes arrive as one value or several; the API sends a list.
     raw_days = form.get("weekdays") or []
     if isinstance(raw_days, str):

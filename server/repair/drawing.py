@@ -81,10 +81,11 @@ def bridge_drawing(
     for side, who in ((me, "Your side"), (partner, f"{names[partner]}'s side")):
         laid = min(progress.planks[side], half)
         parts.append(f"{who}: {laid} of {half} planks, {progress.secured[side]} secured")
+    standing = "just started" if report.just_started else report.band.label
     reached = ", ".join(f"{m}%" for m in progress.milestones) or "none yet"
     description = (
         f"{'; '.join(parts)}. "
         f"{'The two halves meet: the bridge is complete. ' if progress.complete else ''}"
-        f"Health {report.score}, {report.band.label}. Milestones reached: {reached}."
+        f"Health {report.score} of 100, {standing}. Milestones reached: {reached}."
     )
     return Drawing(planks, fallen, description, progress.complete)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from typing import Any, TypeVar
 
 from litestar import get, post
@@ -12,7 +13,7 @@ from litestar.response import Redirect, Template
 
 from server.bounds import PathId
 from server.checkin import service as checkin
-from server.errors import InvalidInput
+from server.errors import Conflict, InvalidInput, NotFound
 from server.repair import acts, asking, service, view
 from server.repair import commands as c
 from server.tables import User
@@ -44,18 +45,31 @@ class FormKeys:
         return f"{self._page}{self._count:04x}"
 
 
-@get("/today", name="today")
-async def today_page(
-    user: CurrentUser, laid: FromQuery[int] = 0, kept: FromQuery[int] = 0
-) -> Template:
+async def _today(user: User, status_code: int = 200, **flash: Any) -> Template:
     return page(
         "checkin/today.html",
+        status_code,
         viewer=user,
         today=await checkin.today_view(user),
         new_key=FormKeys(),
-        laid=bool(laid),
-        kept=bool(kept),
+        **{"laid": False, "kept": False, "secured": "", "many": False, "refused": "", **flash},
     )
+
+
+@get("/today", name="today")
+async def today_page(
+    user: CurrentUser,
+    laid: FromQuery[int] = 0,
+    kept: FromQuery[int] = 0,
+    secured: FromQuery[int] = 0,
+    many: FromQuery[int] = 0,
+) -> Template:
+    # `secured` is the bridge whose planks were just confirmed: its partner is named.
+    partner = ""
+    if secured:
+        with suppress(NotFound, Conflict):  # not a bridge of hers (a made-up link): no note
+            partner = await acts.partner_name(user, secured)
+    return await _today(user, laid=bool(laid), kept=bool(kept), secured=partner, many=bool(many))
 
 
 async def _one_tap(
@@ -70,26 +84,41 @@ async def _one_tap(
 
 
 @post("/bridges/{bridge_id:int}/checkins")
-async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
+async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
     command = c.parse_check_in(data)
     kept = command.outcome == "kept"
     fresh = kept and await acts.lays_new_plank(user, bridge_id, command.day)
-    await acts.check_in(user, bridge_id, command)
     target = safe_next(data.get("next"), "/today")
+    try:
+        await acts.check_in(user, bridge_id, command)
+    except Conflict as error:
+        if target != "/today":
+            raise
+        # Back, then Missed after Kept: Today says what it already has.
+        return await _today(user, 409, refused=str(error))
     if kept:
         # The page says "Plank laid." only when this keep added one to the span.
         target += ("&" if "?" in target else "?") + ("laid=1" if fresh else "kept=1")
     return see_other(target)
 
 
+def _secured_note(redirect: Redirect, bridge_id: int, many: bool = False) -> Redirect:
+    """Back on Today after a confirmation, say whose plank it secured."""
+    if redirect.url == "/today":
+        return see_other(f"/today?secured={bridge_id}" + ("&many=1" if many else ""))
+    return redirect
+
+
 @post("/bridges/{bridge_id:int}/confirmations")
 async def confirm(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, c.parse_confirm, acts.confirm)
+    done = await _one_tap(user, bridge_id, data, c.parse_confirm, acts.confirm)
+    return _secured_note(done, bridge_id)
 
 
 @post("/bridges/{bridge_id:int}/confirmations/kept")
 async def confirm_kept(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    return await _one_tap(user, bridge_id, data, c.parse_confirm_kept, acts.confirm_kept)
+    done = await _one_tap(user, bridge_id, data, c.parse_confirm_kept, acts.confirm_kept)
+    return _secured_note(done, bridge_id, many=True)
 
 
 @post("/bridges/{bridge_id:int}/withdrawals")

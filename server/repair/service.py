@@ -15,6 +15,7 @@ from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import commands as c
 from server.repair import state
 from server.tables import Commitment, Pause, PlanPart, User
+from server.text import raise_if
 
 # ---------------------------------------------------------------- the plan
 
@@ -53,12 +54,15 @@ async def add_commitment(user: User, bridge_id: int, command: c.AddCommitment) -
         return int(existing["id"])
     today = data.people[side].today()
     start = command.start or today
-    problems = d.validate_cadence(
+    errors: dict[str, str] = {}
+    # Each sentence under the field it is about, not all of them under "How often";
+    # a start nobody chose is today, and no sentence names it.
+    for field, problem in d.validate_cadence(
         command.cadence, start, today, end=command.end, weekdays=command.weekdays,
-        due_by=command.due_by,
-    )  # fmt: skip
-    if problems:
-        raise InvalidInput.field("cadence", " ".join(problems))
+        due_by=command.due_by, start_chosen=command.start is not None,
+    ):  # fmt: skip
+        errors[field] = f"{errors[field]} {problem}" if field in errors else problem
+    raise_if(errors)
     commitment = Commitment(
         bridge=data.id,
         side=side.value,

@@ -186,6 +186,19 @@ class BridgeScreen:
     def partner_name(self) -> str:
         return self.data.people[self.partner].name
 
+    @property
+    def first_goal(self) -> str:
+        """What the reader does next on a bridge that has just started."""
+        partner = self.partner_name or "the other side"
+        if self.progress.secured[self.me]:
+            return (
+                f"Your first plank is secured. Keep going: each day you keep what you "
+                f"promised and {partner} confirms it lays another."
+            )
+        if not any(not c.retired for c in self.commitments[self.me]):
+            return f"Your first plank: add a commitment, keep it, and have {partner} confirm it."
+        return f"Your first plank: keep one commitment and have {partner} confirm it."
+
     def plan(self, side: d.Side) -> dict[str, str]:
         part = self.data.plan.get(side) or {}
         return {
@@ -202,7 +215,8 @@ def drawing(data: BridgeData) -> dict[d.Side, list[d.PlankState]]:
     return sides
 
 
-def health(data: BridgeData, today: date) -> d.HealthReport:
+def health(data: BridgeData, today: date, reader: d.Side) -> d.HealthReport:
+    """The health report as `reader` reads it: their own side is "you"."""
     names = {side: person.name or "The other side" for side, person in data.people.items()}
     return d.health_report(
         data.acts,
@@ -210,6 +224,7 @@ def health(data: BridgeData, today: date) -> d.HealthReport:
         data.pauses,
         today,
         names=names,
+        reader=reader,
         requests=data.pause_requests(today),
     )
 
@@ -312,7 +327,7 @@ async def bridge_screen(
         data=data,
         me=me,
         partner=partner,
-        report=health(data, today),
+        report=health(data, today, me),
         progress=d.bridge_progress(data.acts, data.span),
         drawing=drawing(data),
         commitments=commitments,

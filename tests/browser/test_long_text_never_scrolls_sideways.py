@@ -1,8 +1,10 @@
 """No text a form accepts pushes a page sideways at 320 CSS px (WCAG 1.4.10).
 
 Alice and Bob give themselves 60-letter names, Alice asks Bob with a 300-letter
-word and promises a 200-letter one: every page that shows those words still fits the
-phone, and Kept and Missed stay whole and on screen.
+word and promises a 200-letter one, writes her part of the plan as one 2,000-letter
+word, and makes an invitation link with a 300-letter message: every page that shows
+those words (home, Today, the team, the bridge, the sharing page, the lead's dashboard,
+the invitation) still fits the phone, and its buttons stay whole and on screen.
 """
 
 from __future__ import annotations
@@ -22,6 +24,19 @@ ALICE = "Alice" + "x" * 55  # the longest name the form takes (60)
 BOB = "Bob" + "y" * 57
 MESSAGE = "Please" + "z" * 294  # one 300-letter word
 PROMISE = "Reply" + "w" * 195  # the longest commitment (200)
+MY_PART = "Sorry" + "v" * 1995  # the longest part of the plan (2,000)
+
+
+def buttons_fit(page: Page, width: int = 320) -> list[str]:
+    """Buttons in the page's main part that stick out of the screen."""
+    return list(
+        page.evaluate(
+            "w => [...document.querySelectorAll('main button, main .button')]"
+            ".filter(b => b.offsetParent && b.getBoundingClientRect().right > w + 0.5)"
+            ".map(b => b.textContent.trim().slice(0, 40))",
+            width,
+        )
+    )
 
 
 def sideways(page: Page) -> int | str:
@@ -98,6 +113,44 @@ def test_long_words_and_names_fit_every_page_at_320_px(
     for path in ("/", "/today", asking, team_url):
         alice.goto(path if path.startswith("http") else base + path)
         seen[f"alice at {path}"] = sideways(alice)
+
+    alice.goto(asking)
+    alice.get_by_role("link", name="Write my part").click()
+    alice.get_by_label("What is my part in how we got here?").fill(MY_PART)
+    alice.get_by_label("What would restored trust look like to me?").fill(MY_PART)
+    alice.get_by_role("button", name="Save my part").click()
+    seen["alice's plan on her bridge"] = sideways(alice)
+    bob.goto(asking)
+    seen["alice's plan on bob's bridge"] = sideways(bob)
+    screenshot(bob, "bridge-long-words-320")
+
+    # Both share the bridge with the lead (Alice leads the team): the sharing page,
+    # then the dashboard, name them both.
+    alice.goto(asking + "/sharing")
+    alice.get_by_role("button", name="Share with the lead").click()
+    bob.goto(asking + "/sharing")
+    seen["bob's sharing page"] = sideways(bob)
+    bob.get_by_role("button", name=re.compile("^Share with")).click()
+    expect(bob.get_by_text("sees this bridge's health on the team dashboard")).to_be_visible()
+    seen["bob's sharing page, shared"] = sideways(bob)
+    alice.goto(team_url + "/dashboard")
+    expect(alice.get_by_text(f"{ALICE} & {BOB}")).to_be_visible()
+    seen["the lead's dashboard"] = sideways(alice)
+
+    alice.goto(base + "/bridges/new")
+    by_link = alice.get_by_role("form", name="With anyone, by link")
+    by_link.get_by_label(re.compile("message", re.I)).fill(MESSAGE)
+    by_link.get_by_role("button", name="Make an invitation link").click()
+    seen["alice's new invitation link"] = sideways(alice)
+    bob.goto(alice.get_by_label("Bridge invitation link").input_value())
+    expect(bob.get_by_text(MESSAGE)).to_be_visible()
+    seen["the invitation by link"] = sideways(bob)
+    crowded = {
+        who: buttons_fit(page)
+        for who, page in (("alice", alice), ("bob", bob))
+        if buttons_fit(page)
+    }
+    assert crowded == {}
 
     alice.goto(base + "/today")
     screenshot(alice, "today-long-words-320")

@@ -128,7 +128,9 @@ def test_a_queued_check_in_the_server_refuses_is_shown_with_what_to_do(
     phone.set_offline(False)
     refused = page.get_by_role("listitem").filter(has_text=f"Not saved: Kept: {REPLY}")
     expect(refused).to_be_visible(timeout=SYNC_MS)
-    expect(refused).to_contain_text("You already checked this in.")
+    expect(refused).to_contain_text(
+        re.compile(r"You already checked this in for \w+day \d+ \w+: missed\.")
+    )
     expect(refused).to_contain_text("What the server already has stays as it is.")
     [item] = outbox(page)
     assert (item["state"], item["status"]) == ("refused", 409)
@@ -159,7 +161,7 @@ def test_a_confirmation_made_offline_on_the_bridge_page_is_synced_once(
     )
 
     phone.set_offline(True)
-    timeline = page.get_by_role("region", name="What happened")
+    timeline = page.get_by_role("region", name="Acts on this bridge")
     entry = timeline.get_by_role("listitem").filter(has_text="Alice kept")
     entry.get_by_role("button", name="Confirm").click()
     expect(entry.get_by_text("Confirmed · waiting to sync")).to_be_visible()

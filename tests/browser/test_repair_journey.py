@@ -214,7 +214,9 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
         due.get_by_role("button", name=f"Kept: {text}").click()
         # Only the day's first keep adds a plank to the span; the page says which.
         expect(alice.get_by_role("status")).to_have_text(
-            "Plank laid." if n == 1 else re.compile("^Kept. Today's plank on that bridge was")
+            re.compile(r"\bPlank laid\.")
+            if n == 1
+            else re.compile("^Kept. Today's plank on that bridge was")
         )
         expect(due.get_by_role("button", name=re.compile("^Kept: "))).to_have_count(3 - n)
         if n == 1:
@@ -226,7 +228,7 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
     bob.get_by_role("region", name="Due today").get_by_role(
         "button", name=f"Kept: {BOB_WEEKLY}"
     ).click()
-    expect(bob.get_by_role("status")).to_have_text("Plank laid.")
+    expect(bob.get_by_role("status")).to_have_text(re.compile(r"\bPlank laid\."))
 
     # One plank per side per day: three keeps lay one plank on Alice's bank, one on Bob's.
     alice.goto(bridge_url)
@@ -249,12 +251,12 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
     alice.get_by_label("Private notes, only for you (optional)").fill(PRIVATE_NOTES)
     screenshot(alice, "listening-form")
     alice.get_by_role("button", name="Log the session").click()
-    timeline = alice.get_by_role("region", name="What happened")
+    timeline = alice.get_by_role("region", name="Acts on this bridge")
     expect(timeline.get_by_text(PRIVATE_NOTES)).to_be_visible()
 
     # Bob reads the summary, never the notes, and says he felt heard.
     bob.reload()
-    session = bob.get_by_role("region", name="What happened").get_by_role("listitem")
+    session = bob.get_by_role("region", name="Acts on this bridge").get_by_role("listitem")
     session = session.filter(has_text="Alice held a listening session")
     expect(session).to_contain_text(SUMMARY)
     assert PRIVATE_NOTES not in bob.content()
@@ -272,10 +274,10 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
     bob.get_by_label("What I will do differently").fill("Say so when I'm upset, the same day.")
     screenshot(bob, "mistake-form")
     bob.get_by_role("button", name="Share it with Alice").click()
-    expect(bob.get_by_role("region", name="What happened")).to_contain_text("owned a mistake")
+    expect(bob.get_by_role("region", name="Acts on this bridge")).to_contain_text("owned a mistake")
 
     alice.reload()
-    mistake = alice.get_by_role("region", name="What happened").get_by_role("listitem")
+    mistake = alice.get_by_role("region", name="Acts on this bridge").get_by_role("listitem")
     mistake = mistake.filter(has_text="Bob owned a mistake")
     expect(mistake).to_contain_text("I avoided a hard conversation.")
     mistake.get_by_role("button", name="Acknowledge").click()
@@ -305,7 +307,7 @@ def test_alice_and_bob_run_a_repair_and_watch_their_bridge_grow(
     # Asked for less motion, the plank is simply there.
     alice.emulate_media(color_scheme="light", reduced_motion="reduce")
     alice.reload()
-    expect(alice.get_by_role("status")).to_have_text("Plank laid.")
+    expect(alice.get_by_role("status")).to_have_text(re.compile(r"\bPlank laid\."))
     assert alice.evaluate("() => document.getAnimations().length") == 0
     # No console errors anywhere on the way: Chromium reports CSP violations there.
     assert problems == {"alice": [], "bob": []}

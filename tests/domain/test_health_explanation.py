@@ -145,7 +145,9 @@ def test_a_steady_week_says_what_was_kept_and_secured():
     assert explain(log, 20) == (
         "Health is rising: Bob kept 21 days in a row, none secured by Alice yet."
     )
-    assert explain(log, 99) == "Health is steady at 65: 14 kept days this week, 7 of them secured."
+    assert explain(log, 99) == (
+        "Health is steady at 65: Alice kept 7 days and Bob 7 this week, 7 of those days secured."
+    )
 
 
 def test_a_side_that_has_not_started_is_named():

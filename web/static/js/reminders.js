@@ -59,8 +59,26 @@
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.Notification) {
     say(isIOS && !standalone
       ? "Add Bridgework to your Home Screen, open it from there, and turn reminders on."
-      : "This browser cannot show reminders. Try Chrome, Edge, Firefox or Safari.");
+      : "This browser cannot receive push notifications, so reminders cannot reach it. " +
+        "Chrome, Edge, Firefox and Safari can.");
     return;
+  }
+
+  // Where each browser keeps a site's notification permission, to undo a "Block".
+  function howToAllow() {
+    var agent = navigator.userAgent;
+    if (/Firefox\//.test(agent)) {
+      return "To allow them: tap the icon left of the address, remove the Blocked notifications permission, then reload.";
+    }
+    if (/Edg\//.test(agent) || /Chrome\//.test(agent)) {
+      return "To allow them: tap the icon left of the address, choose Permissions (or Site settings), set Notifications to Allow, then reload.";
+    }
+    if (/Safari\//.test(agent)) {
+      return isIOS
+        ? "To allow them: open the Settings app, then Notifications, then Bridgework, and turn on Allow Notifications."
+        : "To allow them: Safari, Settings, Websites, Notifications, set this site to Allow, then reload.";
+    }
+    return "To allow them, change this site's notification permission in the browser's settings, then reload.";
   }
 
   var registration = navigator.serviceWorker.register("/sw.js", { scope: "/" });
@@ -77,7 +95,8 @@
         return;
       }
       if (Notification.permission === "denied") {
-        say("Notifications are blocked for this site. Allow them in the browser's site settings, then come back.");
+        say("Notifications are blocked for this site, so reminders cannot reach this device. " +
+          howToAllow());
         return;
       }
       say("Reminders are off for this device.");

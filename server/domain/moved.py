@@ -1,0 +1,72 @@
+"""Why health moved: the last change in the bridge's score, told from the days behind it.
+
+A pure reading of the ledger's outputs (the Story explain.py also reads): find the
+latest day whose score differs from the day before, and say what each side's day
+was: kept and secured, only laid, a miss owned, a miss reported, an item lapsed, a
+quiet spell weathering. The number is the score's own difference, so the line
+always agrees with the figure and the trend above it.
+"""
+
+from datetime import date
+
+from server.domain.explain import Story, _count, _name, _whose
+from server.domain.ledger import Outcome, SideDay
+from server.domain.sides import Side, other
+
+LOOK_BACK = 7  # older moves are history, not news
+
+
+def why_moved(story: Story) -> str:
+    """ "+3 today: you laid a plank, secured by Bob." or "" when nothing moved lately."""
+    scores = story.scores
+    for i in range(len(scores) - 1, max(-1, len(scores) - 1 - LOOK_BACK), -1):
+        before = scores[i - 1] if i else 0
+        if scores[i] == before:
+            continue
+        moved = {
+            side: story.ledger[side][i]
+            for side in Side
+            if (story.values[side][i - 1] if i else 0.0) != story.values[side][i]
+        }
+        reasons = [_reason(story, day) for day in _weaker_first(story, moved, i)]
+        change = scores[i] - before
+        sign = "+" if change > 0 else "\u2212"  # a minus sign, not a hyphen
+        when = _when(story.today, story.ledger[Side.A][i].day)
+        return f"{sign}{abs(change)} {when}: {'; '.join(r for r in reasons if r)}."
+    return ""
+
+
+def _weaker_first(story: Story, moved: dict[Side, SideDay], i: int) -> list[SideDay]:
+    # The weaker side holds the bridge's score, so its day explains the most.
+    return [moved[s] for s in sorted(moved, key=lambda s: story.values[s][i])]
+
+
+def _reason(story: Story, day: SideDay) -> str:
+    who, partner = _name(story, day.side), _name(story, other(day.side))
+    whose = _whose(story, day.side)
+    match day.outcome:
+        case Outcome.KEPT if day.secured == day.planks:
+            return f"{who} laid a plank, secured by {partner}"
+        case Outcome.KEPT if day.secured:
+            return f"{who} laid a plank, partly secured by {partner}"
+        case Outcome.KEPT:
+            return f"{who} laid a plank, not yet secured by {partner}"
+        case Outcome.SELF_MISS:
+            return f"{who} missed {_count(day.self_missed, 'commitment')} and said so"
+        case Outcome.PARTNER_MISS if day.lapsed and not day.partner_missed:
+            lapsed = "a commitment" if day.lapsed == 1 else f"{day.lapsed} commitments"
+            return f"{lapsed} on {whose} side lapsed unreported"
+        case Outcome.PARTNER_MISS:
+            return f"{partner} reported a miss on {whose} side"
+        case Outcome.QUIET:
+            return f"a quiet spell weathered {whose} side"
+    return ""
+
+
+def _when(today: date, day: date) -> str:
+    ago = (today - day).days
+    if ago == 0:
+        return "today"
+    if ago == 1:
+        return "yesterday"
+    return f"on {day:%A}"
