@@ -146,7 +146,8 @@ def test_alice_asks_and_bob_reads_what_she_asked_on_today_and_the_bridge(pair, a
         assert f"Alice says they were away 9{DASH}22 Nov. Agree?" in words
         assert "You can answer until 30 Nov" in words
     explanation = state(bob, pair.bridge)["explanation"]
-    assert explanation.startswith(f"Alice asked to pause 9{DASH}22 Nov: until Bob answers")
+    # Written from the reader's side: Bob is "you".
+    assert explanation.startswith(f"Alice asked to pause 9{DASH}22 Nov: until you answer")
     assert "missed" not in explanation
 
 

@@ -332,7 +332,9 @@ def send(person: Any, method: str, path: str, body: dict[str, Any] | None) -> An
         for k, v in (body or {}).items()
         if k != "accept"
     }
-    return person.post(path, {**form, "answer": "accept"} if body else form)
+    # An invitation is answered "accept"; a request to pause past days, "agree".
+    answer = "agree" if path.endswith("/pause-requests/answer") else "accept"
+    return person.post(path, {**form, "answer": answer} if body else form)
 
 
 def mallorys_attempt(w: World, mallory_email: str) -> dict[str, Any]:
@@ -358,6 +360,8 @@ def mallorys_attempt(w: World, mallory_email: str) -> dict[str, Any]:
         "outcome": "kept",
         "act": 1,
         "acts": [1],
+        "request": 1,  # a request to pause past days, and the API's answer to it
+        "answer": "agree",
         "summary": "let me in",
         "what_happened": "let me in",
         "differently": "let me in",

@@ -84,9 +84,13 @@ def _unsettled(story: Story, score: int) -> str | None:
     for side in Side:
         request = story.asking.get(side)
         if request is not None:
+            partner = other(side)
+            answers = "answer" if partner == story.reader else "answers"
+            asker = _name(story, side)
             return (
-                f"{_name(story, side)} asked to pause {span_text(request.first, request.last)}: "
-                f"until {_name(story, other(side))} answers, health stands at {score}."
+                f"{asker[:1].upper()}{asker[1:]} asked to pause "
+                f"{span_text(request.first, request.last)}: until {_name(story, partner)} "
+                f"{answers}, health stands at {score}."
             )
     for side in Side:
         found = story.absent.get(side)
