@@ -67,6 +67,7 @@ def test_every_state_changing_route_refuses_a_request_without_the_token(team, br
             commitment_id=1,
             device_id=1,
             passkey_id=1,
+            request_id=1,
             token=MADE_UP_TOKEN,
         )
         response = without_token(actor, method, path, body)
