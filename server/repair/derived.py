@@ -66,14 +66,12 @@ class _Cache:
     def __init__(self) -> None:
         self.engine: object = None
         self.entries: OrderedDict[tuple[Hashable, date], Entry] = OrderedDict()
-        self.days: dict[Hashable, set[date]] = {}  # the days each row has entries for
         self.derived: dict[int, dict[date, Hashable]] = {}  # bridge -> day -> newest row
 
     def _current(self) -> OrderedDict[tuple[Hashable, date], Entry]:
         # Ids restart in another database (tests make one per test): start afresh.
         if db.engine() is not self.engine:
-            self.engine, self.entries = db.engine(), OrderedDict()
-            self.days, self.derived = {}, {}
+            self.engine, self.entries, self.derived = db.engine(), OrderedDict(), {}
         return self.entries
 
     def entry(self, row: Hashable, day: date) -> Entry:
@@ -81,13 +79,8 @@ class _Cache:
         found = entries.get((row, day))
         if found is None:
             found = entries[(row, day)] = Entry()
-            self.days.setdefault(row, set()).add(day)
             while len(entries) > CACHE_SIZE:
-                (old_row, old_day), _ = entries.popitem(last=False)
-                kept = self.days[old_row]
-                kept.discard(old_day)
-                if not kept:
-                    del self.days[old_row]
+                entries.popitem(last=False)
         else:
             entries.move_to_end((row, day))
         return found
@@ -111,7 +104,7 @@ class _Cache:
             del days[min(days)]
 
     def clear(self) -> None:
-        self.entries, self.days, self.derived = OrderedDict(), {}, {}
+        self.entries, self.derived = OrderedDict(), {}
 
 
 _cache = _Cache()
