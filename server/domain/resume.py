@@ -38,7 +38,7 @@ from server.domain.health import bridge_points, shown, side_run
 from server.domain.ledger import SideDay, first_day, side_days
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
 from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
-from server.domain.planks import PlankState, half_needed, plank_state
+from server.domain.planks import PlankState, day_planks, half_needed, plank_state
 from server.domain.sides import Side
 from server.domain.streaks import DayCheck, day_check
 
@@ -212,7 +212,7 @@ def _carry_on(
     waiting: dict[Side, list[TrustAct]] = {}
     new_summary: dict[Side, SideSummary] = {}
     values: dict[Side, list[float]] = {}
-    best = _best_plank_days(unsettled)
+    best = day_planks(unsettled)  # each side's best plank per unsettled day
     for side in Side:
         was = summary[side]
         days = days_of[side]
@@ -272,16 +272,6 @@ def _carry_on(
         commitments=commitments,
         pauses=pauses,
     )
-
-
-def _best_plank_days(live: list[LiveAct]) -> dict[tuple[Side, date], PlankState]:
-    best: dict[tuple[Side, date], PlankState] = {}
-    for item in live:
-        key = (item.act.owner, item.act.day)
-        state = plank_state(item)
-        if key not in best or state > best[key]:
-            best[key] = state
-    return best
 
 
 def _tally(
