@@ -52,7 +52,7 @@ from server.domain.localday import ONE_DAY, Pause, oldest_open_day
 from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
 from server.domain.planks import PlankState, day_planks, half_needed, plank_state
 from server.domain.sides import Side, other
-from server.domain.streaks import DayCheck, day_check
+from server.domain.streaks import DayCheck, day_check, streak_run
 
 ANSWERS = (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
 
@@ -117,6 +117,7 @@ class SideSummary(NamedTuple):
     waiting: tuple[TrustAct, ...] = ()  # the partner's acts this side may still confirm
     recent_days: tuple[SideDay, ...] = ()  # the last ASK_BACK_DAYS settled ledger days
     history: History = History()  # every settled day, for health
+    streak: tuple[int, int] = (0, 0)  # the best streak and the run it ends with
 
 
 class Derivation(NamedTuple):
@@ -128,6 +129,7 @@ class Derivation(NamedTuple):
     scores: list[int]  # the bridge's health at the end of each recent day, oldest first
     paused: bool  # a pause covers today
     records: dict[Side, dict[date, DayCheck]]  # every day's streak check, per side
+    best_streaks: dict[Side, int]  # the longest streak each side ever held
     tallies: dict[Side, Tally]
     waiting: dict[Side, list[TrustAct]]  # acts each side may confirm and has not, in log order
     live: list[LiveAct]  # the live acts of the unsettled days (and of one-offs still open)
@@ -337,6 +339,7 @@ def _carry_on(
     days_of = {side: side_days(live, commitments, pauses, side, begin, today) for side in Side}
     n_settled = max(0, (now_settled - begin).days + 1)  # ledger days now settled
     records: dict[Side, dict[date, DayCheck]] = {}
+    best_streaks: dict[Side, int] = {}
     ledgers: dict[Side, list[SideDay]] = {}
     tallies: dict[Side, Tally] = {}
     waiting: dict[Side, list[TrustAct]] = {}
@@ -347,6 +350,8 @@ def _carry_on(
         was = summary[side]
         days = days_of[side]
         checks = {day.day: day_check(day) for day in days}
+        streak = streak_run((checks[day.day] for day in days[:n_settled]), *was.streak)
+        best_streaks[side] = streak_run((checks[day.day] for day in days[n_settled:]), *streak)[0]
         closing, end_value, end_quiet = side_run(days[:n_settled], was.value, was.quiet)
         later, _, _ = side_run(days[n_settled:], end_value, end_quiet)
         values[side] = closing + later
@@ -376,6 +381,7 @@ def _carry_on(
                 if day.day >= now_settled - timedelta(days=ASK_BACK_DAYS)
             ),
             was.history.extended(days[:n_settled]),
+            streak,
         )
     scores, kept_scores = list(settled_scores), list(settled_scores)
     for n, (a, b) in enumerate(zip(values[Side.A], values[Side.B], strict=True)):
@@ -389,6 +395,7 @@ def _carry_on(
         scores=scores[-keep:] if keep else [],
         paused=any(p.covers(today) for p in pauses),
         records=records,
+        best_streaks=best_streaks,
         tallies=tallies,
         waiting=waiting,
         live=live,

@@ -18,6 +18,7 @@ from server.domain import (
     TrustAct,
     absence,
     advance,
+    best_streak,
     bridge_facts,
     bridge_progress,
     can_confirm,
@@ -66,6 +67,7 @@ def what_screens_read(
     progress = bridge_progress(live, SPAN)
     for side in Side:
         assert derived.records[side] == checkins(log, commitments, pauses, side, today)
+        assert derived.best_streaks[side] == best_streak(derived.records[side])
         facts = bridge_facts(live, side, SPAN)
         tally = derived.tallies[side]
         assert (tally.planks, tally.listening, tally.mistakes) == (
