@@ -34,6 +34,7 @@ from server.domain.calendar import (
     Mark,
     calendar_weeks,
     day_mark,
+    first_monday,
     mark_counts,
 )
 from server.domain.health import Band, band
@@ -158,6 +159,7 @@ __all__ = [
     "earned_badges",
     "effective_pauses",
     "first_day",
+    "first_monday",
     "grace_closed",
     "half_needed",
     "health_report",

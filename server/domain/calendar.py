@@ -38,7 +38,7 @@ class Mark(StrEnum):
 _LABELS = {
     Mark.SECURED: "kept and secured",
     Mark.KEPT: "kept",
-    Mark.OWNED: "missed, and owned it",
+    Mark.OWNED: "missed and owned it",
     Mark.MISSED: "missed",
     Mark.PAUSED: "paused",
     Mark.OPEN: "still open",
