@@ -84,13 +84,18 @@ def test_bob_reads_his_own_days_first_and_alices_second(two_weeks, bob):
     assert "Alice Alice: 5 kept and secured, 5 kept, 1 missed and owned it, 1 missed," in text
 
 
-def test_the_picture_says_the_same_as_the_text(two_weeks, alice):
+def test_the_picture_has_a_square_a_day_linking_to_it_and_leaves_words_to_the_text(
+    two_weeks, alice
+):
     page = alice.get(f"/bridges/{two_weeks}").text
-    desc = text_of(re.search(r'<desc id="cal-desc">(.*?)</desc>', page, re.S)[1])
-    assert desc.startswith("The last 12 weeks, one square a day. You: 5 kept and secured")
+    picture = re.search(r'<svg class="cal"[^>]*>', page)[0]
+    assert 'aria-hidden="true"' in picture  # screen readers read the text equivalent
     # One square for each day since the bridge began, on each side: 15 days, today too.
     assert len(re.findall(r'<use href="#c[a-z]" x=', page)) == 2 * 15
     assert 'href="?day=2026-11-05#day"' in page
+    # Each mark its shape: an owned miss and a missed day are drawn differently.
+    assert re.search(r'<a href="\?day=2026-11-04#day" tabindex="-1"><use href="#co"', page)
+    assert re.search(r'<a href="\?day=2026-11-05#day" tabindex="-1"><use href="#cm"', page)
 
 
 def test_tapping_a_day_says_what_happened_on_it(two_weeks, alice):

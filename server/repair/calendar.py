@@ -108,12 +108,6 @@ class Calendar:
     def href(self, day: date) -> str:
         return f"?day={day.isoformat()}#day"
 
-    @property
-    def description(self) -> str:
-        return f"The last {d.CALENDAR_WEEKS} weeks, one square a day. " + " ".join(
-            side.summary for side in self.sides
-        )
-
 
 def bridge_calendar(
     ledgers: dict[d.Side, list[d.SideDay]],
