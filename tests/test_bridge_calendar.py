@@ -14,6 +14,7 @@ import time_machine
 
 from tests.repair_helpers import act, check_in, commit
 
+DASH = "\u2013"  # the en dash of "Sat 7 Nov \u2013 Sun 8 Nov"
 MONDAY = date(2026, 11, 2)  # the first of two weeks of mixed days
 TODAY = MONDAY + timedelta(days=14)  # Monday 16 Nov
 
@@ -71,10 +72,11 @@ def test_after_two_weeks_alice_reads_her_days_and_bobs_as_text(two_weeks, alice)
     assert "Mon 16 Nov: still open" in you
     assert "Thu 5 Nov: missed " in you
     assert "Wed 4 Nov: missed and owned it" in you
-    assert "Sat 7 Nov: paused" in you and "Sun 8 Nov: paused" in you
+    assert f"Sat 7 Nov {DASH} Sun 8 Nov: paused" in you  # days in a row with one mark: one line
     assert "Mon 2 Nov: kept and secured" in you and "Tue 3 Nov: kept" in you
     # Bob kept everything he had due; Alice confirmed none of it.
     assert bob.startswith("Bob: 12 kept, 2 paused, 1 still open.")
+    assert f"Mon 9 Nov {DASH} Sun 15 Nov: kept Sat 7 Nov {DASH} Sun 8 Nov: paused" in bob
     assert "secured" not in bob and "missed" not in bob
 
 
@@ -105,6 +107,9 @@ def test_tapping_a_day_says_what_happened_on_it(two_weeks, alice):
     assert "You · Missed and owned it: 1 of 1 due checked in; 1 missed and owned." in day
     assert "Bob · Kept: 1 of 1 due checked in; a plank laid, not confirmed yet." in day
     assert "You missed (said so themselves): Reply to Bob's messages the same day" in day
+    # Without a pointer: the same day picked in the form, within the twelve weeks.
+    picker = re.search(r'<input id="cal-day" name="day" type="date"[^>]*>', page)[0]
+    assert 'max="2026-11-16" value="2026-11-04"' in picker
 
 
 def test_a_day_that_is_not_a_date_or_out_of_range_shows_no_day_and_no_error(two_weeks, alice):

@@ -44,11 +44,35 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Run:
+    """Days in a row with the same mark, as the text equivalent reads them."""
+
+    first: date
+    last: date
+    mark: d.Mark
+
+
+def runs(grid: list[list[d.CalendarDay]]) -> list[Run]:
+    """The days something happened, in runs of the same mark, newest first (a quiet
+    day is not listed and ends a run)."""
+    found: list[Run] = []
+    for day in (day for week in grid for day in week):
+        if day.mark is None or day.mark is d.Mark.QUIET:
+            continue
+        last = found[-1] if found else None
+        if last and last.mark is day.mark and (day.day - last.last).days == 1:
+            found[-1] = Run(last.first, day.day, day.mark)
+        else:
+            found.append(Run(day.day, day.day, day.mark))
+    return found[::-1]
+
+
+@dataclass(frozen=True)
 class SideHistory:
     """One side's weeks, as text: the days something happened, and the counts."""
 
     who: str  # "You" or the partner's name
-    days: list[d.CalendarDay]  # days with a mark other than quiet, newest first
+    runs: list[Run]
     counts: dict[d.Mark, int]
 
     @property
@@ -105,9 +129,6 @@ class Calendar:
     chosen: date | None  # the day whose detail is shown
     chosen_sides: list[DaySide]
 
-    def href(self, day: date) -> str:
-        return f"?day={day.isoformat()}#day"
-
 
 def bridge_calendar(
     ledgers: dict[d.Side, list[d.SideDay]],
@@ -129,9 +150,8 @@ def bridge_calendar(
                 if day.mark is not None:
                     x, y = left + n * PITCH, TOP + w * PITCH
                     cells.append(Cell(x, y, day.day, day.mark, day.day == today))
-        shown = [day for week in grid for day in week if day.mark not in (None, d.Mark.QUIET)]
         who = "You" if side is me else names[side]
-        sides.append(SideHistory(who, shown[::-1], d.mark_counts(grid)))
+        sides.append(SideHistory(who, runs(grid), d.mark_counts(grid)))
     first = d.first_monday(today)
     weeks = [(TOP + w * PITCH, grids[me][w][0].day) for w in range(d.CALENDAR_WEEKS)]
     if chosen is not None and not first <= chosen <= today:

@@ -19,7 +19,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from tests import offline_helpers
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, SCREENSHOTS
 from tests.offline_helpers import LiveServer, open_phone, outbox, sign_in, wait_for_worker
 from tests.repair_helpers import act, check_in, commit, state
 
@@ -65,6 +65,13 @@ def two_weeks(bridge: int, alice: Any, bob: Any) -> Iterator[int]:
     yield bridge
 
 
+def card_shot(db: Any, card: Any, name: str) -> None:
+    """One card of the page, for the README (SQLite run only, as `screenshot`)."""
+    if db.kind == "sqlite":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        card.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 def no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"the page is {width} px wide"
@@ -77,16 +84,18 @@ def axe_violations(page: Any) -> list[str]:
 
 
 def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
-    two_weeks: int, bob: Any, server: LiveServer, playwright: Any, tmp_path: Path, screenshot: Any
-) -> None:
+    two_weeks: int, bob: Any, db: Any, server: LiveServer, playwright: Any, tmp_path: Path,
+    screenshot: Any,
+) -> None:  # fmt: skip
     phone = open_phone(playwright, tmp_path / "alice")
     page = phone.new_page()
     sign_in(page, server.url, "alice@example.com", then=f"/bridges/{two_weeks}")
     calendar = page.get_by_role("region", name="The last 12 weeks")
-    picture = calendar.get_by_role("img", name=re.compile("Each day of the last 12 weeks"))
-    expect(picture).to_be_visible()
+    expect(calendar.locator("svg.cal")).to_be_visible()
     for word in ("kept, secured", "missed, owned", "missed", "paused", "open", "nothing due"):
         expect(calendar.get_by_role("list", name="Key")).to_contain_text(word)
+
+    card_shot(db, calendar, "bridge-calendar-card")
 
     # The text equivalent, as a screen reader finds it.
     calendar.get_by_text("The 12 weeks as text").click()
@@ -106,9 +115,16 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
     expect(day).to_contain_text(f"You missed (said so themselves): {PROMISE}")
     expect(day).to_contain_text("Bob · Kept: 1 of 1 due checked in")
     no_sideways_scroll(page)
+
+    # With a keyboard: the day picked in the form.
+    missed = START + timedelta(days=3)
+    calendar.get_by_label("Show a day").fill(missed.isoformat())
+    calendar.get_by_role("button", name="Show").click()
+    expect(day).to_contain_text("You · Missed: 0 of 1 due checked in; 1 left unchecked.")
     screenshot(page, "bridge-calendar-day")
+    card_shot(db, calendar, "bridge-calendar-day-card")
     page.emulate_media(color_scheme="dark")
-    screenshot(page, "bridge-calendar-day-dark")
+    card_shot(db, calendar, "bridge-calendar-day-card-dark")
     page.emulate_media(color_scheme="light")
 
     # Long text: a 60-letter name and a 200-letter word, at 320 CSS px, light and dark.
@@ -120,10 +136,10 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
     page.get_by_text("The 12 weeks as text").click()
     expect(page.locator(".cal-text")).to_contain_text(LONG_NAME)
     no_sideways_scroll(page)
-    screenshot(page, "bridge-calendar-320")
+    card_shot(db, calendar, "bridge-calendar-320")
     page.emulate_media(color_scheme="dark")
     no_sideways_scroll(page)
-    screenshot(page, "bridge-calendar-320-dark")
+    card_shot(db, calendar, "bridge-calendar-320-dark")
     phone.close()
 
 
