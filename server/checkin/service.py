@@ -104,6 +104,8 @@ class TodayView:
     confirmations: list[WaitingConfirmation]
     streak: int
     badges: frozenset[d.Badge]
+    streak_first: date | None  # the first and last done days of the streak alive now
+    streak_last: date | None
     bridge_count: int
     paused_bridges: list[str]
     requests: list[Request] = field(default_factory=list)
@@ -251,11 +253,14 @@ async def today_view(user: User) -> TodayView:
         items += share.items
         waiting += share.waiting
     items.sort(key=lambda i: (i.yesterday is False, i.outcome != "open", i.partner_name))
+    streak = d.streak_span([share.record for share in shares], today)
     return TodayView(
         today=today,
         items=items,
         confirmations=sorted(waiting, key=lambda w: w.day),
-        streak=d.streak_across([share.record for share in shares], today),
+        streak=streak.days,
+        streak_first=streak.first,
+        streak_last=streak.last,
         badges=d.earned_badges(d.combine_facts(share.facts for share in shares)),
         bridge_count=len(shares),
         paused_bridges=[share.partner_name for share in shares if share.paused],
@@ -267,3 +272,10 @@ async def today_view(user: User) -> TodayView:
             for row in await state.pending_rows(user.id)
         ],
     )
+
+
+async def streak_of(user: User) -> d.Streak:
+    """`user`'s streak alive today across the bridges they are building, with its days."""
+    today = d.local_today(clock.now(), user.time_zone)
+    shares = await bridge_shares(await state.active_rows(user.id), user.id, today)
+    return d.streak_span([share.record for share in shares], today)

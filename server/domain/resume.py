@@ -46,6 +46,7 @@ from server.domain.acts import (
 )
 from server.domain.badges import PersonFacts
 from server.domain.cadence import Cadence, Commitment
+from server.domain.calendar import CALENDAR_DAYS
 from server.domain.health import bridge_points, shown, side_run
 from server.domain.ledger import Outcome, SideDay, first_day, side_days
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
@@ -55,6 +56,9 @@ from server.domain.sides import Side, other
 from server.domain.streaks import DayCheck, day_check, streak_run
 
 ANSWERS = (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
+# Ledger days kept back from today: "Were you away?" reads ASK_BACK_DAYS, the
+# calendar of the last weeks reads CALENDAR_DAYS.
+LEDGER_DAYS = max(ASK_BACK_DAYS, CALENDAR_DAYS)
 
 
 class Tally(NamedTuple):
@@ -115,7 +119,7 @@ class SideSummary(NamedTuple):
     record: dict[date, DayCheck] = {}  # never mutated: each summary makes a new one
     tally: Tally = Tally()
     waiting: tuple[TrustAct, ...] = ()  # the partner's acts this side may still confirm
-    recent_days: tuple[SideDay, ...] = ()  # the last ASK_BACK_DAYS settled ledger days
+    recent_days: tuple[SideDay, ...] = ()  # the last LEDGER_DAYS settled ledger days
     history: History = History()  # every settled day, for health
     streak: tuple[int, int] = (0, 0)  # the best streak and the run it ends with
 
@@ -133,7 +137,7 @@ class Derivation(NamedTuple):
     tallies: dict[Side, Tally]
     waiting: dict[Side, list[TrustAct]]  # acts each side may confirm and has not, in log order
     live: list[LiveAct]  # the live acts of the unsettled days (and of one-offs still open)
-    ledgers: dict[Side, list[SideDay]]  # each side's ledger over the last ASK_BACK_DAYS
+    ledgers: dict[Side, list[SideDay]]  # each side's ledger over the last LEDGER_DAYS
     last_act_id: int
     last_act_at: datetime | None
     # What carrying on reads:
@@ -362,7 +366,7 @@ def _carry_on(
             item.act for item in unsettled if not item.confirmed and can_confirm(item.act, side)
         ]
         settled_waiting = was.waiting + tuple(a for a in open_to_me if a.day <= now_settled)
-        window = today - timedelta(days=ASK_BACK_DAYS)
+        window = today - timedelta(days=LEDGER_DAYS)
         ledgers[side] = [day for day in (*was.recent_days, *days) if day.day >= window]
         records[side] = {**was.record, **checks}
         tallies[side] = tally_now
@@ -378,7 +382,7 @@ def _carry_on(
             tuple(
                 day
                 for day in (*was.recent_days, *days[:n_settled])
-                if day.day >= now_settled - timedelta(days=ASK_BACK_DAYS)
+                if day.day >= now_settled - timedelta(days=LEDGER_DAYS)
             ),
             was.history.extended(days[:n_settled]),
             streak,

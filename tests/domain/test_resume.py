@@ -10,6 +10,7 @@ from trust_builders import ALICE, BOB, Log, bridge_logs, daily, day, evening
 
 from server.domain import (
     ASK_BACK_DAYS,
+    LEDGER_DAYS,
     Cadence,
     Commitment,
     Derivation,
@@ -24,6 +25,7 @@ from server.domain import (
     can_confirm,
     checkins,
     derive_bridge,
+    first_day,
     health_report,
     live_acts,
     side_days,
@@ -85,6 +87,12 @@ def what_screens_read(
         window = today - timedelta(days=ASK_BACK_DAYS)
         ledger = side_days(log, commitments, pauses, side, window, today)
         assert absence(derived.ledgers[side], today) == absence(ledger, today)
+        # The calendar of the last weeks: every kept ledger day is the whole log's.
+        start = first_day(log, commitments)
+        whole = [] if start is None else side_days(log, commitments, pauses, side, start, today)
+        assert derived.ledgers[side] == [
+            d for d in whole if d.day >= today - timedelta(days=LEDGER_DAYS)
+        ]
     assert all(derived.half_reached(SPAN).values()) == progress.complete
     assert derived.last_act_at == max((a.created_at for a in log), default=None)
 
@@ -296,3 +304,21 @@ def test_a_withdrawn_confirmation_stays_withdrawn_on_the_next_days():
         assert carried is not None
         what_screens_read(carried, log.acts, commitments, [])
         assert [a.id for a in carried.waiting[ALICE]] == [kept.id]
+
+
+def test_the_calendars_twelve_weeks_are_kept_when_a_long_bridge_is_carried_on():
+    # Four months of Alice keeping, Bob now and then, carried on across the weeks.
+    log = Log()
+    commitments = [daily(1, ALICE), daily(2, BOB)]
+    for n in range(130):
+        if n % 5:
+            log.secured(ALICE, day(n), 1)
+        if n % 3 == 0:
+            log.missed(BOB, day(n), 2)
+    derived = derive_bridge(log.acts, commitments, [], day(60), keep=KEEP)
+    for n in (61, 75, 100, 130):
+        carried = advance(derived, day(n))
+        assert carried is not None
+        what_screens_read(carried, log.acts, commitments, [])
+        assert carried.ledgers[ALICE][0].day == max(day(0), day(n) - timedelta(days=LEDGER_DAYS))
+        derived = carried
