@@ -9,6 +9,7 @@ always agrees with the figure and the trend above it.
 
 from datetime import date
 
+from server import formats
 from server.domain.explain import Story, _count, _name, _whose
 from server.domain.ledger import Outcome, SideDay
 from server.domain.sides import Side, other
@@ -69,4 +70,4 @@ def _when(today: date, day: date) -> str:
         return "today"
     if ago == 1:
         return "yesterday"
-    return f"on {day:%A}"
+    return f"on {formats.weekday(day)}"
