@@ -33,6 +33,8 @@ class Story:
     absent: dict[Side, Absence] = field(default_factory=dict)  # unsettled silences
     asking: dict[Side, PauseRequest] = field(default_factory=dict)  # pending requests
     reader: Side | None = None  # the sentence calls this side "you"; None for a lead
+    # Planks of an earlier day the partner secured today: (owner, the plank's day) -> count.
+    late: dict[tuple[Side, date], int] = field(default_factory=dict)
 
 
 def explain(story: Story) -> str:

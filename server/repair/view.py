@@ -226,6 +226,7 @@ def health(data: BridgeData, today: date, reader: d.Side) -> d.HealthReport:
         names=names,
         reader=reader,
         requests=data.pause_requests(today),
+        zones={side: person.time_zone for side, person in data.people.items()},
     )
 
 
