@@ -214,7 +214,7 @@ def bridge_today(
         items=_items(data, derivation.live, me, today),
         waiting=_waiting(data, derivation, texts, me),
         record=record,
-        facts=derivation.facts(me, data.span, d.best_streak(record)),
+        facts=derivation.facts(me, data.span, derivation.best_streaks[me]),
         paused=d.bridge_paused(today, data.pauses),
         away=silence(data, me, away(me)),
         partner_away=silence(data, me, away(d.other(me))),

@@ -105,11 +105,17 @@ def streak_across(records: Sequence[Mapping[date, DayCheck]], today: date) -> in
 
 def best_streak(record: Mapping[date, DayCheck]) -> int:
     """The longest streak ever held."""
-    best = run = 0
-    for day in sorted(record):
-        if record[day] is DayCheck.BROKEN:
+    return streak_run(record[day] for day in sorted(record))[0]
+
+
+def streak_run(checks: Iterable[DayCheck], best: int = 0, run: int = 0) -> tuple[int, int]:
+    """The longest streak and the current run after `checks` (days in order), going on
+    from `best` and `run`: a later stretch of days carries on from an earlier one."""
+    for check in checks:
+        if check is DayCheck.BROKEN:
             run = 0
-        elif record[day] is DayCheck.DONE:
+        elif check is DayCheck.DONE:
             run += 1
-            best = max(best, run)
-    return best
+            if run > best:
+                best = run
+    return best, run
