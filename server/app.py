@@ -44,6 +44,7 @@ from server.web import (
     EXCEPTION_HANDLERS,
     STATIC_DIR,
     TEMPLATES_DIR,
+    Localised,
     configure_jinja,
     provide_user,
     provide_viewer,
@@ -167,5 +168,5 @@ def create_app(
         logging_config=None,  # server/observe/logs.py formats every line (JSON or plain)
     )
     # Around everything Litestar does, 404s included: request id, log line, metrics.
-    app.asgi_handler = Observed(app.asgi_handler)
+    app.asgi_handler = Observed(Localised(app.asgi_handler))
     return app

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import BeforeMessageSendHookHandler, Message, Scope
+from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 
+from server import formats
 from server.accounts import service as accounts
 from server.accounts import throttle
 from server.accounts.throttle import Client
@@ -89,16 +89,10 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={checked[1]}"
 
 
-@lru_cache(maxsize=1024)
-def short_day(day: date) -> str:
-    """ "Mon 3 Mar": Today lists dozens of dated rows, and strftime is slow."""
-    return day.strftime("%a %-d %b")
-
-
 def configure_jinja(environment: Environment, reload: bool = True) -> None:
     """Our globals and whitespace rules; `reload` re-reads edited templates (development)."""
     environment.globals["static_url"] = static_url
-    environment.filters["short_day"] = short_day
+    environment.filters.update(formats.FILTERS)  # dates and times in the reader's locale
     environment.auto_reload = reload
     environment.trim_blocks = True
     environment.lstrip_blocks = True
@@ -300,6 +294,30 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: handle_http_error,
     HTTP_500_INTERNAL_SERVER_ERROR: handle_unexpected,
 }
+
+
+# ---------------------------------------------------------------- the reader's locale
+
+
+class Localised:
+    """An ASGI wrapper: dates and times in this request follow its Accept-Language.
+
+    Around the whole app, so pages, API messages and error pages alike read
+    formats.locale; reset after the response, so nothing leaks to the next request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        header = ""
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"accept-language":
+                    header = value[:200].decode("latin-1")
+                    break
+        with formats.using(formats.from_accept_language(header)):
+            await self.app(scope, receive, send)
 
 
 # ---------------------------------------------------------------- headers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 
 import time_machine
@@ -48,3 +48,32 @@ def test_after_alice_lets_a_commitment_lapse_both_read_the_fall(bridge, alice, b
     assert alice_reads.startswith("\u2212") and bob_reads.startswith("\u2212")
     assert "a commitment on your side lapsed unreported" in alice_reads
     assert "a commitment on Alice's side lapsed unreported" in bob_reads
+
+
+def test_bob_securing_an_older_plank_late_is_read_as_news_on_both_sides(bridge, alice, bob):
+    # Noon UTC, whatever the hour the test runs: "the next morning" stays on day 8.
+    start = datetime.combine((clock.now() - timedelta(days=9)).date(), time(12), UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        promises = {alice: commit(alice, bridge), bob: commit(bob, bridge)}
+        for n in range(6):
+            traveller.move_to(start + timedelta(days=n))
+            keep_and_confirm(alice, bob, bridge, promises)
+        laid_on = start + timedelta(days=6)
+        traveller.move_to(laid_on)
+        assert check_in(alice, bridge, promises[alice]).status_code == 201
+        late = state(bob, bridge)["timeline"][0]["id"]  # Bob does not confirm it that day
+        keep_and_confirm(alice, bob, bridge, {bob: promises[bob]})
+        traveller.move_to(start + timedelta(days=7))
+        keep_and_confirm(alice, bob, bridge, promises)
+        traveller.move_to(start + timedelta(days=8, hours=-3))  # the next morning
+        before = state(alice, bridge)["health"]
+        assert act(bob, bridge, "confirmations", {"act": late}).status_code == 201
+        rise = state(alice, bridge)["health"] - before
+        weekday = f"{laid_on:%A}"
+        assert rise > 0
+        assert moved(alice, bridge) == (
+            f"+{rise} since yesterday: Bob secured your plank from {weekday}."
+        )
+        assert moved(bob, bridge) == (
+            f"+{rise} since yesterday: you secured Alice's plank from {weekday}."
+        )

@@ -48,7 +48,7 @@ def test_bad_check_ins_are_refused_in_todays_words():
         "": "The commitment must be a number."
     }
     assert refusal(c.parse_check_in, {**form, "day": "31/03/2026"}) == {
-        "day": "Enter a date like 2026-03-31."
+        "day": "That is not a date."
     }
     assert refusal(c.parse_check_in, {**form, "outcome": ["kept", "missed"]}) == {
         "outcome": "Say whether you kept it or missed it."

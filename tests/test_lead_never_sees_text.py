@@ -35,7 +35,7 @@ DASHBOARD_KEYS = {
     "team_id", "team_name", "as_of", "min_bridges", "bridges", "needs_support", "team",
     "team_hidden_reason", "id", "people", "health", "band", "trend", "planks_laid",
     "planks_secured", "days_since_last_act", "paused", "fall", "median_health", "bands",
-    "broken", "under_repair", "crossable", "solid",
+    "just_started", "broken", "under_repair", "crossable", "solid",
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from server import formats
 from server.domain.localday import days_between
 from server.domain.sides import Side
 
@@ -130,4 +131,4 @@ def validate_cadence(
 
 
 def _day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B} {day.year}"
+    return formats.full_date(day)

@@ -10,6 +10,7 @@ a debt to climb out of, a side that has not started, a run of kept days, or a st
 from dataclasses import dataclass, field
 from datetime import date
 
+from server import formats
 from server.domain.health import QUIET_DAYS_BEFORE_WEATHERING, after_kept, points
 from server.domain.ledger import Outcome, SideDay
 from server.domain.localday import Pause
@@ -32,6 +33,8 @@ class Story:
     absent: dict[Side, Absence] = field(default_factory=dict)  # unsettled silences
     asking: dict[Side, PauseRequest] = field(default_factory=dict)  # pending requests
     reader: Side | None = None  # the sentence calls this side "you"; None for a lead
+    # Planks of an earlier day the partner secured today: (owner, the plank's day) -> count.
+    late: dict[tuple[Side, date], int] = field(default_factory=dict)
 
 
 def explain(story: Story) -> str:
@@ -74,7 +77,7 @@ def _paused(story: Story, score: int) -> str | None:
     until = ""
     if None not in ends:
         last = max(d for d in ends if d is not None)
-        until = f" until {last.day} {last:%B}"
+        until = f" until {formats.day(last)}"
     verb = "are" if len(sides) > 1 or story.reader in sides else "is"
     return f"Health is holding at {score} while {who} {verb} paused{until}."
 

@@ -5,11 +5,18 @@ latest day whose score differs from the day before, and say what each side's day
 was: kept and secured, only laid, a miss owned, a miss reported, an item lapsed, a
 quiet spell weathering. The number is the score's own difference, so the line
 always agrees with the figure and the trend above it.
+
+A late confirmation (today, of a plank from an earlier day) recomputes that earlier
+day, so the trend moves back there; the news, though, is today's: the line compares
+today's score with yesterday's as it stood before the confirmation ("+3 since
+yesterday: Bob secured your plank from Monday").
 """
 
 from datetime import date
 
+from server import formats
 from server.domain.explain import Story, _count, _name, _whose
+from server.domain.health import bridge_points, shown, side_values
 from server.domain.ledger import Outcome, SideDay
 from server.domain.sides import Side, other
 
@@ -18,6 +25,61 @@ LOOK_BACK = 7  # older moves are history, not news
 
 def why_moved(story: Story) -> str:
     """ "+3 today: you laid a plank, secured by Bob." or "" when nothing moved lately."""
+    return _since_yesterday(story) or _last_move(story)
+
+
+def _since_yesterday(story: Story) -> str:
+    """The move since yesterday when today's confirmations raised earlier days."""
+    if not story.late or not story.scores:
+        return ""
+    # Yesterday as it stood: the same ledger without today's late confirmations.
+    stood = {
+        side: side_values(
+            [
+                d._replace(secured=d.secured - story.late[side, d.day])
+                if (side, d.day) in story.late
+                else d
+                for d in days[:-1]
+            ]
+        )
+        for side, days in story.ledger.items()
+    }
+    before = shown(bridge_points(stood[Side.A][-1], stood[Side.B][-1])) if stood[Side.A] else 0
+    change = story.scores[-1] - before
+    if not change:
+        return ""
+    reasons = [
+        f"{_name(story, other(side))} secured {_planks(story, side, n)} {_from(story.today, day)}"
+        for (side, day), n in sorted(story.late.items(), key=lambda item: item[0][1])
+    ]
+    i = len(story.scores) - 1
+    if i:  # today's own days, when they moved their side too
+        today = [
+            story.ledger[side][i]
+            for side in Side
+            if story.values[side][i] != story.values[side][i - 1]
+            and story.ledger[side][i].outcome is not Outcome.QUIET
+        ]
+        reasons += [_reason(story, day) for day in today]
+    sign = "+" if change > 0 else "\u2212"
+    return f"{sign}{abs(change)} since yesterday: {'; '.join(r for r in reasons if r)}."
+
+
+def _planks(story: Story, side: Side, n: int) -> str:
+    whose = _whose(story, side)
+    return f"{whose} plank" if n == 1 else f"{n} of {whose} planks"
+
+
+def _from(today: date, day: date) -> str:
+    ago = (today - day).days
+    if ago == 1:
+        return "from yesterday"
+    if ago < 7:
+        return f"from {formats.weekday(day)}"
+    return f"from {formats.short_day(day)}"
+
+
+def _last_move(story: Story) -> str:
     scores = story.scores
     for i in range(len(scores) - 1, max(-1, len(scores) - 1 - LOOK_BACK), -1):
         before = scores[i - 1] if i else 0
@@ -69,4 +131,4 @@ def _when(today: date, day: date) -> str:
         return "today"
     if ago == 1:
         return "yesterday"
-    return f"on {day:%A}"
+    return f"on {formats.weekday(day)}"

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from server import formats
 from server.domain.acts import ActKind, LiveAct, TrustAct, withdrawn_ids
 from server.domain.cadence import Commitment
 from server.domain.ledger import Outcome, SideDay, side_days
@@ -40,7 +41,6 @@ ASK_BACK_DAYS = 30  # how far back a pause may be asked for
 ANSWER_DAYS = 7  # a request not answered within this many days expires
 ABSENCE_DAYS = 3  # unanswered days in a row before the app asks "Were you away?"
 
-DASH = "\u2013"  # an en dash, as in "1\u201314 Dec"
 
 ANSWER_KINDS = frozenset({ActKind.PAUSE_AGREED, ActKind.PAUSE_DECLINED})
 ASKING_KINDS = ANSWER_KINDS | {ActKind.PAUSE_ASKED}
@@ -232,12 +232,8 @@ def unsettled(found: Absence | None, requests: Iterable[PauseRequest]) -> Absenc
 
 
 def span_text(first: date, last: date) -> str:
-    """Days as people say them: "1-14 Dec", "28 Nov - 3 Dec", "5 Dec" (with en dashes)."""
-    if first == last:
-        return f"{first.day} {first:%b}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}{DASH}{last.day} {last:%b}"
-    return f"{first.day} {first:%b} {DASH} {last.day} {last:%b}"
+    """Days as the reader writes them: "5 Dec", "5 - 7 Dec" (formats.days)."""
+    return formats.days(first, last)
 
 
 def away(

@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from server.domain.acts import LiveAct, TrustAct
+from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
 from server.domain.explain import Story, explain
 from server.domain.health import (
@@ -23,6 +24,35 @@ from server.domain.pauses import Asked, PauseRequest, absence, unsettled
 from server.domain.sides import Side
 
 TREND_DAYS = 30
+
+
+def late_confirmations(
+    log: list[TrustAct], live: list[LiveAct] | None, today: date, zones: Mapping[Side, str]
+) -> dict[tuple[Side, date], int]:
+    """Planks laid on an earlier day that the partner secured on `today` (the partner's
+    own local day): (the plank's owner, its day) -> how many."""
+
+    def made_on(act: TrustAct) -> date:
+        zone = zones.get(act.author)
+        return act.created_at.astimezone(ZoneInfo(zone) if zone else UTC).date()
+
+    # Most days have no such confirmation: look at the last two days' acts first.
+    recent = datetime.combine(today - timedelta(days=2), time(), UTC)
+    confirmations = [
+        act
+        for act in log
+        if act.kind is ActKind.CONFIRMATION and act.created_at >= recent and made_on(act) == today
+    ]
+    if not confirmations:
+        return {}
+    secured = {item.act.id: item.act for item in as_live(live or log) if item.confirmed}
+    late: dict[tuple[Side, date], int] = {}
+    for confirmation in confirmations:
+        plank = secured.get(confirmation.target_id)  # type: ignore[arg-type]
+        if plank is not None and plank.day < today:
+            key = (plank.owner, plank.day)
+            late[key] = late.get(key, 0) + 1
+    return late
 
 
 @dataclass(frozen=True)
@@ -50,6 +80,7 @@ def health_report(
     trend_days: int = TREND_DAYS,
     requests: Iterable[PauseRequest] = (),
     live: list[LiveAct] | None = None,
+    zones: Mapping[Side, str] | None = None,
 ) -> HealthReport:
     """The bridge's health on the local date `today`, recomputed from the whole log.
 
@@ -58,7 +89,9 @@ def health_report(
     ones (domain.effective_pauses); `requests` to pause past days, while unanswered,
     change the sentence, never the figure. The sentence calls the `reader`'s side "you".
 
-    `live` is the log's live acts, when the caller derived them already.
+    `live` is the log's live acts, when the caller derived them already. `zones` are
+    the two sides' time zones, to tell on which of the confirmer's days a confirmation
+    was made (UTC days without them).
     """
     log, commitments, pauses = list(log), list(commitments), list(pauses)
     requests = list(requests)
@@ -82,6 +115,7 @@ def health_report(
         absent={side: found for side, found in absent.items() if found},
         asking=asking,
         reader=reader,
+        late=late_confirmations(log, live, today, zones or {}),
     )
     return HealthReport(
         score=score,

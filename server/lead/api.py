@@ -75,7 +75,7 @@ class DashboardOut(msgspec.Struct):
                 id=r.id,
                 people=list(r.names),
                 health=r.score,
-                band=r.band.value,
+                band="just_started" if r.just_started else r.band.value,
                 trend=r.trend,
                 planks_laid=r.laid,
                 planks_secured=r.secured,
@@ -89,7 +89,7 @@ class DashboardOut(msgspec.Struct):
         f = board.figures
         team = None
         if f is not None:
-            bands = {b.value: n for b, n in f.bands.items()}
+            bands = {"just_started": f.just_started} | {b.value: n for b, n in f.bands.items()}
             team = TeamFiguresOut(f.bridges, f.median, bands, f.trend)
         return cls(
             team_id=board.team_id,

@@ -89,8 +89,9 @@ class BridgeRow:
 class TeamFigures:
     bridges: int
     median: int
-    bands: dict[Band, int]
+    bands: dict[Band, int]  # bridges past their first days, by band
     trend: list[int | None]  # the team's median health each day, oldest first
+    just_started: int = 0  # bridges too young for a band, as their sides read them
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,15 @@ def team_figures(bridges: Sequence[TeamBridge], minimum: int) -> TeamFigures | N
     if not figures_allowed(len(bridges), hidden, minimum):
         return None
     scores = [b.figures.score for b in bridges]
+    # A bridge in its first days is "just started", not broken: the same rule its two
+    # sides and its own row read (domain.health.just_started).
+    young = [just_started(b.figures.scores) for b in bridges]
     return TeamFigures(
         bridges=len(bridges),
         median=median(scores),
-        bands=band_counts(scores),
+        bands=band_counts(s for s, y in zip(scores, young, strict=True) if not y),
         trend=team_trend(bridges, minimum),
+        just_started=sum(young),
     )
 
 
@@ -281,7 +286,7 @@ def csv_rows(board: Dashboard) -> list[list[str]]:
                 r.names[0],
                 r.names[1],
                 r.score,
-                r.band.label,
+                "just started" if r.just_started else r.band.label,
                 _trend_text(r.trend),
                 r.laid,
                 r.secured,
@@ -296,6 +301,7 @@ def csv_rows(board: Dashboard) -> list[list[str]]:
     else:
         f = board.figures
         rows += [["bridges", f.bridges], ["median health", f.median]]
+        rows.append(["bridges just started", f.just_started])
         rows += [[f"bridges {b.label}", count] for b, count in f.bands.items()]
         rows.append([f"median health, last {TREND_DAYS} days (oldest first)", _trend_text(f.trend)])
     return [[_cell(value) for value in row] for row in rows]

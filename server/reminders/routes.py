@@ -8,7 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
-from server import clock
+from server import clock, formats
 from server.bounds import PathId
 from server.errors import InvalidInput
 from server.reminders import schedule as s
@@ -34,6 +34,13 @@ def _form_of(ov: service.Overview) -> dict[str, Any]:
         "quiet_start": s.format_time(quiet[0]) if quiet else "",
         "quiet_end": s.format_time(quiet[1]) if quiet else "",
     }
+
+
+def summary(schedule: s.Schedule) -> str:
+    """ "Every day at 8:30 AM": the schedule with its time as the time box shows it, in
+    the reader's clock (describe() writes the 24-hour form the API returns)."""
+    days = s.describe(schedule).removesuffix(s.format_time(schedule.at))
+    return days + formats.time_of_day(schedule.at)
 
 
 async def settings_page(
@@ -62,6 +69,7 @@ async def settings_page(
         notice=notice,
         weekdays=WEEKDAYS,
         last_line=service.last_reminder_line(ov.last, user.time_zone),
+        summary=summary(ov.schedule),
         public_key=public_key(request.app.state.settings.vapid_private_key),
         today=s.local_now(clock.now(), user.time_zone).date(),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from piccolo.columns import Column
 
-from server import clock
+from server import clock, formats
 from server import domain as d
 from server.errors import Conflict, InvalidInput, NotFound
 from server.reminders import schedule as s
@@ -413,9 +413,9 @@ def last_reminder_line(last: LastReminder | None, time_zone: str) -> str:
     """One sentence about the latest reminder, for the settings page and the API."""
     if last is None:
         return "No reminder has gone out yet."
-    day = last.local_day.strftime("%A %d %B").replace(" 0", " ")
+    day = formats.day(last.local_day)
     if last.sent_at is not None:
-        at = s.local_now(last.sent_at, time_zone).strftime("%H:%M")
+        at = formats.time_of_day(s.local_now(last.sent_at, time_zone))
         line = f"Your last reminder went out on {day} at {at}: “{last.body}”."
         if last.error:
             line += f" {last.error}"

@@ -16,7 +16,7 @@ import json
 from datetime import date
 from typing import Any, NamedTuple
 
-from server import clock, db
+from server import clock, db, formats
 from server import domain as d
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.observe import metrics
@@ -32,7 +32,7 @@ _SETTLED_AS = {"kept": "kept", "secured": "kept", "missed": "missed", "missed_se
 def already_checked_in(day: date, settled: str) -> str:
     """The refusal that says which day was checked in, and as what."""
     return (
-        f"You already checked this in for {day:%A} {day.day} {day:%B}: "
+        f"You already checked this in for {formats.day(day)}: "
         f"{_SETTLED_AS.get(settled, settled)}. Withdraw it first to change it."
     )
 
@@ -273,10 +273,6 @@ _A_PLANK_THAT_DAY = """
 """
 
 
-def _date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def _commitment(data: BridgeData, commitment_id: int) -> d.Commitment:
     for commitment in data.commitments:
         if commitment.id == commitment_id:
@@ -302,7 +298,7 @@ async def report_miss(user: User, bridge_id: int, command: c.ReportMiss) -> int:
     occurrence = _occurrence(data, commitment, day, today)
     if day < occurrence.due:
         raise InvalidInput.field(
-            "day", "It can still be done: it is due by " + _date(occurrence.due) + "."
+            "day", "It can still be done: it is due by " + formats.short_day(occurrence.due) + "."
         )
     owner = data.people[commitment.owner].name or "The other side"
     match occurrence.state:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from server import clock
+from server import clock, formats
 from server import domain as d
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import commands as c
@@ -98,7 +98,9 @@ async def answer(user: User, bridge_id: int, command: c.AnswerPause) -> int:
         case d.Asked.WITHDRAWN:
             raise Conflict("This request was withdrawn.")
         case d.Asked.EXPIRED:
-            raise Conflict(f"This request expired on {request.expires_on:%-d %b}: nothing changed.")
+            raise Conflict(
+                f"This request expired on {formats.short_day(request.expires_on)}: nothing changed."
+            )
     return await _append(
         data, user, side, key, kind=kind, owner=request.side, day=today, target_id=asked_id
     )

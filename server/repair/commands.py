@@ -163,16 +163,18 @@ def _day(
 
 
 def _not_a_date(text: str, label: str | None) -> str:
+    # A date box shows dates in the reader's own format and sends them as 2026-03-31,
+    # so an example in either form would be wrong for someone: name the problem.
     shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     if not shaped:
-        return (
-            f"{label}: enter a date like 2026-03-31." if label else "Enter a date like 2026-03-31."
-        )
-    year, month = int(shaped[1]), int(shaped[2])
-    why = "a year has 12 months"
-    if 1 <= month <= 12:
-        why = f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
-    return f"{label + ': ' if label else ''}{text} is not a date, {why}."
+        why = "that is not a date"
+    elif not 1 <= (month := int(shaped[2])) <= 12:
+        why = f"there is no month {month}, a year has 12"
+    else:
+        year = int(shaped[1])
+        days = calendar.monthrange(year, month)[1]
+        why = f"{calendar.month_name[month]} {year} has only {days} days"
+    return f"{label}: {why}." if label else f"{why[0].upper()}{why[1:]}."
 
 
 T = TypeVar("T")

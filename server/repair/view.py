@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from server import clock
+from server import clock, formats
 from server import domain as d
 from server.repair import state
 from server.repair.state import BridgeData, details
@@ -34,7 +34,7 @@ KIND_LABELS = {
 
 def cadence_text(c: d.Commitment) -> str:
     if c.cadence is d.Cadence.ONCE:
-        return f"once, by {c.due_by:%-d %b}" if c.due_by else "once"
+        return f"once, by {formats.short_day(c.due_by)}" if c.due_by else "once"
     if c.cadence is d.Cadence.DAILY:
         return "every day"
     if c.cadence is d.Cadence.WEEKLY:
@@ -226,6 +226,7 @@ def health(data: BridgeData, today: date, reader: d.Side) -> d.HealthReport:
         names=names,
         reader=reader,
         requests=data.pause_requests(today),
+        zones={side: person.time_zone for side, person in data.people.items()},
     )
 
 

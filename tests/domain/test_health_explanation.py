@@ -121,7 +121,7 @@ def test_a_pause_is_named_with_its_end():
     report = health_report(log.acts, BOTH_DAILY, away, day(12), names=NAMES)
     assert report.paused
     assert report.explanation == (
-        f"Health is holding at {report.score} while Bob is paused until 19 March."
+        f"Health is holding at {report.score} while Bob is paused until Wednesday 19 March."
     )
 
 

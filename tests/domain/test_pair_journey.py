@@ -121,7 +121,7 @@ def test_health_holds_still_through_bobs_holiday(log, trend):
     assert trend[35:42] == [trend[34]] * 7
     assert trend[42] > trend[41]
     assert as_of(log, 38).explanation == (
-        f"Health is holding at {trend[34]} while Bob is paused until 13 April."
+        f"Health is holding at {trend[34]} while Bob is paused until Sunday 13 April."
     )
 
 

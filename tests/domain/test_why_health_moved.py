@@ -1,5 +1,7 @@
 """The bridge says why its health last moved, from the ledger's own days."""
 
+from datetime import UTC, datetime, time
+
 from hypothesis import given, settings
 from trust_builders import ALICE, BOB, NAMES, Log, bridge_logs, daily, day
 
@@ -66,3 +68,33 @@ def test_the_number_in_the_line_is_a_real_difference_of_the_trend(bridge):
     number = int(r.moved.split(" ")[0].replace("\u2212", "-"))
     steps = [b - a for a, b in zip([0, *r.trend], r.trend, strict=False)]
     assert number in steps and number != 0
+
+
+def test_a_late_confirmation_is_todays_news_about_an_earlier_plank():
+    log = Log()
+    for n in range(7):
+        log.secured(ALICE, day(n))
+        log.secured(BOB, day(n))
+    monday = log.kept(ALICE, day(7))  # Bob does not confirm it that day
+    log.secured(BOB, day(7))
+    # Days 8 and 9 are quiet; on day 10 (a Thursday) Bob secures Monday's plank.
+    yesterday = health_report(log.acts, [], [], day(9), names=NAMES, reader=ALICE)
+    log.confirm(monday, at=datetime.combine(day(10), time(9), UTC))
+    alice = health_report(log.acts, [], [], day(10), names=NAMES, reader=ALICE)
+    bob = health_report(log.acts, [], [], day(10), names=NAMES, reader=BOB)
+    rise = alice.score - yesterday.score
+    assert rise > 0
+    assert alice.moved == f"+{rise} since yesterday: Bob secured your plank from Monday."
+    assert bob.moved == f"+{rise} since yesterday: you secured Alice's plank from Monday."
+
+
+def test_the_day_after_a_late_confirmation_the_line_reads_as_before():
+    log = Log()
+    for n in range(3):
+        log.secured(ALICE, day(n))
+        log.secured(BOB, day(n))
+    laid = log.kept(ALICE, day(3))
+    log.secured(BOB, day(3))
+    log.confirm(laid, at=datetime.combine(day(4), time(9), UTC))
+    assert "since yesterday" in report(log, 4, ALICE, commitments=[]).moved
+    assert "since yesterday" not in report(log, 5, ALICE, commitments=[]).moved

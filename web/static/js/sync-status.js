@@ -42,7 +42,9 @@
 
   function time(ms) {
     var when = new Date(ms);
-    var clock = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    // The browser's locale, in the kinds server/formats.py writes: "8:30 AM", "08:30";
+    // "Sun, Dec 6", "Sun 6 Dec".
+    var clock = when.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
     if (when.toDateString() === new Date().toDateString()) return "at " + clock;
     return "on " + when.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" }) +
       " at " + clock;
