@@ -161,7 +161,7 @@ async def seed(url: str, push_port: int, people_count: int = PEOPLE) -> None:
     import asyncpg
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from server.reminders.vapid import b64url, public_key_bytes
+    from server.reminders.keys import b64url, public_key_bytes
 
     browser_key = b64url(public_key_bytes(ec.generate_private_key(ec.SECP256R1()).public_key()))
     auth = b64url(os.urandom(16))

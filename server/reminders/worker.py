@@ -11,7 +11,6 @@ import signal
 from server.reminders.dispatcher import Dispatcher, run_loop
 from server.reminders.email.channel import EmailChannel
 from server.reminders.push import WebPush
-from server.reminders.vapid import Vapid
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -20,8 +19,8 @@ STOP_TIMEOUT_S = 20.0  # a pass in flight finishes its batch: pushes time out af
 
 
 def dispatcher_for(settings: Settings) -> Dispatcher:
-    vapid = Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject)
-    return Dispatcher(WebPush(vapid), email=EmailChannel.from_settings(settings))
+    sender = WebPush(settings.vapid_private_key, settings.vapid_subject)
+    return Dispatcher(sender, email=EmailChannel.from_settings(settings))
 
 
 async def dispatch(settings: Settings, *, loop: bool) -> int:
