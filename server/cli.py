@@ -88,10 +88,10 @@ def dispatch(loop: bool) -> None:
     """Send the reminders that are due: one pass, or pass after pass until SIGTERM."""
     _metrics_folder(workers=1)
     from server.observe import logs
-    from server.reminders.worker import dispatch as run
+    from server.reminders import worker
 
     logs.configure(get_settings().log_format)
-    handled = asyncio.run(run(get_settings(), loop=loop))
+    handled = worker.run(worker.dispatch(get_settings(), loop=loop))
     if not loop:
         print(f"Reminders handled: {handled}")
 

@@ -7,6 +7,8 @@ import contextlib
 import gc
 import logging
 import signal
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from server.reminders.dispatcher import Dispatcher, run_loop
 from server.reminders.email.channel import EmailChannel
@@ -14,8 +16,22 @@ from server.reminders.push import WebPush
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 STOP_TIMEOUT_S = 20.0  # a pass in flight finishes its batch: pushes time out after 10 s
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """A dispatcher process's event loop: uvloop where installed, as uvicorn runs the app's.
+
+    Measured on the bench: the asyncio bookkeeping of a push (aiohttp's tasks and
+    timers, asyncpg's protocol) costs less on it.
+    """
+    try:
+        import uvloop
+    except ImportError:  # uvicorn[standard] leaves it out on Windows
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def dispatcher_for(settings: Settings) -> Dispatcher:
