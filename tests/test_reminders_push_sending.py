@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from server.reminders.keys import new_private_key
+from server.reminders.push import Device as PushDevice
 from server.reminders.push import PushError, WebPush
 from tests.reminders_helpers import Answer, PushService
 
@@ -133,3 +134,11 @@ def test_a_push_service_that_is_down_is_a_temporary_error(push):
     error = with_sender(lambda sender: outcome(sender, phone))
     assert isinstance(error, PushError) and not error.permanent
     assert "could not connect to 127.0.0.1" in str(error)
+
+
+def test_an_endpoint_that_is_not_a_url_is_refused_for_good(push):
+    phone = push.device()
+    broken = PushDevice("http://[::1/push/x", phone.p256dh, phone.auth)
+    error = with_sender(lambda sender: outcome(sender, broken))
+    assert isinstance(error, PushError) and error.permanent
+    assert "endpoint is unusable" in str(error)

@@ -282,12 +282,17 @@ class WebPush:
                 permanent=True,
             )
         try:
+            # encoded=True: the endpoint was checked when the device subscribed.
+            url = URL(device.endpoint, encoded=True)
+        except ValueError as error:
+            raise PushError(
+                f"The device's endpoint is unusable ({error}).", permanent=True
+            ) from None
+        try:
             body, headers = self.package.build(device, payload, ttl, topic)
         except (ValueError, TypeError) as error:
             raise PushError(f"The device's keys are unusable ({error}).", permanent=True) from None
         try:
-            # encoded=True: the endpoint was checked when the device subscribed.
-            url = URL(device.endpoint, encoded=True)
             async with self.session().post(url, data=body, headers=headers) as response:
                 said = await response.read()
                 return check(response.status, response.headers.get("Retry-After"), said)
