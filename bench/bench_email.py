@@ -37,13 +37,12 @@ async def dispatch(smtp_url: str) -> tuple[int, float]:
     from server.reminders.dispatcher import Dispatcher
     from server.reminders.email.channel import EmailChannel
     from server.reminders.push import WebPush
-    from server.reminders.vapid import Vapid
     from server.settings import load_settings
 
     settings = load_settings({**os.environ, "SMTP_URL": smtp_url, "MAIL_FROM": "b@bench.test"})
-    vapid = Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject)
     email = EmailChannel.from_settings(settings)
-    dispatcher = Dispatcher(WebPush(vapid), email=email)
+    sender = WebPush(settings.vapid_private_key, settings.vapid_subject)
+    dispatcher = Dispatcher(sender, email=email)
     started = time.perf_counter()
     try:
         handled = await dispatcher.once()

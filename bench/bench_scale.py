@@ -246,7 +246,7 @@ async def seed(url: str) -> None:
     import asyncpg
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from server.reminders.vapid import b64url, public_key_bytes
+    from server.reminders.keys import b64url, public_key_bytes
 
     zone = midday_zone()
     today = datetime.now(ZoneInfo(zone)).date()

@@ -88,10 +88,10 @@ def dispatch(loop: bool) -> None:
     """Send the reminders that are due: one pass, or pass after pass until SIGTERM."""
     _metrics_folder(workers=1)
     from server.observe import logs
-    from server.reminders.worker import dispatch as run
+    from server.reminders import worker
 
     logs.configure(get_settings().log_format)
-    handled = asyncio.run(run(get_settings(), loop=loop))
+    handled = worker.run(worker.dispatch(get_settings(), loop=loop))
     if not loop:
         print(f"Reminders handled: {handled}")
 
@@ -131,7 +131,7 @@ def version() -> str:
 
 def new_keys() -> None:
     """Fresh SECRET_KEY and VAPID_PRIVATE_KEY lines, for an environment file."""
-    from server.reminders import vapid
+    from server.reminders import keys as vapid
 
     print(f"SECRET_KEY={secrets.token_urlsafe(48)}")
     print(f"VAPID_PRIVATE_KEY={vapid.new_private_key()}")
@@ -143,7 +143,7 @@ def _shown(field: str, settings: Settings) -> str:
     if field == "secret_key":
         return f"set, hidden ({len(value)} characters)"
     if field == "vapid_private_key":
-        from server.reminders import vapid
+        from server.reminders import keys as vapid
 
         return f"set, hidden (public key {vapid.public_key(value)})"
     if field == "database_url":

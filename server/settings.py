@@ -211,7 +211,7 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 
 def _vapid_private_key(env: Mapping[str, str], production: bool, data_dir: Path) -> str:
-    from server.reminders import vapid
+    from server.reminders import keys as vapid
 
     key = env.get("VAPID_PRIVATE_KEY", "").strip()
     if key:

@@ -32,9 +32,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from server.reminders.dispatcher import Dispatcher
+from server.reminders.push import Device as PushDevice
 from server.reminders.push import WebPush
 from server.reminders.tables import PushAttempt, PushSubscription, Reminder, ReminderSettings
-from server.reminders.vapid import Vapid
 from server.settings import load_settings
 from tests.conftest import run
 
@@ -103,6 +103,9 @@ class PushService:
         self.pushes: list[Push] = []
         self.refused: list[str] = []
         self.requests = 0
+        self.connections = 0  # connections ever opened to this service
+        self.most_open = 0  # the most connections open at once
+        self._open = 0
         self.delay = delay
         self.answers: dict[str, list[Answer]] = defaultdict(list)
         self.lock = threading.Lock()
@@ -127,6 +130,9 @@ class PushService:
         self.loop.run_forever()
 
     def close(self) -> None:
+        if not self.thread.is_alive():  # a test closed it already: a push service down
+            return
+
         async def stop() -> None:
             assert self.server is not None
             self.server.close()
@@ -146,6 +152,11 @@ class PushService:
         with self.lock:
             self.answers[device.token].extend(answers)
 
+    def device(self, name: str = "") -> PushDevice:
+        """A new synthetic subscription, as the sender is given it."""
+        keys = Device(self, name).subscription()
+        return PushDevice(keys["endpoint"], keys["keys"]["p256dh"], keys["keys"]["auth"])
+
     def messages(self, device: Device | None = None) -> list[dict[str, Any]]:
         with self.lock:
             return [p.message for p in self.pushes if device is None or p.device == device.token]
@@ -153,6 +164,10 @@ class PushService:
     # ---------------------------------------------------------------- HTTP
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with self.lock:
+            self.connections += 1
+            self._open += 1
+            self.most_open = max(self.most_open, self._open)
         try:
             while True:
                 try:
@@ -179,6 +194,8 @@ class PushService:
                 )
                 await writer.drain()
         finally:
+            with self.lock:
+                self._open -= 1
             writer.close()
 
     def _handle(
@@ -263,9 +280,7 @@ def check_vapid(authorization: str, origin: str) -> tuple[str | None, dict[str, 
 
 def sender() -> WebPush:
     settings = load_settings(os.environ)
-    return WebPush(
-        Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject), timeout=2
-    )
+    return WebPush(settings.vapid_private_key, settings.vapid_subject, timeout=2)
 
 
 def dispatch(**options: Any) -> int:

@@ -20,7 +20,6 @@ from server.piccolo_conf import APP_REGISTRY
 from server.reminders.dispatcher import Dispatcher
 from server.reminders.email.channel import EmailChannel
 from server.reminders.push import WebPush
-from server.reminders.vapid import Vapid
 from server.settings import load_settings
 
 
@@ -30,7 +29,7 @@ async def main(url: str, concurrency: int) -> int:
         for table in app.table_classes:
             table._meta.db = engine
     settings = load_settings(os.environ)
-    sender = WebPush(Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject))
+    sender = WebPush(settings.vapid_private_key, settings.vapid_subject)
     email = EmailChannel.from_settings(settings)  # when the test sets SMTP_URL
     dispatcher = Dispatcher(sender, batch_size=50, concurrency=concurrency, email=email)
     try:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from server.reminders import vapid
+from server.reminders import keys as vapid
 from server.settings import load_settings
 from tests.conftest import POSTGRES_ADMIN_URL
 

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.reminders import vapid
+from server.reminders import keys as vapid
 from server.settings import SettingsError, load_settings
 from tests.conftest import PASSWORD, ROOT
 

@@ -1,32 +1,20 @@
-"""A push is encrypted exactly as RFC 8291 says: the RFC's own example comes out byte
-for byte, http_ece (the reference library) decrypts what we send, and every message
-has its own key pair and salt."""
+"""A push is encrypted by `webpush` as RFC 8291 says: http_ece (the reference library)
+decrypts what the sender builds, every message has its own key pair and salt, and
+what no push can carry is refused before anything is sent."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import http_ece
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from server.reminders import ece
-from server.reminders.push import Device, encrypt
-from server.reminders.vapid import b64url, b64url_decode, public_key_bytes
+from server.reminders.keys import b64url, new_private_key, public_key_bytes
+from server.reminders.push import MAX_PAYLOAD, Device, Package, PushError, WebPush
 
-# RFC 8291, Appendix A.
-PLAINTEXT = b"When I grow up, I want to be a watermelon"
-SENDER_PRIVATE = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw"
-RECEIVER_PUBLIC = (
-    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"
-)
-AUTH_SECRET = "BTBZMqHH6r4Tts7J_aSIgg"
-SALT = "DGv6ra1nlYgDCS1FRnbzlw"
-MESSAGE = (
-    "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYW"
-    "AmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj"
-    "_Qulcy4a-fN"
-)
+SUBJECT = "mailto:reminders@example.com"
 
 
 class Phone:
@@ -47,41 +35,57 @@ class Phone:
         )
 
 
-def test_the_rfc_8291_example_comes_out_byte_for_byte():
-    sender = ec.derive_private_key(int.from_bytes(b64url_decode(SENDER_PRIVATE)), ec.SECP256R1())
-    body = ece.encrypt(
-        PLAINTEXT,
-        b64url_decode(RECEIVER_PUBLIC),
-        b64url_decode(AUTH_SECRET),
-        sender=sender,
-        salt=b64url_decode(SALT),
-    )
-    assert b64url(body) == MESSAGE
+def body_for(phone: Phone, payload: bytes) -> bytes:
+    body, headers = Package(new_private_key(), SUBJECT).build(phone.device, payload, 60, None)
+    assert headers["Content-Encoding"] == "aes128gcm"
+    return body
+
+
+def send(device: Device, payload: bytes) -> PushError:
+    async def attempt() -> PushError:
+        sender = WebPush(new_private_key(), SUBJECT)
+        try:
+            await sender.send(device, payload, ttl=60)
+        except PushError as error:
+            return error
+        finally:
+            await sender.aclose()
+        raise AssertionError("sent")
+
+    return asyncio.run(attempt())
 
 
 def test_the_phone_reads_what_we_send():
     phone = Phone()
     payload = '{"title":"Bridgework","body":"1 commitment today with Zoë"}'.encode()
-    assert phone.read(encrypt(phone.device, payload)) == payload
+    assert phone.read(body_for(phone, payload)) == payload
 
 
 def test_every_message_has_its_own_key_pair_and_salt():
     phone = Phone()
-    first, second = encrypt(phone.device, b"same"), encrypt(phone.device, b"same")
+    first, second = body_for(phone, b"same"), body_for(phone, b"same")
     assert first[:16] != second[:16]  # the salt
     assert first[21:86] != second[21:86]  # the sender's public key
     assert phone.read(first) == phone.read(second) == b"same"
 
 
-def test_a_payload_larger_than_one_record_is_refused():
+def test_the_largest_message_a_push_carries_fits_in_4096_bytes():
     phone = Phone()
-    with pytest.raises(ValueError, match="one record"):
-        encrypt(phone.device, b"x" * (ece.MAX_PLAINTEXT + 1))
-    assert phone.read(encrypt(phone.device, b"x" * ece.MAX_PLAINTEXT)) == b"x" * ece.MAX_PLAINTEXT
+    body = body_for(phone, b"x" * MAX_PAYLOAD)
+    assert len(body) == 4096
+    assert phone.read(body) == b"x" * MAX_PAYLOAD
 
 
-def test_a_key_that_is_not_a_p256_point_is_refused():
+def test_a_message_larger_than_a_push_carries_is_refused_for_good():
+    error = send(Phone().device, b"x" * (MAX_PAYLOAD + 1))
+    assert error.permanent and not error.gone
+    assert "more than a push carries" in str(error)
+
+
+@pytest.mark.parametrize(
+    "p256dh", [b64url(b"\x04" + b"\x01" * 64), "not base64 at all!", b64url(b"short")]
+)
+def test_a_key_that_is_not_a_p256_point_is_refused_for_good(p256dh):
     phone = Phone()
-    broken = Device(phone.device.endpoint, b64url(b"\x04" + b"\x01" * 64), phone.device.auth)
-    with pytest.raises(ValueError):
-        encrypt(broken, b"hello")
+    error = send(Device(phone.device.endpoint, p256dh, phone.device.auth), b"hello")
+    assert error.permanent and "keys are unusable" in str(error)

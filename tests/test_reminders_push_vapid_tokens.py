@@ -1,22 +1,20 @@
-"""Each push service gets its own signed VAPID token (RFC 8292), `aud` naming its origin
-with any non-default port; the token is reused for every push to that service and
-signed afresh before it expires, never past 24 hours."""
+"""Each push service gets its own VAPID token (RFC 8292), checked here by code that
+shares nothing with the sender (`tests.reminders_helpers.check_vapid`): `aud` names
+its origin with any non-default port (which `webpush` alone drops), `sub` is the
+subject as configured, and one signed header serves a push service for an hour."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 
-from server.reminders.push import audience
-from server.reminders.vapid import TOKEN_LIFETIME, Vapid, new_private_key
+from server.reminders.keys import new_private_key
+from server.reminders.push import Package, audience
 from tests.reminders_helpers import check_vapid
 
 NOON = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-
-
-def vapid() -> Vapid:
-    return Vapid.from_settings(new_private_key(), "mailto:reminders@example.com")
 
 
 def token(header: str) -> str:
@@ -30,32 +28,46 @@ def test_the_audience_keeps_a_port_that_is_not_the_default():
     assert audience("http://127.0.0.1:9000/push/1") == "http://127.0.0.1:9000"
 
 
-def test_one_token_serves_every_push_to_one_service():
-    signer = vapid()
-    first = signer.authorization("https://fcm.googleapis.com", NOON)
-    later = signer.authorization("https://fcm.googleapis.com", NOON + timedelta(hours=10))
-    assert first == later
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://127.0.0.1:9000",
+        "https://updates.push.services.mozilla.com:8443",
+        "https://fcm.googleapis.com",
+    ],
+)
+def test_the_token_names_the_push_service_with_its_port(origin):
+    problem, claims = check_vapid(
+        Package(new_private_key(), "mailto:a@example.com").authorization(origin), origin
+    )
+    assert problem is None
+    assert claims["aud"] == origin
+    assert claims["exp"] == int((NOON + timedelta(hours=12)).timestamp())
 
 
 @time_machine.travel(NOON, tick=False)
-def test_each_service_gets_its_own_token_for_its_own_origin():
-    signer = vapid()
-    for origin in ("https://fcm.googleapis.com", "https://updates.push.services.mozilla.com:8443"):
-        problem, claims = check_vapid(signer.authorization(origin, NOON), origin)
-        assert problem is None
-        assert claims["aud"] == origin
-    tokens = {token(signer.authorization(o, NOON)) for o in ("https://a.test", "https://b.test")}
-    assert len(tokens) == 2
-
-
-def test_a_token_is_signed_afresh_before_it_expires():
-    signer = vapid()
-    origin = "https://web.push.apple.com"
-    first = token(signer.authorization(origin, NOON))
-    near_expiry = NOON + TOKEN_LIFETIME - timedelta(minutes=30)
-    renewed = signer.authorization(origin, near_expiry)
-    assert token(renewed) != first
-    with time_machine.travel(near_expiry, tick=False):
-        problem, claims = check_vapid(renewed, origin)
+@pytest.mark.parametrize(
+    "subject", ["mailto:reminders@example.com", "https://bridgework.example.com/contact"]
+)
+def test_the_subject_is_signed_as_configured(subject):
+    origin = "https://fcm.googleapis.com"
+    problem, claims = check_vapid(Package(new_private_key(), subject).authorization(origin), origin)
     assert problem is None
-    assert claims["exp"] == int((near_expiry + TOKEN_LIFETIME).timestamp())
+    assert claims["sub"] == subject
+
+
+def test_one_signed_header_serves_a_push_service_for_the_hour():
+    package = Package(new_private_key(), "mailto:reminders@example.com")
+    with time_machine.travel(NOON, tick=False) as clock:
+        first = package.authorization("https://fcm.googleapis.com")
+        other = package.authorization("https://web.push.apple.com")
+        clock.move_to(NOON + timedelta(minutes=59))
+        assert package.authorization("https://fcm.googleapis.com") == first
+        assert token(other) != token(first)
+        clock.move_to(NOON + timedelta(hours=1))
+        renewed = package.authorization("https://fcm.googleapis.com")
+        assert token(renewed) != token(first)
+        problem, claims = check_vapid(renewed, "https://fcm.googleapis.com")
+    assert problem is None
+    assert claims["exp"] == int((NOON + timedelta(hours=13)).timestamp())

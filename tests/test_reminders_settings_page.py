@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from server.reminders.vapid import public_key
+from server.reminders.keys import public_key
 from server.settings import SettingsError, load_settings
 from tests.reminders_helpers import Answer, Device, devices_of, subscribe
 

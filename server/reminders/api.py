@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 from server.bounds import PathId
 from server.reminders import schedule as s
 from server.reminders import service
+from server.reminders.keys import public_key
 from server.reminders.routes import sender_for
 from server.reminders.schemas import (
     DeviceCreated,
@@ -25,7 +26,6 @@ from server.reminders.schemas import (
     TestOut,
     as_dict,
 )
-from server.reminders.vapid import public_key
 from server.web import CurrentUser
 
 

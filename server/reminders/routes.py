@@ -14,8 +14,8 @@ from server.errors import InvalidInput
 from server.reminders import schedule as s
 from server.reminders import service
 from server.reminders.email import service as email_service
+from server.reminders.keys import public_key
 from server.reminders.push import WebPush
-from server.reminders.vapid import Vapid, public_key
 from server.web import CurrentUser, Form, page, see_other
 
 WEEKDAYS = list(enumerate(s.DAY_NAMES))
@@ -23,7 +23,7 @@ WEEKDAYS = list(enumerate(s.DAY_NAMES))
 
 def sender_for(request: Request[Any, Any, Any]) -> WebPush:
     settings = request.app.state.settings
-    return WebPush(Vapid.from_settings(settings.vapid_private_key, settings.vapid_subject))
+    return WebPush(settings.vapid_private_key, settings.vapid_subject)
 
 
 def _form_of(ov: service.Overview) -> dict[str, Any]:
