@@ -131,13 +131,16 @@ _CLAIM_INSERT = (
 
 
 def make_claims(
-    today: dict[int, tuple[date, str]], dues: dict[int, list[BridgeDue]]
+    today: dict[int, tuple[date, str]],
+    dues: dict[int, list[BridgeDue]],
+    named: frozenset[int] = frozenset(),
 ) -> list[Claimed]:
-    """The reminders this batch would send, not yet claimed."""
+    """The reminders this batch would send, not yet claimed; the `named` people chose
+    to see what is due on their lock screen."""
     claims = []
     day_ends: dict[tuple[date, str], datetime] = {}  # most of a batch shares a day and zone
     for person, (day, tz) in today.items():
-        message = compose(dues.get(person, []))
+        message = compose(dues.get(person, []), named=person in named)
         if message is None:
             continue  # nothing due and nothing to confirm: no reminder today
         if (expires_at := day_ends.get((day, tz))) is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -34,6 +34,9 @@ class ReminderSettings(Table, tablename="reminder_settings"):
     email = Varchar(length=254, default="")
     email_confirmed_at = Timestamptz(null=True, default=None)
     email_note = Varchar(length=300, default="")
+    # "Show what's due on the lock screen": a reminder names the first open commitment
+    # (truncated). Off: counts and partners' names only. Never notes or mistakes.
+    lock_screen_names = Boolean(default=False)
 
 
 class PushSubscription(Table, tablename="push_subscription"):
