@@ -124,13 +124,14 @@ function flushAndTell(items) {
   });
 }
 
-function reply(title, body, url, tag) {
+// `done`: it already says the day's reminder is answered (badge.js leaves it be).
+function reply(title, body, url, tag, done) {
   return self.registration.showNotification(title, {
     body: body,
     tag: tag || "reminder-reply",
     icon: "/static/icons/bridge.svg",
     badge: "/static/icons/bridge.svg",
-    data: { url: url }
+    data: { url: url, done: Boolean(done) }
   });
 }
 
@@ -139,10 +140,8 @@ function partnerOf(item) {
 }
 
 function tellKept(item) {
-  return Promise.all([
-    reply("Bridgework", "Kept — plank laid on " + partnerOf(item) + ".", "/today", item.tag),
-    self.bwBadge.refresh()
-  ]);
+  return reply("Bridgework", "Kept — plank laid on " + partnerOf(item) + ".", "/today", item.tag,
+    true).then(self.bwBadge.refresh);
 }
 
 function tellRefused(item) {
@@ -419,7 +418,10 @@ self.addEventListener("sync", function (event) {
           if (!left) return tellKept(item);
           return left.state === "refused" ? tellRefused(left) : null;
         });
-      })).then(function () { return result; });
+      })).then(function () {
+        // The badge after a sync, and the reminder closed if another device did it all.
+        return result.reached || !result.waiting ? self.bwBadge.refresh() : null;
+      }).then(function () { return result; });
     });
   }).then(function (result) {
     if (result.waiting && !result.reached) throw new Error("Bridgework is still unreachable");
