@@ -12,7 +12,15 @@ import time_machine
 from server.checkin.service import today_view
 from server.tables import User
 from tests.conftest import run
-from tests.reminders_helpers import Device, dispatch, remind_at, subscribe, utc
+from tests.reminders_helpers import (
+    Answer,
+    Device,
+    dispatch,
+    remind_at,
+    reminders_of,
+    subscribe,
+    utc,
+)
 from tests.repair_helpers import check_in, commit
 
 FRIDAY_EVENING = utc(2026, 11, 20, 18, 0)
@@ -106,3 +114,23 @@ def test_turning_the_setting_off_again_takes_the_names_off(frozen, push, bridge,
     dispatch()
     [message] = push.messages(phone)
     assert "weekly" not in json.dumps(message).lower()
+
+
+def test_a_reminder_sent_again_after_a_5xx_carries_the_same_kept_and_badge(
+    frozen, push, bridge, alice
+):
+    commitment = commit(alice, bridge, WEEKLY)
+    check_in(alice, bridge, commitment, "kept")  # Friday's is done; Saturday's is not
+    phone = Device(push)
+    subscribe(alice, phone)
+    remind_at(alice, "08:30")
+    push.answer(phone, Answer(503))
+    frozen.move_to(SATURDAY_0830)
+    dispatch()
+    assert push.messages(phone) == []
+    [reminder] = reminders_of(alice.api("GET", "/me").json()["id"])
+    frozen.move_to(reminder["next_attempt_at"])
+    dispatch()
+    [message] = push.messages(phone)
+    assert message["kept"]["partner"] == "Bob"
+    assert message["app_badge"] == 1

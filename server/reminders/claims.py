@@ -95,16 +95,18 @@ CLAIM_COLUMNS = (
     Reminder.expires_at,
     Reminder.attempts,
     Reminder.sent_at,
+    Reminder.payload,
 )
 
 
 def from_row(row: dict[str, Any]) -> Claimed:
     message = Message(row["title"], row["body"], row["url"])
+    stored = (row.get("payload") or "").encode()
     return Claimed(
         id=row["id"],
         person=row["person"],
         local_day=row["local_day"],
-        payload=payload(message, row["local_day"]),
+        payload=stored or payload(message, row["local_day"]),
         expires_at=row["expires_at"],
         attempts=row["attempts"],
         sent_at=row["sent_at"],
@@ -127,6 +129,7 @@ _CLAIM_INSERT = (
     "next_attempt_at",
     "sent_at",
     "error",
+    "payload",
 )
 
 
@@ -176,6 +179,7 @@ async def insert_claims(claims: list[Claimed], name: str, now: datetime) -> list
             None,
             None,
             "",
+            c.payload.decode(),
         )
         for c in claims
     ]

@@ -75,6 +75,9 @@ class Reminder(Table, tablename="reminder"):
     next_attempt_at = Timestamptz(null=True, default=None, index=True)
     sent_at = Timestamptz(null=True, default=None)
     error = Varchar(length=300, default="")
+    # The push payload as first built (its "Kept" item and badge): a retry or a
+    # take-over sends the same; "" in rows older dispatchers left.
+    payload = Text(default="")
 
     # (person, local_day) is unique: an index made in the first migration, because
     # SQLite cannot add Piccolo's Unique constraint to a table.
