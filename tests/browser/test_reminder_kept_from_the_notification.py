@@ -241,8 +241,8 @@ def test_kept_with_no_signal_waits_and_lands_once_when_the_server_is_back(
 ) -> None:
     alice, _, bridge, _ = a_bridge(server.url, [REPLY])
     phone = Phone(server, playwright, tmp_path / "alice")
-    phone.push(reminder_for(alice))
-    wait_for(phone.page, phone.notifications)
+    reminder = reminder_for(alice)
+    phone.push(reminder)
 
     server.stop()
     phone.tap("kept")
@@ -250,6 +250,10 @@ def test_kept_with_no_signal_waits_and_lands_once_when_the_server_is_back(
     assert waiting["title"] == "Kept — waiting to sync"
     [item] = phone.outbox()
     assert item["state"] == "waiting"
+    # The same reminder again, tapped again with no signal: still one item waiting.
+    phone.push(reminder)
+    phone.tap("kept")
+    assert [i["key"] for i in phone.outbox()] == [item["key"]]
 
     server.start()
     # Background Sync fires when the browser sees a connection come back; here the
