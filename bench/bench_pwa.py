@@ -14,6 +14,8 @@ best practices 100, no axe violations; Lighthouse figures are the worst screen's
   sw_install_kb: what the service worker then precaches that the page did not load
   lighthouse_performance, lighthouse_accessibility, lighthouse_best_practices
   axe_violations: over every screen, in light and dark
+  notification_checkin_ms: "Kept" tapped on a reminder until the server has stored the
+    act (the worker's notificationclick, its outbox, the JSON API; loopback), median
 """
 
 from __future__ import annotations
@@ -277,6 +279,97 @@ def axe(url: str, pages: dict[str, tuple[str, bool]], session: str) -> int:
     return found
 
 
+# ---------------------------------------------------------------- a reminder's "Kept"
+
+TAPS = 15
+
+
+def person(url: str, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=url)
+    client.get("/api/v1/me")
+    call(client, "POST", "/accounts", {
+        "email": f"{name}@bench.example", "display_name": name.title(),
+        "password": "correct horse battery", "time_zone": "UTC",
+    })  # fmt: skip
+    return client
+
+
+def call(client: httpx.Client, method: str, path: str, body: object = None) -> object:
+    headers = {"X-CSRFToken": client.cookies["csrftoken"], "Idempotency-Key": os.urandom(8).hex()}
+    response = client.request(method, f"/api/v1{path}", json=body, headers=headers)
+    response.raise_for_status()
+    return response.json() if response.content else None
+
+
+def kept_items(url: str) -> tuple[str, list[dict[str, object]]]:
+    """A person with TAPS daily commitments on a bridge with Bo: their session and the
+    `kept` part of a reminder for each (what the payload carries for one open item)."""
+    ivy, bo = person(url, "ivy"), person(url, "bo")
+    team = call(ivy, "POST", "/teams", {"name": "Bench"})["id"]  # type: ignore[index]
+    token = call(ivy, "POST", f"/teams/{team}/invites")["token"]  # type: ignore[index]
+    call(bo, "POST", f"/invites/{token}/accept")
+    bo_id = call(bo, "GET", "/me")["id"]  # type: ignore[index]
+    bridge = call(ivy, "POST", "/bridges", {"partner": bo_id, "message": "Hi"})["id"]  # type: ignore[index]
+    call(bo, "POST", f"/bridges/{bridge}/accept")
+    today = call(ivy, "GET", "/today")["today"]  # type: ignore[index]
+    items = []
+    for i in range(TAPS):
+        made = call(ivy, "POST", f"/bridges/{bridge}/commitments",
+                    {"text": f"Commitment {i}", "cadence": "daily"})  # fmt: skip
+        items.append({"bridge": bridge, "commitment": made["commitment_id"],  # type: ignore[index]
+                      "day": today, "partner": "Bo"})  # fmt: skip
+    return str(ivy.cookies["bw_session"]), items
+
+
+# In the worker: show a reminder carrying `kept`, tap its "Kept", and time from the tap
+# to the check-in's answer from the server (the act is stored by then).
+TAP = """async (kept) => {
+  const original = self.fetch;
+  let stored = 0;
+  self.fetch = (...args) => original(...args).then(r => {
+    if (String(args[0]).endsWith("/checkins") && r.ok) stored = performance.now();
+    return r;
+  });
+  await self.registration.showNotification("Bridgework", {
+    tag: "bench", data: {url: "/today", kept}, actions: [{action: "kept", title: "Kept"}]});
+  const [notification] = await self.registration.getNotifications({tag: "bench"});
+  const event = new NotificationEvent("notificationclick", {notification, action: "kept"});
+  let work = Promise.resolve();
+  Object.defineProperty(event, "waitUntil", {value: p => { work = p; }});
+  const start = performance.now();
+  self.dispatchEvent(event);
+  await work;
+  self.fetch = original;
+  return stored ? stored - start : -1;
+}"""
+
+
+def notification_checkin_ms(url: str) -> float:
+    from playwright.sync_api import sync_playwright
+
+    session, items = kept_items(url)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"]
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        context.grant_permissions(["notifications"], origin=url)
+        context.add_cookies([{"name": "bw_session", "value": session, "url": url}])
+        page = context.new_page()
+        page.goto(url + "/today")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        [worker] = context.service_workers
+        # An open page sends the outbox too (and reloads after each sync): away from
+        # it, every tap is timed through the worker's own request.
+        page.goto("about:blank")
+        times = [float(worker.evaluate(TAP, item)) for item in items]
+        browser.close()
+    if min(times) < 0:
+        sys.exit("a tap on Kept did not store its act")
+    times.sort()
+    return times[len(times) // 2]
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -291,6 +384,10 @@ def main() -> None:
             figure(f"first_load_kb_{name}", f"{kb:.1f}")
         loaded = page_resources(url, "/today", session)
         figure("sw_install_kb", f"{sw_install(url, loaded) / 1024:.1f}")
+        if CHROMIUM.exists():
+            figure("notification_checkin_ms", f"{notification_checkin_ms(url):.1f}")
+        else:
+            figure("notification_checkin_ms", "skipped")
 
         why_not = tools_ready()
         if why_not:

@@ -3,8 +3,10 @@
 // each feature keeps to its own marked section.
 
 // ====================================================================== reminders
-// Daily web push reminders (server/reminders/). The payload is JSON:
-// {"title", "body", "url", "tag", "day"}; `url` is a same-site path to open on a tap.
+// Daily web push reminders (server/reminders/message.py). The payload is JSON:
+// {"title", "body", "url", "tag", "day", "actions", "app_badge", "kept"} beside the
+// declarative part WebKit shows on its own ("web_push": 8030, "notification"); `url`
+// is a same-site path to open on a tap, `kept` the one open item "Kept" checks in.
 
 // Show the reminder. Every push must show a notification (userVisibleOnly), so a
 // payload that cannot be read still shows a plain one that opens Today.
@@ -18,13 +20,21 @@ self.addEventListener("push", function (event) {
     }
   }
   var title = data.title || "Bridgework";
-  event.waitUntil(self.registration.showNotification(title, {
+  var kept = data.kept && typeof data.kept === "object" ? data.kept : null;
+  // Only the buttons this worker knows how to answer; "Kept" only with its item.
+  var actions = (Array.isArray(data.actions) ? data.actions : []).filter(function (a) {
+    return a && (a.action === "open" || (a.action === "kept" && kept));
+  }).map(function (a) { return { action: a.action, title: String(a.title) }; });
+  var shown = self.registration.showNotification(title, {
     body: data.body || "Something is waiting for you today.",
     tag: data.tag || "reminder",
     icon: "/static/icons/bridge.svg",
     badge: "/static/icons/bridge.svg",
-    data: { url: data.url || "/today" }
-  }));
+    actions: actions,
+    data: { url: data.url || "/today", kept: kept, day: data.day || "" }
+  });
+  var badged = typeof data.app_badge === "number" ? self.bwBadge.set(data.app_badge) : null;
+  event.waitUntil(Promise.all([shown, badged]));
 });
 
 // Only paths on this site are opened, whatever a payload says.
@@ -37,29 +47,133 @@ function reminderTarget(notification) {
   return new URL(url, self.location.origin).href;
 }
 
-// A tap opens the screen the reminder is about: an open Bridgework window is
-// brought forward and sent there; otherwise a new window opens on it.
+// An open Bridgework window is brought forward and sent to `target`; otherwise a new
+// window opens on it.
+function openTarget(target) {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      var same = windows[i];
+      // Focus is refused without a real tap (a replayed click): it is there already.
+      if (same.url === target && "focus" in same) return same.focus().catch(function () { return same; });
+    }
+    for (var j = 0; j < windows.length; j++) {
+      var client = windows[j];
+      if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
+        return client.navigate(target).then(function (moved) {
+          var shown = moved || client;
+          return "focus" in shown ? shown.focus().catch(function () { return shown; }) : shown;
+        });
+      }
+    }
+    return self.clients.openWindow(target);
+  });
+}
+
+// A tap opens the screen the reminder is about; "Kept" checks its item in without
+// opening anything.
 self.addEventListener("notificationclick", function (event) {
   event.notification.close();
-  var target = reminderTarget(event.notification);
-  event.waitUntil(
-    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
-      for (var i = 0; i < windows.length; i++) {
-        if (windows[i].url === target && "focus" in windows[i]) return windows[i].focus();
-      }
-      for (var j = 0; j < windows.length; j++) {
-        var client = windows[j];
-        if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
-          return client.navigate(target).then(function (moved) {
-            var shown = moved || client;
-            return "focus" in shown ? shown.focus().catch(function () { return shown; }) : shown;
-          });
-        }
-      }
-      return self.clients.openWindow(target);
-    })
-  );
+  var data = event.notification.data || {};
+  if (event.action === "kept" && data.kept) {
+    event.waitUntil(keptFromReminder(data.kept, event.notification.tag));
+    return;
+  }
+  event.waitUntil(openTarget(reminderTarget(event.notification)));
 });
+
+// "Kept" goes through the outbox like a tap on Today: one idempotency key per item
+// and day, so a second tap (or a replay after no signal) makes the same one act.
+var KEPT_PREFIX = "reminder-kept:";
+
+function keptKey(kept) {
+  return KEPT_PREFIX + kept.bridge + ":" + kept.commitment + ":" + kept.day;
+}
+
+function keptFromReminder(kept, tag) {
+  var key = keptKey(kept);
+  var item = self.bwOutbox.fromForm("/bridges/" + Number(kept.bridge) + "/checkins", [
+    ["commitment", kept.commitment], ["outcome", "kept"], ["day", kept.day],
+    ["idempotency_key", key]
+  ]);
+  if (!item) return openTarget(new URL("/today", self.location.origin).href);
+  item.label = "Kept, from the reminder";
+  item.partner = String(kept.partner || "");
+  item.tag = tag || "";
+  return self.bwStore.get(key).then(function (earlier) {
+    // A refusal already shown stays as it was; anything else is (re)queued as one item.
+    if (earlier && earlier.state === "refused") return earlier;
+    return self.bwOutbox.add(item).then(function () { return item; });
+  }).then(function (queued) {
+    if (queued.state === "refused") return tellRefused(queued);
+    return flushAndTell([queued]);
+  });
+}
+
+// Send the outbox, then say what became of the reminder check-ins among `items`: a
+// reply for each that landed, why one was refused, or that it waits for a signal.
+function flushAndTell(items) {
+  return self.bwOutbox.flush().then(function (result) {
+    return Promise.all(items.map(function (item) {
+      return self.bwStore.get(item.key).then(function (left) {
+        if (!left) return tellKept(item);
+        if (left.state === "refused") return tellRefused(left);
+        if (left.held) return tellSignedOut(left);
+        return tellWaiting(left);
+      });
+    })).then(function () { return result; });
+  });
+}
+
+// `done`: it already says the day's reminder is answered (badge.js leaves it be).
+function reply(title, body, url, tag, done) {
+  return self.registration.showNotification(title, {
+    body: body,
+    tag: tag || "reminder-reply",
+    icon: "/static/icons/bridge.svg",
+    badge: "/static/icons/bridge.svg",
+    data: { url: url, done: Boolean(done) }
+  });
+}
+
+function partnerOf(item) {
+  return item.partner ? "your bridge with " + item.partner : "your bridge";
+}
+
+function tellKept(item) {
+  return reply("Bridgework", "Kept — plank laid on " + partnerOf(item) + ".", "/today", item.tag,
+    true).then(self.bwBadge.refresh);
+}
+
+function tellRefused(item) {
+  var why = item.detail || "Bridgework did not take it.";
+  return reply("Not checked in", why + " Tap to see what is still open on Today.", "/today",
+    item.tag);
+}
+
+function tellSignedOut(item) {
+  return reply("Not checked in yet",
+    "You're signed out on this phone. Sign in and it will be sent.",
+    "/signin?next=/today", item.tag);
+}
+
+function tellWaiting(item) {
+  var sync = self.registration.sync
+    ? self.registration.sync.register(self.bwOutbox.SYNC_TAG).catch(function () {})
+    : Promise.resolve();
+  return sync.then(function () {
+    return reply("Kept — waiting to sync",
+      "Saved on this phone; sent as soon as Bridgework can be reached.", "/today", item.tag);
+  });
+}
+
+// Reminder check-ins waiting in the outbox, before a flush (to tell what it sent).
+function waitingKept() {
+  return self.bwOutbox.items().then(function (all) {
+    return all.filter(function (item) {
+      return item.state === "waiting" && item.key.indexOf(KEPT_PREFIX) === 0;
+    });
+  });
+}
 
 // The browser renewed the subscription (its push service rotated keys or expired
 // it): subscribe again with the same server key and tell the server, proving it is
@@ -297,7 +411,19 @@ function backTo(next, referrer) {
 // back, even with no page open. Rejecting asks the browser to try again later.
 self.addEventListener("sync", function (event) {
   if (event.tag !== self.bwOutbox.SYNC_TAG) return;
-  event.waitUntil(self.bwOutbox.flush().then(function (result) {
+  event.waitUntil(waitingKept().then(function (kept) {
+    return self.bwOutbox.flush().then(function (result) {
+      return Promise.all(kept.map(function (item) {
+        return self.bwStore.get(item.key).then(function (left) {
+          if (!left) return tellKept(item);
+          return left.state === "refused" ? tellRefused(left) : null;
+        });
+      })).then(function () {
+        // The badge after a sync, and the reminder closed if another device did it all.
+        return result.reached || !result.waiting ? self.bwBadge.refresh() : null;
+      }).then(function () { return result; });
+    });
+  }).then(function (result) {
     if (result.waiting && !result.reached) throw new Error("Bridgework is still unreachable");
   }));
 });

@@ -126,6 +126,11 @@ class TodayView:
         return [i for i in self.items if i.outcome == "open"]
 
     @property
+    def still_open(self) -> int:
+        """The app badge: check-ins still open and planks waiting for my confirmation."""
+        return len(self.open_items) + len(self.confirmations)
+
+    @property
     def waiting_rows(self) -> list[WaitingConfirmation | KeptToConfirm]:
         return waiting_rows(self.confirmations)
 
@@ -139,8 +144,7 @@ def _items(data: BridgeData, live: list[d.LiveAct], me: d.Side, today: date) -> 
         d.occurrences(data.commitments, live, data.pauses, today, side=me, since=since), today
     ):
         text = data.commitment_rows[o.commitment_id]["text"]
-        # A one-off open ahead of its date is checked in for today.
-        day = o.due if o.opens == o.due else (o.act.day if o.act else min(today, o.due))
+        day = o.check_in_day(today)
         items.append(
             DueItem(
                 data.id,

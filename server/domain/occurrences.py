@@ -82,6 +82,13 @@ class Occurrence(NamedTuple):
         """Whether a check-in for `day` refers to this occurrence."""
         return self.opens <= day <= self.due
 
+    def check_in_day(self, today: date) -> date:
+        """The day a check-in from Today names: a one-off open ahead of its date is
+        checked in for today (Today's rows and the reminder's "Kept" both use it)."""
+        if self.opens == self.due:
+            return self.due
+        return self.act.day if self.act is not None else min(today, self.due)
+
     @property
     def charged_on(self) -> date:
         """The day its outcome counts on: the day its act refers to, else its due day."""

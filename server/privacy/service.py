@@ -198,6 +198,7 @@ async def _reminders_export(user: User) -> dict[str, Any]:
             ReminderSettings.channel,
             ReminderSettings.email,
             ReminderSettings.email_confirmed_at,
+            ReminderSettings.lock_screen_names,
         )
         .where(ReminderSettings.person == user.id)
         .first()

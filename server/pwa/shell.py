@@ -19,8 +19,9 @@ OFFLINE_PATH = "/offline"
 MANIFEST_PATH = "/manifest.webmanifest"
 # Precached: what any page needs to render (PNG icons are fetched only by the installer).
 SHELL_SUFFIXES = (".css", ".js", ".svg")
-# Loaded into the worker itself with importScripts: the outbox it flushes on `sync`.
-WORKER_IMPORTS = ("js/idb.js", "js/outbox.js")
+# Loaded into the worker itself with importScripts: the outbox it flushes on `sync`,
+# and the app badge a reminder sets.
+WORKER_IMPORTS = ("js/idb.js", "js/outbox.js", "js/badge.js")
 # Templates the offline page is rendered from: a change to them is a new shell too.
 OFFLINE_TEMPLATES = ("base.html", "offline.html")
 

@@ -95,16 +95,18 @@ CLAIM_COLUMNS = (
     Reminder.expires_at,
     Reminder.attempts,
     Reminder.sent_at,
+    Reminder.payload,
 )
 
 
 def from_row(row: dict[str, Any]) -> Claimed:
     message = Message(row["title"], row["body"], row["url"])
+    stored = (row.get("payload") or "").encode()
     return Claimed(
         id=row["id"],
         person=row["person"],
         local_day=row["local_day"],
-        payload=payload(message, row["local_day"]),
+        payload=stored or payload(message, row["local_day"]),
         expires_at=row["expires_at"],
         attempts=row["attempts"],
         sent_at=row["sent_at"],
@@ -127,17 +129,21 @@ _CLAIM_INSERT = (
     "next_attempt_at",
     "sent_at",
     "error",
+    "payload",
 )
 
 
 def make_claims(
-    today: dict[int, tuple[date, str]], dues: dict[int, list[BridgeDue]]
+    today: dict[int, tuple[date, str]],
+    dues: dict[int, list[BridgeDue]],
+    named: frozenset[int] = frozenset(),
 ) -> list[Claimed]:
-    """The reminders this batch would send, not yet claimed."""
+    """The reminders this batch would send, not yet claimed; the `named` people chose
+    to see what is due on their lock screen."""
     claims = []
     day_ends: dict[tuple[date, str], datetime] = {}  # most of a batch shares a day and zone
     for person, (day, tz) in today.items():
-        message = compose(dues.get(person, []))
+        message = compose(dues.get(person, []), named=person in named)
         if message is None:
             continue  # nothing due and nothing to confirm: no reminder today
         if (expires_at := day_ends.get((day, tz))) is None:
@@ -173,6 +179,7 @@ async def insert_claims(claims: list[Claimed], name: str, now: datetime) -> list
             None,
             None,
             "",
+            c.payload.decode(),
         )
         for c in claims
     ]

@@ -168,6 +168,7 @@ class Dispatcher:
                 *SCHEDULE_COLUMNS,
                 ReminderSettings.channel,
                 ReminderSettings.email_confirmed_at,
+                ReminderSettings.lock_screen_names,
             )
             .where((ReminderSettings.next_due_at <= now) & (ReminderSettings.id > after))
             .order_by(ReminderSettings.id)
@@ -205,8 +206,9 @@ class Dispatcher:
             if not by_push and not by_email:
                 today.pop(row["person"], None)
                 next_at[row["id"]] = None  # no way to reach them until a device or address
-        dues = await due_for({p: tz for p, (_, tz) in today.items()}, now)
-        return Batch(make_claims(today, dues), next_at, lease)
+        named = frozenset(row["person"] for row in rows if row["lock_screen_names"])
+        dues = await due_for({p: tz for p, (_, tz) in today.items()}, now, named)
+        return Batch(make_claims(today, dues, named), next_at, lease)
 
     async def claim(self, claims: list[Claimed]) -> list[Claimed]:
         """Claim reminders, each with a slot of the window; only our own claims come back.

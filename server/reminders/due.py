@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from server import domain as d
-from server.reminders.message import BridgeDue
+from server.reminders.message import BridgeDue, OpenItem
 from server.repair import state
 
 
@@ -25,16 +25,21 @@ def bridge_due(
     commitments: list[d.Commitment],
     pauses: list[d.Pause],
     requests: list[d.PauseRequest] | None = None,
+    texts: dict[int, str] | None = None,
 ) -> BridgeDue:
     """What one bridge asks of side `me` on the local date `today`; `pauses` are the
-    effective ones, `requests` to pause past days decide whether a silence is settled."""
+    effective ones, `requests` to pause past days decide whether a silence is settled;
+    `texts` (commitment id → text) only for a person who wants them on the lock screen."""
     live = d.live_acts(acts)
     yesterday = today - timedelta(days=1)
     counts = {today: 0, yesterday: 0}
+    items = []
     mine = d.occurrences(commitments, live, pauses, today, side=me, since=yesterday)
     for o in d.on_today(mine, today):
         if o.state is d.OccurrenceState.OPEN:
             counts[yesterday if o.due == yesterday else today] += 1
+            text = texts.get(o.commitment_id, "") if texts else ""
+            items.append(OpenItem(o.commitment_id, o.check_in_day(today), text))
     to_confirm = sum(1 for la in live if not la.confirmed and d.can_confirm(la.act, me))
     away = d.away(live, commitments, pauses, requests or [], me, today)
     return BridgeDue(
@@ -44,11 +49,15 @@ def bridge_due(
         counts[yesterday],
         to_confirm,
         away_days=away.days if away else 0,
+        open_items=tuple(items),
     )
 
 
-async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[BridgeDue]]:
-    """Each person's bridges and what they ask today; `people` maps id → time zone.
+async def due_for(
+    people: dict[int, str], now: datetime, named: frozenset[int] = frozenset()
+) -> dict[int, list[BridgeDue]]:
+    """Each person's bridges and what they ask today; `people` maps id → time zone;
+    the `named` people see their commitments on the lock screen (their texts are read).
 
     The bridges are read as every derivation reads them (server/repair/state.py):
     one query per table for the whole batch."""
@@ -71,6 +80,11 @@ async def due_for(people: dict[int, str], now: datetime) -> dict[int, list[Bridg
                     data.commitments,
                     data.pauses,
                     data.pause_requests(today),
+                    _texts(data) if person in named else None,
                 )
                 found[person].append(due)
     return found
+
+
+def _texts(data: state.BridgeData) -> dict[int, str]:
+    return {cid: str(row.get("text") or "") for cid, row in data.commitment_rows.items()}

@@ -11,8 +11,8 @@ from litestar.response import Redirect, Template
 from server import clock, formats
 from server.bounds import PathId
 from server.errors import InvalidInput
+from server.reminders import lockscreen, service
 from server.reminders import schedule as s
-from server.reminders import service
 from server.reminders.email import service as email_service
 from server.reminders.keys import public_key
 from server.reminders.push import WebPush
@@ -60,6 +60,7 @@ async def settings_page(
     return page(
         "reminders/settings.html",
         email=email,
+        lock_screen=await lockscreen.shows_names(user),
         emails_on=request.app.state.settings.emails,
         status_code=status_code,
         viewer=user,
@@ -81,6 +82,7 @@ NOTICES = {
     "resumed": "Reminders are back on.",
     "removed": "That device will get no more reminders.",
     "email": "Saved.",
+    "lock-screen": "Saved. The next reminder shows what you chose.",
     "email-sent": "Saved. We sent a link to your address: reminders go there once you open it.",
 }
 
@@ -148,4 +150,11 @@ async def send_test(request: Request[Any, Any, Any], user: CurrentUser) -> Templ
     return see_other(f"/settings/reminders?tested={result.delivered}&failed={len(result.problems)}")
 
 
-ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test]
+@post("/settings/reminders/lock-screen")
+async def lock_screen(user: CurrentUser, data: Form) -> Redirect:
+    # An unticked box is not sent at all: anything but "on" means off.
+    await lockscreen.choose(user, data.get("lock_screen_names") == "on")
+    return see_other("/settings/reminders?saved=lock-screen#lock-screen")
+
+
+ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test, lock_screen]

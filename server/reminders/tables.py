@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -34,6 +34,9 @@ class ReminderSettings(Table, tablename="reminder_settings"):
     email = Varchar(length=254, default="")
     email_confirmed_at = Timestamptz(null=True, default=None)
     email_note = Varchar(length=300, default="")
+    # "Show what's due on the lock screen": a reminder names the first open commitment
+    # (truncated). Off: counts and partners' names only. Never notes or mistakes.
+    lock_screen_names = Boolean(default=False)
 
 
 class PushSubscription(Table, tablename="push_subscription"):
@@ -72,6 +75,9 @@ class Reminder(Table, tablename="reminder"):
     next_attempt_at = Timestamptz(null=True, default=None, index=True)
     sent_at = Timestamptz(null=True, default=None)
     error = Varchar(length=300, default="")
+    # The push payload as first built (its "Kept" item and badge): a retry or a
+    # take-over sends the same; "" in rows older dispatchers left.
+    payload = Text(default="")
 
     # (person, local_day) is unique: an index made in the first migration, because
     # SQLite cannot add Piccolo's Unique constraint to a table.

@@ -475,6 +475,7 @@ class TodayOut(msgspec.Struct):
     badges: list[str]
     away: list[AwayOut] = []  # my own silences: "Were you away?"
     pause_requests: list[PauseRequestOut] = []  # waiting for an answer, either way
+    still_open: int = 0  # the app badge: open check-ins and planks to confirm
 
 
 @get("/today", summary="Everything due for me today, and what waits for my confirmation")
@@ -501,6 +502,7 @@ async def today(user: CurrentUser) -> TodayOut:
             )
             for a in t.asks
         ],
+        still_open=t.still_open,
     )
 
 
