@@ -9,6 +9,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts import service as accounts
+from server.agreement import service as agreement
+from server.agreement import sharing
 from server.bounds import PathId
 from server.bridges import service
 from server.errors import Conflict, InvalidInput
@@ -86,13 +88,18 @@ async def start_bridge_by_link(
 
 
 @get("/bridges/{bridge_id:int}", name="bridge")
-async def bridge_page(user: CurrentUser, bridge_id: PathId) -> Template:
+async def bridge_page(
+    user: CurrentUser, bridge_id: PathId, shared: FromQuery[str] = ""
+) -> Template:
     bridge, row = await service.bridge_view_and_row(user, bridge_id)
-    screen = drawing = None
+    screen = drawing = plan = share_ask = None
     if not bridge.limited and bridge.accepted_at is not None:
         screen = await repair_view.bridge_screen(user, bridge_id, row=row)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
+        # The plan's agreement and a lead's request to share (server/agreement/).
+        plan = await agreement.agreement_of(screen.data, screen.me)
+        share_ask = await sharing.ask_on(user, screen.data, screen.me, row.get("team.id"))
     return page(
         "bridges/bridge.html",
         viewer=user,
@@ -100,6 +107,9 @@ async def bridge_page(user: CurrentUser, bridge_id: PathId) -> Template:
         screen=screen,
         drawing=drawing,
         new_key=FormKeys(),
+        plan=plan,
+        share_ask=share_ask,
+        shared_answer=shared[:10],
     )
 
 
