@@ -6,7 +6,7 @@ import re
 from datetime import date, timedelta
 
 from server.agreement.tables import PlanAnswer
-from tests.conftest import run
+from tests.conftest import PASSWORD, run
 from tests.repair_helpers import act, key
 
 
@@ -238,3 +238,16 @@ def test_a_commitment_from_today_cannot_be_checked_in_for_yesterday(bridge, alic
     assert 400 <= back.status_code < 500
     kept = act(alice, bridge, "checkins", {"commitment": commitment, "outcome": "kept"})
     assert kept.status_code == 201
+
+
+def test_bob_exports_his_answers_and_deleting_his_account_empties_his_notes(bridge, alice, bob):
+    write(alice, bridge, "Alice's part")
+    answer(bob, bridge, part_of(bob, bridge, "a"), what="change", note="BOB-NOTE-TO-ALICE")
+    [his] = bob.get("/settings/export").json()["bridges"]
+    assert [(a["answer"], a["note"]) for a in his["plan_answers"]] == [
+        ("change", "BOB-NOTE-TO-ALICE")
+    ]
+    [hers] = alice.get("/settings/export").json()["bridges"]
+    assert hers["plan_answers"] == []  # what Bob wrote is his to export, not hers
+    assert bob.post("/settings/delete", {"password": PASSWORD}).status_code == 200
+    assert [r["note"] for r in run(PlanAnswer.select(PlanAnswer.note))] == [""]

@@ -48,18 +48,25 @@ class PlanAgreementOut(msgspec.Struct):
 
 
 class ShareAnswerIn(msgspec.Struct):
-    answer: str | None = None  # "share" or "not_now"
+    share: bool | str | None = None  # true: share my side; false: not now
 
 
 class AskToShareIn(msgspec.Struct):
-    first: Id
-    second: Id
+    # Read by commands.parse_ask_to_share once the caller is known to lead the team:
+    # nobody else learns what a well-formed request looks like.
+    first: int | str | None = None
+    second: int | str | None = None
 
 
 class AskedPairOut(msgspec.Struct):
     names: list[str]
     asked_on: date
     answer: str  # "yes" or "not yet": never who declined
+
+
+class ShareRequestsOut(msgspec.Struct):
+    team_name: str
+    requests: list[AskedPairOut]  # newest first
 
 
 @get("/bridges/{bridge_id:int}/plan/agreement", summary="Who agreed to the plan, and since when")
@@ -115,13 +122,16 @@ async def answer_share_request(
     summary="As the team's lead, ask two people to share their bridge",
 )
 async def ask_to_share(user: CurrentUser, team_id: PathId, data: JSONBody[AskToShareIn]) -> None:
+    await sharing.require_lead(user, team_id)
     await sharing.ask(user, team_id, ac.parse_ask_to_share(_form(data)))
 
 
 @get("/teams/{team_id:int}/share-requests", summary="The lead's requests: yes or not yet")
-async def share_requests(user: CurrentUser, team_id: PathId) -> list[AskedPairOut]:
+async def share_requests(user: CurrentUser, team_id: PathId) -> ShareRequestsOut:
     asks = await sharing.lead_asks(user, team_id)
-    return [AskedPairOut(list(a.names), a.asked_on, a.answer) for a in asks.asked]
+    return ShareRequestsOut(
+        asks.team_name, [AskedPairOut(list(a.names), a.asked_on, a.answer) for a in asks.asked]
+    )
 
 
 ROUTES = [plan_agreement, answer_plan, answer_share_request, ask_to_share, share_requests]

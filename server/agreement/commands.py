@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, get_args
 
 from server.domain.agreement import Answer
 from server.errors import InvalidInput
+from server.lead.service import parse_choice
 from server.repair.commands import Form, _choice, _id, _key
 from server.text import clean, raise_if
 
 CHANGE_NOTE_MAX = 1000
-
-ShareAnswer = Literal["share", "not_now"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class AnswerPlan:
 
 @dataclass(frozen=True)
 class AnswerShareRequest:
-    answer: ShareAnswer
+    share: bool  # False: not now
 
 
 @dataclass(frozen=True)
@@ -52,10 +50,8 @@ def parse_answer_plan(form: Form) -> AnswerPlan:
 
 
 def parse_answer_share_request(form: Form) -> AnswerShareRequest:
-    answer = _choice(form.get("answer"), get_args(ShareAnswer))
-    if answer is None:
-        raise InvalidInput.field("answer", "Share, or not now.")
-    return AnswerShareRequest(answer)
+    """The same yes or no as the sharing page's (`share`: on or off, a JSON boolean)."""
+    return AnswerShareRequest(parse_choice(form.get("share")))
 
 
 def parse_ask_to_share(form: Form) -> AskToShare:

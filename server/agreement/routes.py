@@ -63,11 +63,13 @@ async def answer_plan(user: CurrentUser, bridge_id: PathId, data: Form) -> Templ
 async def answer_share_request(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
     command = ac.parse_answer_share_request(data)
     await sharing.answer(user, bridge_id, command)
-    return see_other(f"/bridges/{bridge_id}?shared={command.answer}#share-ask")
+    said = "share" if command.share else "not_now"
+    return see_other(f"/bridges/{bridge_id}?shared={said}#share-ask")
 
 
 @post("/teams/{team_id:int}/share-requests")
 async def ask_to_share(user: CurrentUser, team_id: PathId, data: Form) -> Template | Redirect:
+    await sharing.require_lead(user, team_id)
     try:
         await sharing.ask(user, team_id, ac.parse_ask_to_share(data))
     except InvalidInput as error:

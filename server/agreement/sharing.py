@@ -52,6 +52,7 @@ class AskedPair:
 
 @dataclass(frozen=True)
 class LeadAsks:
+    team_name: str
     members: list[tuple[int, str]]  # whom the lead may name (everyone but herself)
     asked: list[AskedPair]
 
@@ -136,7 +137,7 @@ async def answer(user: User, bridge_id: int, command: ac.AnswerShareRequest) -> 
     request = await _request_for(row)
     if request is None:
         raise Conflict("Nobody has asked to see this bridge.")
-    if command.answer == "share":
+    if command.share:
         await lead.set_sharing(user, bridge_id, True)
         return
     await lead.set_sharing(user, bridge_id, False)
@@ -166,9 +167,14 @@ _SHARED_BOTH_WAYS = """
 """
 
 
+async def require_lead(user: User, team_id: int) -> None:
+    """NotFound for someone off the team, Forbidden for a member who does not lead it."""
+    await lead._lead_team(user, team_id)
+
+
 async def lead_asks(user: User, team_id: int) -> LeadAsks:
     """The lead's requests on her team, each with its one word, and whom she may name."""
-    await lead._lead_team(user, team_id)
+    team_name = await lead._lead_team(user, team_id)
     members = await _members(team_id)
     shared = {
         _pair(r["side_a"], r["side_b"])
@@ -198,7 +204,7 @@ async def lead_asks(user: User, team_id: int) -> LeadAsks:
         ((pid, name) for pid, name in members.items() if pid != user.id),
         key=lambda item: item[1].casefold(),
     )
-    return LeadAsks(others, asked)
+    return LeadAsks(team_name, others, asked)
 
 
 async def ask(user: User, team_id: int, command: ac.AskToShare) -> None:
