@@ -18,6 +18,8 @@ from litestar.template.config import TemplateConfig
 from server import bounds, db, openapi
 from server.accounts import api as accounts_api
 from server.accounts import routes as accounts_routes
+from server.agreement import api as agreement_api
+from server.agreement import routes as agreement_routes
 from server.backups.automatic import Automatic
 from server.bridges import api as bridges_api
 from server.bridges import routes as bridges_routes
@@ -109,6 +111,7 @@ def create_app(
             *email_routes.ROUTES,
             *pwa_routes.ROUTES,
             *lead_routes.ROUTES,
+            *agreement_routes.ROUTES,
             *privacy_routes.ROUTES,
             *signin_routes.ROUTES,
             *sso_routes.ROUTES,
@@ -123,6 +126,7 @@ def create_app(
         *repair_api.ROUTES,
         *reminders_api.ROUTES,
         *lead_api.ROUTES,
+        *agreement_api.ROUTES,
         *privacy_api.ROUTES,
         *signin_api.ROUTES,
     ]

@@ -97,6 +97,11 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
     ("GET", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
     ("POST", "/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    # the plan as an agreement, and a lead's request to share (server/agreement)
+    ("GET", "/bridges/{bridge_id:int}/agreement"): (BRIDGE, SIGNED_IN),
+    ("POST", "/bridges/{bridge_id:int}/plan/answers"): (BRIDGE, SIGNED_IN),
+    ("POST", "/bridges/{bridge_id:int}/share-request"): (BRIDGE, SIGNED_IN),
+    ("POST", "/teams/{team_id:int}/share-requests"): (TEAM, SIGNED_IN),
     ("GET", "/settings/export"): (OWN, SIGNED_IN),
     ("GET", "/settings/delete"): (OWN, SIGNED_IN),
     ("POST", "/settings/delete"): (OWN, SIGNED_IN),
@@ -170,6 +175,11 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("PUT", "/api/v1/teams/{team_id:int}/dashboard/settings"): (TEAM, SIGNED_IN),
     ("GET", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
     ("PUT", "/api/v1/bridges/{bridge_id:int}/sharing"): (BRIDGE, SIGNED_IN),
+    ("GET", "/api/v1/bridges/{bridge_id:int}/plan/agreement"): (BRIDGE, SIGNED_IN),
+    ("POST", "/api/v1/bridges/{bridge_id:int}/plan/answers"): (BRIDGE, SIGNED_IN),
+    ("POST", "/api/v1/bridges/{bridge_id:int}/share-request"): (BRIDGE, SIGNED_IN),
+    ("GET", "/api/v1/teams/{team_id:int}/share-requests"): (TEAM, SIGNED_IN),
+    ("POST", "/api/v1/teams/{team_id:int}/share-requests"): (TEAM, SIGNED_IN),
     ("GET", "/api/v1/me/export"): (OWN, SIGNED_IN),
     ("DELETE", "/api/v1/me"): (OWN, SIGNED_IN),
     ("GET", "/api/v1/schema"): (PUBLIC, OPEN),
@@ -361,6 +371,7 @@ def mallorys_attempt(w: World, mallory_email: str) -> dict[str, Any]:
         "act": 1,
         "acts": [1],
         "request": 1,  # a request to pause past days, and the API's answer to it
+        "part": 1,  # the version of a plan part an answer is about
         "answer": "agree",
         "summary": "let me in",
         "what_happened": "let me in",

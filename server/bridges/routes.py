@@ -9,6 +9,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server.accounts import service as accounts
+from server.agreement import service as agreement
+from server.agreement import sharing
 from server.bounds import PathId
 from server.bridges import service
 from server.errors import Conflict, InvalidInput
@@ -87,14 +89,19 @@ async def start_bridge_by_link(
 
 
 @get("/bridges/{bridge_id:int}", name="bridge")
-async def bridge_page(user: CurrentUser, bridge_id: PathId, day: FromQuery[str] = "") -> Template:
+async def bridge_page(
+    user: CurrentUser, bridge_id: PathId, day: FromQuery[str] = "", shared: FromQuery[str] = ""
+) -> Template:
     bridge, row = await service.bridge_view_and_row(user, bridge_id)
-    screen = drawing = calendar = None
+    screen = drawing = calendar = plan = share_ask = None
     if not bridge.limited and bridge.accepted_at is not None:
         screen = await repair_view.bridge_screen(user, bridge_id, row=row)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
         calendar = repair_calendar.screen_calendar(screen, repair_calendar.parse_day(day))
+        # The plan's agreement and a lead's request to share (server/agreement/).
+        plan = await agreement.agreement_of(screen.data, screen.me)
+        share_ask = await sharing.ask_on(user, screen.data, screen.me, row.get("team.id"))
     return page(
         "bridges/bridge.html",
         viewer=user,
@@ -105,6 +112,9 @@ async def bridge_page(user: CurrentUser, bridge_id: PathId, day: FromQuery[str] 
         cal_width=repair_calendar.WIDTH,
         cal_height=repair_calendar.HEIGHT,
         new_key=FormKeys(),
+        plan=plan,
+        share_ask=share_ask,
+        shared_answer=shared[:10],
     )
 
 

@@ -74,6 +74,7 @@ _COLUMNS = (
     Bridge.side_b.id,
     Bridge.side_b.display_name,
     Bridge.side_b.time_zone,
+    Bridge.team.id,
     Bridge.team.name,
 )
 

@@ -8,19 +8,22 @@ from litestar import Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from server.agreement import sharing
 from server.bounds import PathId
 from server.errors import InvalidInput
 from server.lead import rules, service
 from server.web import CurrentUser, Form, page, safe_next, see_other
 
 
-async def _dashboard_page(
+async def dashboard_page(
     user: CurrentUser,
     team_id: int,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
     form: dict[str, Any] | None = None,
     saved: bool = False,
+    asked: bool = False,
+    anchor: str = "",
 ) -> Template:
     board = await service.dashboard(user, team_id)
     return page(
@@ -31,14 +34,20 @@ async def _dashboard_page(
         hidden_reason=rules.hidden_reason(board.minimum),
         rules=rules,
         errors=errors or {},
-        form=form or {"min_bridges": board.minimum},
+        form=form if anchor != "ask" and form else {"min_bridges": board.minimum},
         saved=saved,
+        # A request to share, asked by naming two people (server/agreement/sharing.py).
+        asks=await sharing.lead_asks(user, team_id),
+        ask_form=form if anchor == "ask" and form else {},
+        asked=asked,
     )
 
 
 @get("/teams/{team_id:int}/dashboard", name="lead_dashboard")
-async def dashboard(user: CurrentUser, team_id: PathId, saved: FromQuery[int] = 0) -> Template:
-    return await _dashboard_page(user, team_id, saved=bool(saved))
+async def dashboard(
+    user: CurrentUser, team_id: PathId, saved: FromQuery[int] = 0, asked: FromQuery[int] = 0
+) -> Template:
+    return await dashboard_page(user, team_id, saved=bool(saved), asked=bool(asked))
 
 
 @get("/teams/{team_id:int}/dashboard.csv")
@@ -60,7 +69,7 @@ async def save_settings(user: CurrentUser, team_id: PathId, data: Form) -> Templ
     try:
         await service.set_team_minimum(user, team_id, data.get("min_bridges"))
     except InvalidInput as error:
-        return await _dashboard_page(user, team_id, 400, error.errors, data)
+        return await dashboard_page(user, team_id, 400, error.errors, data)
     return see_other(f"/teams/{team_id}/dashboard?saved=1#privacy")
 
 

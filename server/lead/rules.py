@@ -225,6 +225,34 @@ def dashboard(
     )
 
 
+def share_answer(shared_both_ways: bool) -> str:
+    """What a lead learns of a request to share: "yes" once both sides share, else
+    "not yet", whether one side said not now, neither has answered, or the two
+    people have no bridge at all. Never who declined."""
+    return "yes" if shared_both_ways else "not yet"
+
+
+def support_suggestions(row: BridgeRow) -> list[str]:
+    """What the lead can do for a bridge that needs support: offers, never more data.
+
+    Built only from the figures the lead already sees on the row."""
+    a, b = row.names
+    offers = [
+        f"Offer {a} and {b} a conversation, together or one to one, where they set "
+        "the agenda and you mostly listen.",
+        "Remind the team of its norms: disagreements are raised early and in person, "
+        "and everyone is entitled to a fresh start.",
+    ]
+    if row.paused:
+        offers.append("One side has paused: ask whether the workload needs easing.")
+    elif row.days_since_last_act is not None and row.days_since_last_act >= 7:
+        offers.append(
+            "Nothing has been logged for a week: ask whether the plan still fits, "
+            "without asking what it says."
+        )
+    return offers
+
+
 # ---------------------------------------------------------------- drawing and export
 
 

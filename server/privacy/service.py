@@ -17,6 +17,7 @@ from typing import Any
 from server import clock, db
 from server import domain as d
 from server.accounts.passwords import verify_password
+from server.agreement.tables import PlanAnswer
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
 from server.reminders.tables import PushSubscription, ReminderSettings
@@ -116,6 +117,11 @@ async def _bridge_export(user: User, row: dict[str, Any]) -> dict[str, Any]:
         .where((Pause.bridge == bridge_id) & (Pause.side == side))
         .order_by(Pause.id)
     )
+    answers = (
+        await PlanAnswer.select(PlanAnswer.answer, PlanAnswer.note, PlanAnswer.created_at)
+        .where((PlanAnswer.bridge == bridge_id) & (PlanAnswer.side == side))
+        .order_by(PlanAnswer.id)
+    )
     choice = (
         await ShareChoice.select(ShareChoice.shared, ShareChoice.changed_at)
         .where((ShareChoice.bridge == bridge_id) & (ShareChoice.side == side))
@@ -140,6 +146,8 @@ async def _bridge_export(user: User, row: dict[str, Any]) -> dict[str, Any]:
         "private_notes": [_clean(n) for n in notes],
         "miss_responses": [_clean(r) for r in responses],
         "pauses": [_clean(p) for p in pauses],
+        # Agreeing to the partner's part, or asking for a change (server/agreement).
+        "plan_answers": [_clean(a) for a in answers],
     }
 
 
@@ -306,6 +314,7 @@ async def _erase(user: User) -> None:
     await Commitment.update({Commitment.text: ""}).where(Commitment.owner == uid)
     await TrustAct.update({TrustAct.details: "{}"}).where(TrustAct.author == uid)
     await MissResponse.update({MissResponse.text: ""}).where(MissResponse.author == uid)
+    await PlanAnswer.update({PlanAnswer.note: ""}).where(PlanAnswer.author == uid)
     await PrivateNote.delete().where(PrivateNote.author == uid)
     await TeamInvite.delete().where((TeamInvite.created_by == uid) & TeamInvite.used_at.is_null())
     await Session.delete().where(Session.person == uid)

@@ -11,6 +11,7 @@ from litestar import get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from server.agreement import service as agreement
 from server.bounds import PathId
 from server.checkin import service as checkin
 from server.errors import Conflict, InvalidInput, NotFound
@@ -221,7 +222,12 @@ async def plan_form(user: CurrentUser, bridge_id: PathId) -> Template:
     screen = await view.bridge_screen(user, bridge_id)
     screen.data.require_active()
     return page(
-        "repair/plan.html", viewer=user, screen=screen, form=screen.plan(screen.me), errors={}
+        "repair/plan.html",
+        viewer=user,
+        screen=screen,
+        form=screen.plan(screen.me),
+        errors={},
+        plan=await agreement.agreement_of(screen.data, screen.me),
     )
 
 
@@ -232,8 +238,9 @@ async def save_plan(user: CurrentUser, bridge_id: PathId, data: Form) -> Templat
     except InvalidInput as error:
         screen = await view.bridge_screen(user, bridge_id)
         return page(
-            "repair/plan.html", 400, viewer=user, screen=screen, form=data, errors=error.errors
-        )
+            "repair/plan.html", 400, viewer=user, screen=screen, form=data, errors=error.errors,
+            plan=await agreement.agreement_of(screen.data, screen.me),
+        )  # fmt: skip
     return see_other(f"/bridges/{bridge_id}#plan")
 
 

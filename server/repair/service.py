@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from server import clock
 from server import domain as d
+from server.domain import agreement
 from server.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.repair import commands as c
 from server.repair import state
@@ -55,12 +56,19 @@ async def add_commitment(user: User, bridge_id: int, command: c.AddCommitment) -
     today = data.people[side].today()
     start = command.start or today
     errors: dict[str, str] = {}
+    # No back-dated commitment: checked in for days before it existed, it would lay
+    # planks nobody could have seen being laid.
+    too_early = agreement.commitment_start_problem(start, today)
+    if too_early:
+        errors["start"] = too_early
     # Each sentence under the field it is about, not all of them under "How often";
     # a start nobody chose is today, and no sentence names it.
     for field, problem in d.validate_cadence(
         command.cadence, start, today, end=command.end, weekdays=command.weekdays,
         due_by=command.due_by, start_chosen=command.start is not None,
     ):  # fmt: skip
+        if field == "start" and too_early:
+            continue  # one sentence a field
         errors[field] = f"{errors[field]} {problem}" if field in errors else problem
     raise_if(errors)
     commitment = Commitment(

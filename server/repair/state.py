@@ -121,7 +121,7 @@ def details(row: dict[str, Any]) -> dict[str, Any]:
 _BRIDGE = """
     SELECT bridge.id AS "id", bridge.status AS "status", bridge.span AS "span",
         bridge.accepted_at AS "accepted_at", bridge.version AS "version",
-        team.name AS "team.name",
+        team.name AS "team.name", team.id AS "team.id",
         pa.id AS "side_a.id", pa.display_name AS "side_a.display_name",
         pa.time_zone AS "side_a.time_zone",
         pb.id AS "side_b.id", pb.display_name AS "side_b.display_name",
@@ -177,7 +177,7 @@ _PAUSES = """
     SELECT bridge, side, start, "end", asked_act FROM pause WHERE bridge IN ({ids}) ORDER BY id
 """
 _PLANS = """
-    SELECT bridge, side, my_part, restored_trust, created_at
+    SELECT id, bridge, side, my_part, restored_trust, created_at
     FROM plan_part WHERE bridge IN ({ids}) ORDER BY id
 """
 
