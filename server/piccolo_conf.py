@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "server.lead.piccolo_app",
         "server.reminders.piccolo_app",
         "server.signin.piccolo_app",
+        "server.moments.piccolo_app",
     ]
 )
