@@ -42,7 +42,7 @@ from typing import Any
 
 from server import clock
 from server.observe import metrics
-from server.reminders import bulk
+from server.reminders import bulk, look_back
 from server.reminders.claims import (
     CLAIM_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -129,6 +129,7 @@ class Dispatcher:
         handled = await self.take_over_abandoned(now)
         handled += await self.retry_due(now)
         handled += await self.send_due(now)
+        handled += await look_back.send_due(self.sender, self.name, self.holds, now, now - LEASE)
         await beat(self.name)
         return handled
 

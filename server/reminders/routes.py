@@ -11,8 +11,8 @@ from litestar.response import Redirect, Template
 from server import clock
 from server.bounds import PathId
 from server.errors import InvalidInput
+from server.reminders import look_back, service
 from server.reminders import schedule as s
-from server.reminders import service
 from server.reminders.email import service as email_service
 from server.reminders.push import WebPush
 from server.reminders.vapid import Vapid, public_key
@@ -44,6 +44,7 @@ async def settings_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
     notice: str = "",
+    weekly: look_back.Setting | None = None,
 ) -> Template:
     ov = await service.overview(user)
     shown = _form_of(ov)
@@ -64,6 +65,7 @@ async def settings_page(
         last_line=service.last_reminder_line(ov.last, user.time_zone),
         public_key=public_key(request.app.state.settings.vapid_private_key),
         today=s.local_now(clock.now(), user.time_zone).date(),
+        look_back=weekly or await look_back.setting_of(user),
     )
 
 
@@ -74,6 +76,7 @@ NOTICES = {
     "removed": "That device will get no more reminders.",
     "email": "Saved.",
     "email-sent": "Saved. We sent a link to your address: reminders go there once you open it.",
+    "look-back": "Saved.",
 }
 
 
@@ -140,4 +143,20 @@ async def send_test(request: Request[Any, Any, Any], user: CurrentUser) -> Templ
     return see_other(f"/settings/reminders?tested={result.delivered}&failed={len(result.problems)}")
 
 
-ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test]
+@post("/settings/reminders/look-back")
+async def save_look_back(
+    request: Request[Any, Any, Any], user: CurrentUser, data: Form
+) -> Template | Redirect:
+    try:
+        await look_back.save_setting(user, look_back.check_setting(data))
+    except InvalidInput as error:
+        shown = look_back.Setting(
+            on=bool(data.get("look_back")), at=str(data.get("look_back_time"))
+        )
+        return await settings_page(
+            request, user, errors=error.errors, status_code=400, weekly=shown
+        )
+    return see_other("/settings/reminders?saved=look-back#look-back")
+
+
+ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test, save_look_back]
