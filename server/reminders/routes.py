@@ -45,6 +45,7 @@ async def settings_page(
     status_code: int = 200,
     notice: str = "",
     weekly: look_back.Setting | None = None,
+    weekly_saved: bool = False,
 ) -> Template:
     ov = await service.overview(user)
     shown = _form_of(ov)
@@ -66,6 +67,7 @@ async def settings_page(
         public_key=public_key(request.app.state.settings.vapid_private_key),
         today=s.local_now(clock.now(), user.time_zone).date(),
         look_back=weekly or await look_back.setting_of(user),
+        look_back_saved=weekly_saved,
     )
 
 
@@ -76,7 +78,6 @@ NOTICES = {
     "removed": "That device will get no more reminders.",
     "email": "Saved.",
     "email-sent": "Saved. We sent a link to your address: reminders go there once you open it.",
-    "look-back": "Saved.",
 }
 
 
@@ -94,7 +95,7 @@ async def reminders_page(
         notice = f"Test notification sent to {tested} {devices}."
         if failed:
             notice += f" {failed} could not be reached; see below why."
-    return await settings_page(request, user, notice=notice)
+    return await settings_page(request, user, notice=notice, weekly_saved=saved == "look-back")
 
 
 @post("/settings/reminders")
@@ -156,7 +157,7 @@ async def save_look_back(
         return await settings_page(
             request, user, errors=error.errors, status_code=400, weekly=shown
         )
-    return see_other("/settings/reminders?saved=look-back#look-back")
+    return see_other("/settings/reminders?saved=look-back")
 
 
 ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test, save_look_back]
