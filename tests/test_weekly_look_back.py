@@ -134,3 +134,17 @@ def test_a_claim_whose_dispatcher_died_is_sent_once_its_lease_ran_out(frozen, pu
     assert len(look_backs(push, phone)) == 1
     [row] = run(LookBack.select(LookBack.status))
     assert row["status"] == "sent"
+
+
+def test_alices_export_holds_her_look_back_time_and_deleting_her_account_forgets_it(alice):
+    import json
+
+    from server.moments.tables import LookBackSettings
+
+    assert json.loads(alice.get("/settings/export").text)["weekly_look_back"] is None
+    turn_on(alice, "18:45")
+    assert json.loads(alice.get("/settings/export").text)["weekly_look_back"] == "18:45"
+    alice_id = alice.api("GET", "/me").json()["id"]
+    response = alice.post("/settings/delete", {"password": "correct horse battery"})
+    assert response.status_code in (200, 303), response.text
+    assert run(LookBackSettings.count().where(LookBackSettings.person == alice_id)) == 0
