@@ -148,3 +148,23 @@ def test_alices_export_holds_her_look_back_time_and_deleting_her_account_forgets
     response = alice.post("/settings/delete", {"password": "correct horse battery"})
     assert response.status_code in (200, 303), response.text
     assert run(LookBackSettings.count().where(LookBackSettings.person == alice_id)) == 0
+
+
+def test_quiet_hours_hold_the_look_back_and_a_pause_skips_it(frozen, push, bridge, alice, bob):
+    from tests.reminders_helpers import remind_at
+
+    phone, bobs_phone = Device(push, "alice"), Device(push, "bob")
+    for person, device in ((alice, phone), (bob, bobs_phone)):
+        subscribe(person, device)
+        turn_on(person)
+    remind_at(alice, "08:30", quiet_start="19:00", quiet_end="21:00")
+    paused = bob.post("/settings/reminders/pause", {"until": "2026-11-23"})
+    assert paused.status_code == 303, paused.text
+
+    frozen.move_to(SUNDAY_EVENING)  # 19:30: alice's quiet hours
+    dispatch()
+    assert look_backs(push, phone) == []
+    frozen.move_to(SUNDAY_EVENING + timedelta(hours=2))  # 21:30
+    dispatch()
+    assert len(look_backs(push, phone)) == 1
+    assert look_backs(push, bobs_phone) == []  # paused through Monday

@@ -8,7 +8,8 @@ RETURNING`), so of racing dispatchers exactly one sends it. A claim whose
 dispatcher died before it was settled is taken over once the lease has run out, and
 sent again with the same Web Push `Topic`, as the daily reminder is (a possible
 duplicate over a possible loss). A look back not sent by the end of that Sunday is
-not sent at all: next week's says what this week's would have.
+not sent at all: next week's says what this week's would have. Quiet hours and a
+pause of the daily reminder hold it back too.
 
 The figures are the derivation's (domain.moments.week_figures, Derivation.percent):
 "This week: 5 of 6 kept, Bob secured 4, your bridge is 62 % across".
@@ -28,10 +29,16 @@ from server.errors import InvalidInput
 from server.moments.tables import LookBack, LookBackSettings
 from server.reminders import bulk
 from server.reminders import schedule as s
-from server.reminders.claims import devices_of, people_with_devices
+from server.reminders.claims import (
+    SCHEDULE_COLUMNS,
+    devices_of,
+    people_with_devices,
+    schedule_of,
+)
 from server.reminders.delivery import DELIVERED, Holds, push_one, record
 from server.reminders.message import MAX_PAYLOAD_BYTES, TITLE, Message
 from server.reminders.push import Sender
+from server.reminders.tables import ReminderSettings
 from server.repair import derived, state
 from server.repair.state import BridgeData
 from server.tables import User
@@ -209,7 +216,12 @@ async def send_due(
     )
     seen = {(r["person"], r["local_day"]) for r in done}
     with_devices = await people_with_devices([x.person for x in due])
-    fresh = [x for x in due if (x.person, x.day) not in seen and x.person in with_devices]
+    held = await _held_back(due, now)
+    fresh = [
+        x
+        for x in due
+        if (x.person, x.day) not in seen and x.person in with_devices and x.person not in held
+    ]
     for x in fresh:
         claim = await (
             LookBack.insert(
@@ -227,6 +239,23 @@ async def send_due(
         if claim:  # another dispatcher got there first otherwise
             sent += await _send(sender, holds, claim[0]["id"], x)
     return sent
+
+
+async def _held_back(due: list[Due], now: datetime) -> set[int]:
+    """Who of `due` asked for quiet now (their reminders' quiet hours) or paused their
+    reminders today: their look back waits for the quiet hours to end, or is skipped."""
+    rows = await ReminderSettings.select(*SCHEDULE_COLUMNS).where(
+        bulk.id_in(ReminderSettings.person, [x.person for x in due])
+    )
+    days = {x.person: x.day for x in due}
+    held = set()
+    for row in rows:
+        schedule = schedule_of(row)
+        local = s.local_now(now, row["person.time_zone"] or "UTC")
+        paused = schedule.paused_until is not None and schedule.paused_until >= days[row["person"]]
+        if paused or s.in_quiet_hours(local.time(), schedule.quiet):
+            held.add(row["person"])
+    return held
 
 
 async def _take_over(
