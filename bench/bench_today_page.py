@@ -26,7 +26,6 @@ Prints (goal: each ratio at least 0.25):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sqlite3
 import sys
 from dataclasses import dataclass, field
@@ -92,35 +91,53 @@ GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 def changes(url: str) -> Any:
-    """Before every other page load, one of Alice's bridges changes (round robin)."""
+    """Before every other page load, one of Alice's bridges changes (round robin),
+    through one connection kept open: the load generator's own reconnects and
+    handshakes would otherwise weigh on the Today page's rate, not the app's work."""
     turn = 0
+    bump = _Bumper(url)
 
     async def before(n: int) -> None:
         nonlocal turn
         if n % 2:
             turn += 1
-            await _bump(url, 1 + turn % 5)
+            await bump(1 + turn % 5)
 
     return before
 
 
-async def _bump(url: str, bridge_id: int) -> None:
-    sql = "UPDATE bridge SET version = version + 1 WHERE id = {}"
-    if url.startswith("sqlite:///"):
-        path = url.removeprefix("sqlite:///")
+class _Bumper:
+    """Raises a bridge's `version`, as a check-in's trigger does."""
 
-        def write() -> None:
-            with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
-                connection.execute(sql.format("?"), (bridge_id,))
+    SQL = "UPDATE bridge SET version = version + 1 WHERE id = {}"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sqlite: sqlite3.Connection | None = None
+        self.postgres: Any = None
+        self.loop: Any = None  # each round runs on its own event loop
+        self.lock = asyncio.Lock()
+
+    async def __call__(self, bridge_id: int) -> None:
+        if self.url.startswith("sqlite:///"):
+            if self.sqlite is None:
+                path = self.url.removeprefix("sqlite:///")
+                self.sqlite = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            connection = self.sqlite
+
+            def write() -> None:
+                connection.execute(self.SQL.format("?"), (bridge_id,))
                 connection.commit()
 
-        await asyncio.to_thread(write)
-    else:
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(sql.format("$1"), bridge_id)
-        finally:
-            await connection.close()
+            await asyncio.to_thread(write)
+            return
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new round: a connection (and a turn) of its own
+            self.loop, self.lock, self.postgres = loop, asyncio.Lock(), None
+        async with self.lock:  # one statement at a time on one connection
+            if self.postgres is None:
+                self.postgres = await asyncpg.connect(self.url)
+            await self.postgres.execute(self.SQL.format("$1"), bridge_id)
 
 
 def _bare(page_bytes: int, servers: list[Server]) -> Target:

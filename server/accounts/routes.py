@@ -8,8 +8,10 @@ from litestar import Request, Response, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from server import domain as d
 from server.accounts import service
 from server.backups.automatic import status_for as backup_status
+from server.checkin import service as checkin
 from server.errors import Conflict, InvalidInput, Throttled
 from server.signin.guards import not_company_only
 from server.web import (
@@ -113,10 +115,12 @@ def settings_page(
     form: dict[str, Any] | None = None,
     status_code: int = 200,
     backup_line: str = "",
+    streak: d.Streak | None = None,
 ) -> Template:
     return page(
         "accounts/settings.html",
         backup_line=backup_line,
+        streak=streak,
         status_code=status_code,
         viewer=user,
         errors=errors or {},
@@ -131,7 +135,8 @@ async def settings_view(
     request: Request[Any, Any, Any], user: CurrentUser, saved: FromQuery[str] = ""
 ) -> Template:
     backup_line = await backup_status(user.id, request.app.state.settings)
-    return settings_page(user, saved=saved, backup_line=backup_line)
+    streak = await checkin.streak_of(user)
+    return settings_page(user, saved=saved, backup_line=backup_line, streak=streak)
 
 
 @post("/settings/profile")

@@ -12,6 +12,7 @@ from server.accounts import service as accounts
 from server.bounds import PathId
 from server.bridges import service
 from server.errors import Conflict, InvalidInput
+from server.repair import calendar as repair_calendar
 from server.repair import view as repair_view
 from server.repair.drawing import bridge_drawing
 from server.repair.routes import FormKeys
@@ -86,19 +87,23 @@ async def start_bridge_by_link(
 
 
 @get("/bridges/{bridge_id:int}", name="bridge")
-async def bridge_page(user: CurrentUser, bridge_id: PathId) -> Template:
+async def bridge_page(user: CurrentUser, bridge_id: PathId, day: FromQuery[str] = "") -> Template:
     bridge, row = await service.bridge_view_and_row(user, bridge_id)
-    screen = drawing = None
+    screen = drawing = calendar = None
     if not bridge.limited and bridge.accepted_at is not None:
         screen = await repair_view.bridge_screen(user, bridge_id, row=row)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
+        calendar = repair_calendar.screen_calendar(screen, repair_calendar.parse_day(day))
     return page(
         "bridges/bridge.html",
         viewer=user,
         bridge=bridge,
         screen=screen,
         drawing=drawing,
+        calendar=calendar,
+        cal_width=repair_calendar.WIDTH,
+        cal_height=repair_calendar.HEIGHT,
         new_key=FormKeys(),
     )
 

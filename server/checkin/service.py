@@ -106,6 +106,8 @@ class TodayView:
     confirmations: list[WaitingConfirmation]
     streak: int
     badges: frozenset[d.Badge]
+    streak_first: date | None  # the first and last done days of the streak alive now
+    streak_last: date | None
     bridge_count: int
     paused_bridges: list[str]
     requests: list[Request] = field(default_factory=list)
@@ -209,7 +211,7 @@ def bridge_today(
     """One bridge's share of `me`'s Today, from its derivation for `today` and its rows
     (people, commitments, pauses: `data`'s acts are not read)."""
     record = derivation.records[me]
-    best = d.best_streak(record)
+    best = derivation.best_streaks[me]
     requests = data.pause_requests(today)
 
     def away(side: d.Side) -> d.Absence | None:
@@ -261,11 +263,14 @@ async def today_view(user: User, *, celebrate: bool = False) -> TodayView:
         items += share.items
         waiting += share.waiting
     items.sort(key=lambda i: (i.yesterday is False, i.outcome != "open", i.partner_name))
+    streak = d.streak_span([share.record for share in shares], today)
     return TodayView(
         today=today,
         items=items,
         confirmations=sorted(waiting, key=lambda w: w.day),
-        streak=d.streak_across([share.record for share in shares], today),
+        streak=streak.days,
+        streak_first=streak.first,
+        streak_last=streak.last,
         badges=d.earned_badges(d.combine_facts(share.facts for share in shares)),
         bridge_count=len(shares),
         paused_bridges=[share.partner_name for share in shares if share.paused],
@@ -282,3 +287,10 @@ async def today_view(user: User, *, celebrate: bool = False) -> TodayView:
         if celebrate
         else None,
     )
+
+
+async def streak_of(user: User) -> d.Streak:
+    """`user`'s streak alive today across the bridges they are building, with its days."""
+    today = d.local_today(clock.now(), user.time_zone)
+    shares = await bridge_shares(await state.active_rows(user.id), user.id, today)
+    return d.streak_span([share.record for share in shares], today)

@@ -28,8 +28,17 @@ from server.domain.cadence import (
     is_due,
     validate_cadence,
 )
+from server.domain.calendar import (
+    CALENDAR_WEEKS,
+    CalendarDay,
+    Mark,
+    calendar_weeks,
+    day_mark,
+    first_monday,
+    mark_counts,
+)
 from server.domain.health import Band, band
-from server.domain.ledger import Outcome, SideDay, bridge_days, side_days
+from server.domain.ledger import Outcome, SideDay, bridge_days, first_day, side_days
 from server.domain.localday import (
     Pause,
     bridge_paused,
@@ -75,15 +84,17 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
-from server.domain.resume import Derivation, Tally, advance, derive_bridge
+from server.domain.resume import LEDGER_DAYS, Derivation, Tally, advance, derive_bridge
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
+    Streak,
     best_streak,
     checkins,
     current_streak,
     merge_checkins,
     streak_across,
+    streak_span,
 )
 
 __all__ = [
@@ -91,8 +102,10 @@ __all__ = [
     "ANSWER_DAYS",
     "ASKING_KINDS",
     "ASK_BACK_DAYS",
+    "CALENDAR_WEEKS",
     "CONFIRMATION_LABELS",
     "DEFAULT_SPAN",
+    "LEDGER_DAYS",
     "MILESTONES",
     "WITHDRAW_WINDOW",
     "Absence",
@@ -102,11 +115,13 @@ __all__ = [
     "Band",
     "BridgeProgress",
     "Cadence",
+    "CalendarDay",
     "Commitment",
     "DayCheck",
     "Derivation",
     "HealthReport",
     "LiveAct",
+    "Mark",
     "Occurrence",
     "OccurrenceState",
     "Outcome",
@@ -117,6 +132,7 @@ __all__ = [
     "PlankState",
     "Side",
     "SideDay",
+    "Streak",
     "Tally",
     "TrustAct",
     "absence",
@@ -128,6 +144,7 @@ __all__ = [
     "bridge_facts",
     "bridge_paused",
     "bridge_progress",
+    "calendar_weeks",
     "can_check_in",
     "can_confirm",
     "can_withdraw",
@@ -135,17 +152,21 @@ __all__ = [
     "combine_facts",
     "completed_on",
     "current_streak",
+    "day_mark",
     "day_planks",
     "derive_bridge",
     "due_days",
     "earned_badges",
     "effective_pauses",
+    "first_day",
+    "first_monday",
     "grace_closed",
     "half_needed",
     "health_report",
     "is_due",
     "live_acts",
     "local_today",
+    "mark_counts",
     "may_answer",
     "may_ask",
     "merge_checkins",
@@ -159,6 +180,7 @@ __all__ = [
     "side_days",
     "span_text",
     "streak_across",
+    "streak_span",
     "unsettled",
     "validate_cadence",
     "withdrawn_ids",

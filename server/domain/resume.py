@@ -12,7 +12,11 @@ days instead of the whole history:
 - new acts appended that touch only recent days (`advance(d, today, new_acts)`): a
   check-in, a confirmation of a recent plank, a withdrawal; everyone's Today after it.
 
-Anything else (a confirmation of an old plank, a changed commitment or pause) makes
+A confirmation of an old plank (the partner catching up on a week of planks), or
+the withdrawal of one, is carried on too: each side's summary keeps its settled
+days compactly (outcome, planks, secured; a few bytes a day), so the answer moves
+one day's count and health is run again over those days alone, without the log.
+Anything else (a withdrawal of an old plank, a changed commitment or pause) makes
 `advance` answer None and the caller derives the whole log again. The rules are the
 ledger's, health's, streaks' and planks' own; only the days they run over are fewer.
 `derive_bridge` is carrying on from an empty summary, so there is one derivation, and
@@ -27,15 +31,24 @@ only days after it.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from server.domain.acts import ActKind, LiveAct, TrustAct, can_confirm, live_acts
+from server.domain.acts import (
+    WITHDRAW_WINDOW,
+    ActKind,
+    LiveAct,
+    TrustAct,
+    can_confirm,
+    live_acts,
+)
 from server.domain.badges import PersonFacts
 from server.domain.cadence import Cadence, Commitment
+from server.domain.calendar import CALENDAR_DAYS
 from server.domain.health import bridge_points, shown, side_run
-from server.domain.ledger import SideDay, first_day, side_days
+from server.domain.ledger import Outcome, SideDay, first_day, side_days
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
 from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
 from server.domain.planks import (
@@ -45,10 +58,13 @@ from server.domain.planks import (
     plank_state,
     span_percent,
 )
-from server.domain.sides import Side
-from server.domain.streaks import DayCheck, day_check
+from server.domain.sides import Side, other
+from server.domain.streaks import DayCheck, day_check, streak_run
 
 ANSWERS = (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
+# Ledger days kept back from today: "Were you away?" reads ASK_BACK_DAYS, the
+# calendar of the last weeks reads CALENDAR_DAYS.
+LEDGER_DAYS = max(ASK_BACK_DAYS, CALENDAR_DAYS)
 
 
 class Tally(NamedTuple):
@@ -64,6 +80,43 @@ class Tally(NamedTuple):
         return Tally(*(a + b for a, b in zip(self, other, strict=True)))
 
 
+_OUTCOMES = list(Outcome)
+_OUTCOME_INDEX = {outcome: n for n, outcome in enumerate(_OUTCOMES)}
+
+
+class History(NamedTuple):
+    """A side's settled ledger days from the bridge's first day, compactly: what health
+    reads of each (its outcome, planks laid and how many of them secured), so an
+    answer to an old plank runs health again without reading the log. Never mutated."""
+
+    outcomes: bytes = b""
+    planks: array[int] = array("I")
+    secured: array[int] = array("I")
+
+    def extended(self, days: list[SideDay]) -> History:
+        if not days:
+            return self
+        return History(
+            self.outcomes + bytes(_OUTCOME_INDEX[day.outcome] for day in days),
+            self.planks + array("I", [day.planks for day in days]),
+            self.secured + array("I", [day.secured for day in days]),
+        )
+
+    def with_secured(self, index: int, secured: int) -> History:
+        changed = array("I", self.secured)
+        changed[index] = secured
+        return History(self.outcomes, self.planks, changed)
+
+    def days(self, side: Side, start: date) -> list[SideDay]:
+        """The days again, with what health reads of them."""
+        return [
+            SideDay(side, start + timedelta(days=n), _OUTCOMES[outcome], planks, secured)
+            for n, (outcome, planks, secured) in enumerate(
+                zip(self.outcomes, self.planks, self.secured, strict=True)
+            )
+        ]
+
+
 class SideSummary(NamedTuple):
     """One side's settled days, summed up."""
 
@@ -72,7 +125,9 @@ class SideSummary(NamedTuple):
     record: dict[date, DayCheck] = {}  # never mutated: each summary makes a new one
     tally: Tally = Tally()
     waiting: tuple[TrustAct, ...] = ()  # the partner's acts this side may still confirm
-    recent_days: tuple[SideDay, ...] = ()  # the last ASK_BACK_DAYS settled ledger days
+    recent_days: tuple[SideDay, ...] = ()  # the last LEDGER_DAYS settled ledger days
+    history: History = History()  # every settled day, for health
+    streak: tuple[int, int] = (0, 0)  # the best streak and the run it ends with
 
 
 class Derivation(NamedTuple):
@@ -84,10 +139,11 @@ class Derivation(NamedTuple):
     scores: list[int]  # the bridge's health at the end of each recent day, oldest first
     paused: bool  # a pause covers today
     records: dict[Side, dict[date, DayCheck]]  # every day's streak check, per side
+    best_streaks: dict[Side, int]  # the longest streak each side ever held
     tallies: dict[Side, Tally]
     waiting: dict[Side, list[TrustAct]]  # acts each side may confirm and has not, in log order
     live: list[LiveAct]  # the live acts of the unsettled days (and of one-offs still open)
-    ledgers: dict[Side, list[SideDay]]  # each side's ledger over the last ASK_BACK_DAYS
+    ledgers: dict[Side, list[SideDay]]  # each side's ledger over the last LEDGER_DAYS
     last_act_id: int
     last_act_at: datetime | None
     # What carrying on reads:
@@ -96,6 +152,7 @@ class Derivation(NamedTuple):
     summary: dict[Side, SideSummary]
     settled_scores: list[int]  # the last `keep` scores up to `settled`
     recent: list[TrustAct]  # the acts an unsettled day can read, and the answers to them
+    late: list[TrustAct]  # answers to settled planks that may still be withdrawn, and those planks
     commitments: list[Commitment]
     pauses: list[Pause]
 
@@ -133,7 +190,7 @@ def derive_bridge(
     start = first_day(log, commitments) or today + ONE_DAY
     empty = {side: SideSummary() for side in Side}
     return _carry_on(
-        log, commitments, pauses, start, today, keep, start - ONE_DAY, empty, [], 0, None
+        log, commitments, pauses, start, today, keep, start - ONE_DAY, empty, [], [], 0, None
     )
 
 
@@ -167,25 +224,103 @@ def advance(
                 reachable.add(act.id)
         elif act.day > derivation.settled:
             reachable.add(act.id)
+    ordinary, late = [], []
     for act in new_acts:
-        if act.kind in ANSWERS:
-            if act.target_id not in reachable:
-                return None  # it answers an act of a settled day
-        elif act.day <= derivation.settled:
+        if act.kind in ANSWERS and act.target_id not in reachable:
+            late.append(act)  # it answers an act of a settled day
+        elif act.kind not in ANSWERS and act.day <= derivation.settled:
             return None  # a plank for a settled day (a buggy client, an import)
+        else:
+            ordinary.append(act)
+    summary, settled_scores, pool = derivation.summary, derivation.settled_scores, derivation.late
+    last_act_id, last_act_at = derivation.last_act_id, derivation.last_act_at
+    if late:
+        answered = _answer_settled(derivation, late)
+        if answered is None:
+            return None
+        summary, settled_scores, pool = answered
+        last_act_id = max(last_act_id, *(a.id for a in late))
+        newest = max(a.created_at for a in late)
+        last_act_at = newest if last_act_at is None else max(last_act_at, newest)
     return _carry_on(
-        derivation.recent + new_acts,
+        derivation.recent + ordinary,
         commitments,
         pauses,
         derivation.start,
         today,
         derivation.keep,
         derivation.settled,
-        derivation.summary,
-        derivation.settled_scores,
-        derivation.last_act_id,
-        derivation.last_act_at,
+        summary,
+        settled_scores,
+        pool,
+        last_act_id,
+        last_act_at,
     )
+
+
+def _answer_settled(
+    derivation: Derivation, answers: list[TrustAct]
+) -> tuple[dict[Side, SideSummary], list[int], list[TrustAct]] | None:
+    """The settled summary after `answers` (confirmations of settled planks, and
+    withdrawals of those): the days they secure or unsecure, health run again over the
+    settled days, and the answers kept while they may be withdrawn. None for anything
+    else (a withdrawal of a settled plank itself, an answer to what is not known)."""
+    summary = derivation.summary
+    plank_of = {act.id: act for side in Side for act in summary[side].waiting}
+    plank_of.update({act.id: act for act in derivation.late if act.kind not in ANSWERS})
+    pool = list(derivation.late)
+    answer_ids = {act.id for act in pool if act.kind in ANSWERS}
+    for act in answers:
+        if act.kind is ActKind.CONFIRMATION:
+            target = plank_of.get(act.target_id)  # type: ignore[arg-type]
+            if target is None or not can_confirm(target, act.author):
+                return None
+            if target not in pool:
+                pool.append(target)
+        elif act.target_id not in answer_ids:
+            return None  # a withdrawal of a settled plank: its day's counts change
+        pool.append(act)
+        answer_ids.add(act.id)
+    pool.sort(key=lambda a: a.id)
+    before = {item.act.id: item.confirmed for item in live_acts(derivation.late)}
+    after = {item.act.id: item.confirmed for item in live_acts(pool)}
+    sides = dict(summary)
+    for plank_id, confirmed in after.items():
+        if confirmed == before.get(plank_id, False):
+            continue
+        plank = plank_of[plank_id]
+        owner, index = plank.owner, (plank.day - derivation.start).days
+        was = sides[owner]
+        if not 0 <= index < len(was.history.secured):
+            return None
+        if _OUTCOMES[was.history.outcomes[index]] is Outcome.PAUSED:
+            return None  # a paused day's ledger leaves its planks out: count them afresh
+        old = was.history.secured[index]
+        new = old + (1 if confirmed else -1)
+        if not 0 <= new <= was.history.planks[index]:
+            return None
+        tally = was.tally._replace(secured_days=was.tally.secured_days + (new > 0) - (old > 0))
+        recent_days = tuple(
+            day._replace(secured=new) if day.day == plank.day else day for day in was.recent_days
+        )
+        sides[owner] = was._replace(
+            tally=tally, recent_days=recent_days, history=was.history.with_secured(index, new)
+        )
+        confirmer = sides[other(owner)]
+        waiting = [a for a in confirmer.waiting if a.id != plank_id]
+        if not confirmed:
+            waiting = sorted([*waiting, plank], key=lambda a: a.id)
+        sides[other(owner)] = confirmer._replace(waiting=tuple(waiting))
+    values = {}
+    for side in Side:
+        days = sides[side].history.days(side, derivation.start)
+        values[side], value, quiet = side_run(days)
+        sides[side] = sides[side]._replace(value=value, quiet=quiet)
+    scores = [
+        shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
+    ]
+    keep = derivation.keep
+    return sides, scores[-keep:] if keep else [], pool
 
 
 def _carry_on(
@@ -198,6 +333,7 @@ def _carry_on(
     settled: date,
     summary: dict[Side, SideSummary],
     settled_scores: list[int],
+    late: list[TrustAct],
     last_act_id: int,
     last_act_at: datetime | None,
 ) -> Derivation:
@@ -217,6 +353,7 @@ def _carry_on(
     days_of = {side: side_days(live, commitments, pauses, side, begin, today) for side in Side}
     n_settled = max(0, (now_settled - begin).days + 1)  # ledger days now settled
     records: dict[Side, dict[date, DayCheck]] = {}
+    best_streaks: dict[Side, int] = {}
     ledgers: dict[Side, list[SideDay]] = {}
     tallies: dict[Side, Tally] = {}
     waiting: dict[Side, list[TrustAct]] = {}
@@ -227,6 +364,8 @@ def _carry_on(
         was = summary[side]
         days = days_of[side]
         checks = {day.day: day_check(day) for day in days}
+        streak = streak_run((checks[day.day] for day in days[:n_settled]), *was.streak)
+        best_streaks[side] = streak_run((checks[day.day] for day in days[n_settled:]), *streak)[0]
         closing, end_value, end_quiet = side_run(days[:n_settled], was.value, was.quiet)
         later, _, _ = side_run(days[n_settled:], end_value, end_quiet)
         values[side] = closing + later
@@ -237,7 +376,7 @@ def _carry_on(
             item.act for item in unsettled if not item.confirmed and can_confirm(item.act, side)
         ]
         settled_waiting = was.waiting + tuple(a for a in open_to_me if a.day <= now_settled)
-        window = today - timedelta(days=ASK_BACK_DAYS)
+        window = today - timedelta(days=LEDGER_DAYS)
         ledgers[side] = [day for day in (*was.recent_days, *days) if day.day >= window]
         records[side] = {**was.record, **checks}
         tallies[side] = tally_now
@@ -253,8 +392,10 @@ def _carry_on(
             tuple(
                 day
                 for day in (*was.recent_days, *days[:n_settled])
-                if day.day >= now_settled - timedelta(days=ASK_BACK_DAYS)
+                if day.day >= now_settled - timedelta(days=LEDGER_DAYS)
             ),
+            was.history.extended(days[:n_settled]),
+            streak,
         )
     scores, kept_scores = list(settled_scores), list(settled_scores)
     for n, (a, b) in enumerate(zip(values[Side.A], values[Side.B], strict=True)):
@@ -268,6 +409,7 @@ def _carry_on(
         scores=scores[-keep:] if keep else [],
         paused=any(p.covers(today) for p in pauses),
         records=records,
+        best_streaks=best_streaks,
         tallies=tallies,
         waiting=waiting,
         live=live,
@@ -279,6 +421,7 @@ def _carry_on(
         summary=new_summary,
         settled_scores=kept_scores[-keep:] if keep else [],
         recent=_still_recent(recent, commitments, now_settled),
+        late=_still_late(late, last_act_at),
         commitments=commitments,
         pauses=pauses,
     )
@@ -324,3 +467,19 @@ def _still_recent(
         elif a.day > settled or a.commitment_id in open_one_offs:
             kept.add(a.id)
     return [a for a in recent if a.id in kept]
+
+
+def _still_late(late: list[TrustAct], newest: datetime | None) -> list[TrustAct]:
+    """The settled planks whose answers may still be withdrawn (an answer within a day
+    of the newest act), with all their answers. One dropped too early only costs a
+    derivation afresh when it is withdrawn after all."""
+    if not late or newest is None:
+        return late
+    plank_of: dict[int, int] = {}  # act -> the plank its answers chain to
+    young: set[int] = set()
+    for act in late:  # in log order: an answer comes after what it answers
+        plank = plank_of.get(act.target_id, act.id) if act.kind in ANSWERS else act.id  # type: ignore[arg-type]
+        plank_of[act.id] = plank
+        if act.kind in ANSWERS and newest - act.created_at < WITHDRAW_WINDOW:
+            young.add(plank)
+    return [act for act in late if plank_of[act.id] in young]

@@ -11,6 +11,7 @@ the grace window, do not break it while their items wait.
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from enum import IntEnum
+from typing import NamedTuple
 
 from server.domain.acts import LiveAct, TrustAct
 from server.domain.cadence import Commitment
@@ -83,33 +84,55 @@ def current_streak(record: Mapping[date, DayCheck], today: date) -> int:
     return streak
 
 
+class Streak(NamedTuple):
+    """A run of done days alive now: how many, and the first and last of them."""
+
+    days: int = 0
+    first: date | None = None
+    last: date | None = None
+
+
 def streak_across(records: Sequence[Mapping[date, DayCheck]], today: date) -> int:
     """current_streak(merge_checkins(records), today), reading only the days it needs.
 
     Today shows this on every load; merging every bridge's whole history first cost
     more than the rest of the page's rules together.
     """
+    return streak_span(records, today).days
+
+
+def streak_span(records: Sequence[Mapping[date, DayCheck]], today: date) -> Streak:
+    """The streak alive now across `records`, with the days it spans."""
     firsts = [min(record) for record in records if record]
     if not firsts:
-        return 0
+        return Streak()
     streak, day, first = 0, today, min(firsts)
+    since = last = None
     while day >= first:
         checks = [record[day] for record in records if day in record]
         check = max(checks) if checks else DayCheck.NOTHING_DUE
         if check is DayCheck.BROKEN:
             break
-        streak += check is DayCheck.DONE
+        if check is DayCheck.DONE:
+            streak += 1
+            since, last = day, last or day
         day -= ONE_DAY
-    return streak
+    return Streak(streak, since, last)
 
 
 def best_streak(record: Mapping[date, DayCheck]) -> int:
     """The longest streak ever held."""
-    best = run = 0
-    for day in sorted(record):
-        if record[day] is DayCheck.BROKEN:
+    return streak_run(record[day] for day in sorted(record))[0]
+
+
+def streak_run(checks: Iterable[DayCheck], best: int = 0, run: int = 0) -> tuple[int, int]:
+    """The longest streak and the current run after `checks` (days in order), going on
+    from `best` and `run`: a later stretch of days carries on from an earlier one."""
+    for check in checks:
+        if check is DayCheck.BROKEN:
             run = 0
-        elif record[day] is DayCheck.DONE:
+        elif check is DayCheck.DONE:
             run += 1
-            best = max(best, run)
-    return best
+            if run > best:
+                best = run
+    return best, run

@@ -158,16 +158,20 @@ async def _open(
     *,
     active: bool = True,
     commitment: int | None = None,
+    answering: int | None = None,
 ) -> Opened | int:
     """The opening every act writer shares: the idempotency key; the act an earlier
     delivery of the same request created (returned as is: a replay); the bridge
-    (only its one commitment's part when `commitment` is given, for a check-in); and
-    that it is being built, unless `active` is False."""
+    (only its one commitment's part when `commitment` is given, for a check-in; only
+    one act and its answers when `answering` is, for a confirmation or a withdrawal);
+    and that it is being built, unless `active` is False."""
     key = c.stored_key(user, client_key)
     if (replayed := await _existing(key)) is not None:
         return replayed
     if commitment is not None:
         data, side = await state.load_for_commitment(user, bridge_id, commitment)
+    elif answering is not None:
+        data, side = await state.load_for_acts(user, bridge_id, [answering])
     else:
         data, side = await state.load(user, bridge_id)
     if active:
@@ -403,7 +407,7 @@ def _target(data: BridgeData, act_id: int) -> d.TrustAct:
 
 async def confirm(user: User, bridge_id: int, command: c.Confirm) -> int:
     """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
-    opened = await _open(user, bridge_id, command.key)
+    opened = await _open(user, bridge_id, command.key, answering=command.act)
     if isinstance(opened, int):
         return opened
     key, data, side = opened
@@ -436,7 +440,7 @@ async def confirm_kept(user: User, bridge_id: int, command: c.ConfirmKept) -> li
     request twice, or racing, creates each confirmation once.
     """
     key = c.stored_key(user, command.key)
-    data, side = await state.load(user, bridge_id)
+    data, side = await state.load_for_acts(user, bridge_id, list(command.acts))
     data.require_active()
     targets = [_target(data, act_id) for act_id in command.acts]
     for target in targets:
@@ -476,7 +480,8 @@ _MADE_BY_KEYS = "SELECT id FROM trust_act WHERE idempotency_key IN ({keys}) ORDE
 
 async def withdraw(user: User, bridge_id: int, command: c.Withdraw) -> int:
     """Take back one's own act within 24 hours; the withdrawal is itself recorded."""
-    opened = await _open(user, bridge_id, command.key, active=False)  # a slip is undone anyway
+    # A slip is undone anyway, on a bridge no longer being built too.
+    opened = await _open(user, bridge_id, command.key, active=False, answering=command.act)
     if isinstance(opened, int):
         return opened
     key, data, side = opened

@@ -19,9 +19,10 @@ A key's first reader does not derive a year of history again when an earlier
 derivation of the same bridge is kept: the same row on an earlier day (nobody wrote
 to it since: the lead's first visit of a day) is carried on without reading
 anything; a newer row (someone checked in) reads only the acts after the last one
-derived, and its commitments and pauses, and carries on with those. Only what reaches
-back into settled days (a confirmation of an old plank, a changed commitment or
-pause) derives the whole log again. tests/domain/test_resume.py proves carrying on
+derived, and its commitments and pauses, and carries on with those (a confirmation of
+an old plank too: the derivation keeps its settled days compactly). Only what
+reaches back further (a withdrawn old plank, a changed commitment or pause) derives
+the whole log again. tests/domain/test_resume.py proves carrying on
 equals deriving afresh; the stateful test checks every Today against a fresh one.
 Readers of one key share its entry: alice's Today, bob's Today, carol's dashboard.
 """
@@ -208,8 +209,10 @@ async def _derive(rows: list[dict[str, Any]], entries: list[Entry], day: date) -
 
 
 def _texts(derivation: d.Derivation, rows: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """The texts Today shows of acts still waiting for a confirmation, and no others."""
+    """The texts Today shows of acts still waiting for a confirmation (or waiting again
+    if a late confirmation is withdrawn), and no others."""
     waiting = {act.id for acts in derivation.waiting.values() for act in acts}
+    waiting.update(act.id for act in derivation.late)
     return {act_id: row for act_id, row in rows.items() if act_id in waiting}
 
 

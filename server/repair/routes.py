@@ -16,6 +16,7 @@ from server.checkin import service as checkin
 from server.errors import Conflict, InvalidInput, NotFound
 from server.repair import acts, asking, service, view
 from server.repair import commands as c
+from server.repair import undo as undoing
 from server.tables import User
 from server.web import CurrentUser, Form, page, safe_next, see_other
 
@@ -52,7 +53,17 @@ async def _today(user: User, status_code: int = 200, **flash: Any) -> Template:
         viewer=user,
         today=await checkin.today_view(user, celebrate=status_code == 200),
         new_key=FormKeys(),
-        **{"laid": False, "kept": False, "secured": "", "many": False, "refused": "", **flash},
+        **{
+            "laid": False,
+            "kept": False,
+            "missed": False,
+            "secured": "",
+            "many": False,
+            "refused": "",
+            "undo": None,
+            "undone": "",
+            **flash,
+        },
     )
 
 
@@ -63,13 +74,33 @@ async def today_page(
     kept: FromQuery[int] = 0,
     secured: FromQuery[int] = 0,
     many: FromQuery[int] = 0,
+    missed: FromQuery[int] = 0,
+    undo: FromQuery[int] = 0,
+    undone: FromQuery[str] = "",
 ) -> Template:
     # `secured` is the bridge whose planks were just confirmed: its partner is named.
     partner = ""
     if secured:
         with suppress(NotFound, Conflict):  # not a bridge of hers (a made-up link): no note
             partner = await acts.partner_name(user, secured)
-    return await _today(user, laid=bool(laid), kept=bool(kept), secured=partner, many=bool(many))
+    return await _today(
+        user,
+        laid=bool(laid),
+        kept=bool(kept),
+        missed=bool(missed),
+        secured=partner,
+        many=bool(many),
+        undo=await undoing.undoable(user, undo) if undo else None,
+        undone=undone if undone in UNDONE else "",
+    )
+
+
+# What Today says after an Undo, by what was undone (`?undone=`).
+UNDONE = ("checkin", "confirmation")
+
+
+def _with(target: str, query: str) -> str:
+    return target + ("&" if "?" in target else "?") + query
 
 
 async def _one_tap(
@@ -90,7 +121,7 @@ async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Template
     fresh = kept and await acts.lays_new_plank(user, bridge_id, command.day)
     target = safe_next(data.get("next"), "/today")
     try:
-        await acts.check_in(user, bridge_id, command)
+        act_id = await acts.check_in(user, bridge_id, command)
     except Conflict as error:
         if target != "/today":
             raise
@@ -98,7 +129,11 @@ async def check_in(user: CurrentUser, bridge_id: PathId, data: Form) -> Template
         return await _today(user, 409, refused=str(error))
     if kept:
         # The page says "Plank laid." only when this keep added one to the span.
-        target += ("&" if "?" in target else "?") + ("laid=1" if fresh else "kept=1")
+        target = _with(target, "laid=1" if fresh else "kept=1")
+    elif target == "/today":
+        target = _with(target, "missed=1")
+    if target.startswith("/today?"):
+        target = _with(target, f"undo={act_id}")  # Today offers to take it back
     return see_other(target)
 
 
@@ -111,8 +146,11 @@ def _secured_note(redirect: Redirect, bridge_id: int, many: bool = False) -> Red
 
 @post("/bridges/{bridge_id:int}/confirmations")
 async def confirm(user: CurrentUser, bridge_id: PathId, data: Form) -> Redirect:
-    done = await _one_tap(user, bridge_id, data, c.parse_confirm, acts.confirm)
-    return _secured_note(done, bridge_id)
+    act_id = await acts.confirm(user, bridge_id, c.parse_confirm(data))
+    done = see_other(safe_next(data.get("next"), f"/bridges/{bridge_id}"))
+    if done.url == "/today":
+        return see_other(f"/today?secured={bridge_id}&undo={act_id}")
+    return done
 
 
 @post("/bridges/{bridge_id:int}/confirmations/kept")

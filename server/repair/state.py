@@ -305,6 +305,34 @@ async def load_for_commitment(
     return data, data.side_of(user.id)
 
 
+# Some acts and everything that answers them: confirmations and withdrawals of them,
+# and withdrawals of those answers. (The ids are bound parameters, one each.)
+_ANSWERED_ACTS = """
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act
+    WHERE bridge = {{}} AND (id IN ({ids}) OR target IN ({ids}) OR target IN (
+        SELECT id FROM trust_act WHERE bridge = {{}} AND target IN ({ids})))
+    ORDER BY id
+"""
+
+
+async def load_for_acts(
+    user: User, bridge_id: int, act_ids: list[int]
+) -> tuple[BridgeData, d.Side]:
+    """The bridge as far as some of its acts go, for answering them (a confirmation,
+    a withdrawal): those acts and their answers, and nothing else of the log; no
+    commitments, pauses or plan. A partner catching up on a week of planks reads a
+    handful of rows instead of a year of acts."""
+    row = await bridge_row(user, bridge_id)
+    ids = ", ".join("{}" for _ in act_ids) or "NULL"
+    acts = await _rows(
+        _ANSWERED_ACTS.format(ids=ids), bridge_id, *act_ids, *act_ids, bridge_id, *act_ids
+    )
+    data = bridge_data(row, acts, [], [], [])
+    return data, data.side_of(user.id)
+
+
 def _earliest_open_day(row: dict[str, Any], commitments: list[dict[str, Any]]) -> date:
     """The earliest day whose occurrence of this commitment a check-in or a report can
     still settle, on either side's local day: a one-off's start, else the oldest day

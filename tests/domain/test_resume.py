@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from trust_builders import ALICE, BOB, Log, bridge_logs, daily, day
+from trust_builders import ALICE, BOB, Log, bridge_logs, daily, day, evening
 
 from server.domain import (
     ASK_BACK_DAYS,
+    LEDGER_DAYS,
     Cadence,
     Commitment,
     Derivation,
@@ -18,11 +19,13 @@ from server.domain import (
     TrustAct,
     absence,
     advance,
+    best_streak,
     bridge_facts,
     bridge_progress,
     can_confirm,
     checkins,
     derive_bridge,
+    first_day,
     health_report,
     live_acts,
     side_days,
@@ -66,6 +69,7 @@ def what_screens_read(
     progress = bridge_progress(live, SPAN)
     for side in Side:
         assert derived.records[side] == checkins(log, commitments, pauses, side, today)
+        assert derived.best_streaks[side] == best_streak(derived.records[side])
         facts = bridge_facts(live, side, SPAN)
         tally = derived.tallies[side]
         assert (tally.planks, tally.listening, tally.mistakes) == (
@@ -83,6 +87,12 @@ def what_screens_read(
         window = today - timedelta(days=ASK_BACK_DAYS)
         ledger = side_days(log, commitments, pauses, side, window, today)
         assert absence(derived.ledgers[side], today) == absence(ledger, today)
+        # The calendar of the last weeks: every kept ledger day is the whole log's.
+        start = first_day(log, commitments)
+        whole = [] if start is None else side_days(log, commitments, pauses, side, start, today)
+        assert derived.ledgers[side] == [
+            d for d in whole if d.day >= today - timedelta(days=LEDGER_DAYS)
+        ]
     assert all(derived.half_reached(SPAN).values()) == progress.complete
     assert derived.last_act_at == max((a.created_at for a in log), default=None)
 
@@ -163,20 +173,75 @@ def test_a_one_off_done_early_is_still_done_when_its_date_comes_after_carrying_o
     what_screens_read(carried, log.acts, commitments, [])
 
 
-def test_a_check_in_today_is_carried_on_and_a_confirmation_of_last_month_is_not():
+def test_a_check_in_today_and_a_confirmation_of_last_month_are_both_carried_on():
     log = Log()
     commitments = [daily(1, ALICE), daily(2, BOB)]
     old = log.kept(ALICE, day(0), 1)
     for n in range(1, 30):
-        log.secured(ALICE, day(n), 1)
+        log.kept(ALICE, day(n), 1)  # laid, never confirmed: Bob catches up later
         log.secured(BOB, day(n), 2)
     derived = derive_bridge(log.acts, commitments, [], day(30), keep=KEEP)
     today = log.kept(BOB, day(30), 2)
     carried = advance(derived, day(30), [today])
     assert carried is not None
     what_screens_read(carried, log.acts, commitments, [])
-    late = log.confirm(old)
-    assert advance(carried, day(30), [late]) is None  # day 0 is settled: derive afresh
+    late = log.confirm(old, at=evening(day(30)))
+    caught_up = advance(carried, day(30), [late])
+    assert caught_up is not None  # day 0 is settled: only its count and health move
+    what_screens_read(caught_up, log.acts, commitments, [])
+    assert caught_up.scores[-1] >= carried.scores[-1]
+    taken_back = advance(caught_up, day(30), [log.withdraw(late)])
+    assert taken_back is not None
+    what_screens_read(taken_back, log.acts, commitments, [])
+    assert taken_back.scores == carried.scores
+
+
+def test_a_withdrawal_of_a_settled_plank_itself_is_derived_afresh():
+    log = Log()
+    commitments = [daily(1, ALICE)]
+    old = log.kept(ALICE, day(0), 1)
+    derived = derive_bridge(log.acts, commitments, [], day(5), keep=KEEP)
+    assert advance(derived, day(5), [log.withdraw(old)]) is None
+
+
+# Bob catches up on Alice's planks of the last weeks, changes his mind on some, and
+# the days go on: each step is carried on, never derived afresh, and says what the
+# whole log says.
+CATCH_UP = st.lists(
+    st.tuples(st.sampled_from(["confirm", "withdraw", "next day"]), st.integers(0, 40)),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(bridges(), st.integers(8, 30), CATCH_UP)
+def test_answers_to_settled_planks_are_carried_on_and_equal_the_whole_log(bridge, first, steps):
+    log, commitments, pauses = bridge
+    today = day(first)
+    derived = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+    for what, pick in steps:
+        new: list[TrustAct] = []
+        if what == "next day":
+            today += timedelta(days=1)
+        elif what == "confirm":
+            waiting = [  # a paused day's planks are counted afresh: not these
+                a
+                for side in Side
+                for a in derived.waiting[side]
+                if a.day <= derived.settled and not any(p.covers(a.day) for p in pauses)
+            ]
+            if waiting:
+                new.append(log.confirm(waiting[pick % len(waiting)], at=evening(today)))
+        else:
+            mine = [a.id for a in derived.late if a.kind.value == "confirmation"]
+            if mine:
+                target = next(a for a in log.acts if a.id == mine[pick % len(mine)])
+                new.append(log.withdraw(target))
+        carried = advance(derived, today, new)
+        assert carried is not None
+        what_screens_read(carried, log.acts, commitments, pauses)
+        derived = carried
 
 
 def test_a_changed_commitment_is_derived_afresh():
@@ -239,3 +304,21 @@ def test_a_withdrawn_confirmation_stays_withdrawn_on_the_next_days():
         assert carried is not None
         what_screens_read(carried, log.acts, commitments, [])
         assert [a.id for a in carried.waiting[ALICE]] == [kept.id]
+
+
+def test_the_calendars_twelve_weeks_are_kept_when_a_long_bridge_is_carried_on():
+    # Four months of Alice keeping, Bob now and then, carried on across the weeks.
+    log = Log()
+    commitments = [daily(1, ALICE), daily(2, BOB)]
+    for n in range(130):
+        if n % 5:
+            log.secured(ALICE, day(n), 1)
+        if n % 3 == 0:
+            log.missed(BOB, day(n), 2)
+    derived = derive_bridge(log.acts, commitments, [], day(60), keep=KEEP)
+    for n in (61, 75, 100, 130):
+        carried = advance(derived, day(n))
+        assert carried is not None
+        what_screens_read(carried, log.acts, commitments, [])
+        assert carried.ledgers[ALICE][0].day == max(day(0), day(n) - timedelta(days=LEDGER_DAYS))
+        derived = carried

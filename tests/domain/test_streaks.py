@@ -14,6 +14,7 @@ from server.domain import (
     current_streak,
     merge_checkins,
     streak_across,
+    streak_span,
 )
 
 ALICE_DAILY = [daily(1, ALICE)]
@@ -121,3 +122,24 @@ def test_the_streak_across_bridges_is_the_streak_of_their_merged_days(raw, today
     """Today reads the streak without merging whole histories; it must be the same."""
     by_day = [{day(0) + timedelta(days=n): check for n, check in r.items()} for r in raw]
     assert streak_across(by_day, day(today)) == current_streak(merge_checkins(by_day), day(today))
+
+
+@given(records, st.integers(0, 45))
+def test_the_days_a_streak_spans_are_its_done_days_and_nothing_breaks_between(raw, today):
+    """The person's page names the first and last day of the streak alive now."""
+    by_day = [{day(0) + timedelta(days=n): check for n, check in r.items()} for r in raw]
+    merged = merge_checkins(by_day)
+    span = streak_span(by_day, day(today))
+    done = [on for on, check in merged.items() if check is DayCheck.DONE and on <= day(today)]
+    if not span.days:
+        assert span.first is None and span.last is None
+        return
+    assert span.first is not None and span.last is not None
+    inside = [on for on in done if span.first <= on <= span.last]
+    assert len(inside) == span.days
+    assert merged[span.first] is DayCheck.DONE and merged[span.last] is DayCheck.DONE
+    between = [
+        merged.get(span.first + timedelta(days=n))
+        for n in range((day(today) - span.first).days + 1)
+    ]
+    assert DayCheck.BROKEN not in between

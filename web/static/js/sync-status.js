@@ -166,6 +166,7 @@
       renderPanel(items);
     });
   }
+  window.bwSyncRender = render;  // js/undo.js: a queued act taken back
 
   // Fresh state once the server has our acts, or is back: unless someone is typing.
   function refresh() {
