@@ -19,5 +19,6 @@ APP_REGISTRY = AppRegistry(
         "server.reminders.piccolo_app",
         "server.signin.piccolo_app",
         "server.agreement.piccolo_app",
+        "server.moments.piccolo_app",
     ]
 )

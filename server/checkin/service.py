@@ -8,6 +8,8 @@ from typing import Any
 
 from server import clock
 from server import domain as d
+from server.domain.moments import Moment, earned_moments
+from server.moments import service as moments
 from server.repair import derived, state
 from server.repair.state import BridgeData
 from server.repair.view import PauseAsk, Silence, pause_asks, silence
@@ -112,6 +114,7 @@ class TodayView:
     away: list[Silence] = field(default_factory=list)  # mine: "Were you away?"
     partners_away: list[Silence] = field(default_factory=list)  # "No check-ins from Alice"
     asks: list[PauseAsk] = field(default_factory=list)  # requests waiting, either way
+    celebration: moments.Celebration | None = None  # shown once: remembered as shown
 
     @property
     def asks_of_me(self) -> list[PauseAsk]:
@@ -198,6 +201,8 @@ class BridgeToday:
     away: Silence | None = None  # mine
     partner_away: Silence | None = None
     asks: list[PauseAsk] = field(default_factory=list)  # pending, either way
+    bridge_id: int = 0
+    earned: frozenset[Moment] = frozenset()  # moments to celebrate once (server/moments)
 
 
 def bridge_today(
@@ -210,6 +215,7 @@ def bridge_today(
     """One bridge's share of `me`'s Today, from its derivation for `today` and its rows
     (people, commitments, pauses: `data`'s acts are not read)."""
     record = derivation.records[me]
+    best = derivation.best_streaks[me]
     requests = data.pause_requests(today)
 
     def away(side: d.Side) -> d.Absence | None:
@@ -220,11 +226,13 @@ def bridge_today(
         items=_items(data, derivation.live, me, today),
         waiting=_waiting(data, derivation, texts, me),
         record=record,
-        facts=derivation.facts(me, data.span, derivation.best_streaks[me]),
+        facts=derivation.facts(me, data.span, best),
         paused=d.bridge_paused(today, data.pauses),
         away=silence(data, me, away(me)),
         partner_away=silence(data, me, away(d.other(me))),
         asks=[a for a in pause_asks(data, me, today) if a.state is d.Asked.PENDING],
+        bridge_id=data.id,
+        earned=earned_moments(derivation, me, data.span, best),
     )
 
 
@@ -247,7 +255,9 @@ async def bridge_shares(rows: list[dict[str, Any]], user_id: int, today: date) -
     return await derived.each(rows, today, kept, derive)
 
 
-async def today_view(user: User) -> TodayView:
+async def today_view(user: User, *, celebrate: bool = False) -> TodayView:
+    """`user`'s Today; with `celebrate`, also a moment they earned and were not shown
+    yet, remembered as shown (only a page that shows it asks)."""
     today = d.local_today(clock.now(), user.time_zone)
     rows = await state.active_rows(user.id)
     shares = await bridge_shares(rows, user.id, today)
@@ -275,6 +285,11 @@ async def today_view(user: User) -> TodayView:
             Request(row["id"], row["name"] or "", bool(row["incoming"]))
             for row in await state.pending_rows(user.id)
         ],
+        celebration=await moments.celebrate(
+            user.id, (moments.Earned(s.bridge_id, s.partner_name, s.earned) for s in shares)
+        )
+        if celebrate
+        else None,
     )
 
 

@@ -10,7 +10,7 @@ least one laid or secured plank, even if something else was missed that day: the
 item really was kept, and the miss is charged to health instead.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -104,9 +104,7 @@ def bridge_progress(
     for (side, _day), state in day_planks(log).items():
         counted[side] += state.counts
         secured[side] += state is PlankState.SECURED
-    # Planks beyond the middle cannot make up for the other half.
-    reach = sum(min(n, half) for n in counted.values())
-    percent = 100 * reach // (2 * half)
+    percent = span_percent(counted, span)
     return BridgeProgress(
         span=span,
         half_needed=half,
@@ -116,6 +114,14 @@ def bridge_progress(
         percent=percent,
         milestones=tuple(m for m in MILESTONES if percent >= m),
     )
+
+
+def span_percent(counted: Mapping[Side, int], span: int) -> int:
+    """How far across the bridge is (0-100), from each side's counted plank days."""
+    half = half_needed(span)
+    # Planks beyond the middle cannot make up for the other half.
+    reach = sum(min(n, half) for n in counted.values())
+    return 100 * reach // (2 * half)
 
 
 def completed_on(

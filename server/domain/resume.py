@@ -51,7 +51,13 @@ from server.domain.health import bridge_points, shown, side_run
 from server.domain.ledger import Outcome, SideDay, first_day, side_days
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
 from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
-from server.domain.planks import PlankState, day_planks, half_needed, plank_state
+from server.domain.planks import (
+    PlankState,
+    day_planks,
+    half_needed,
+    plank_state,
+    span_percent,
+)
 from server.domain.sides import Side, other
 from server.domain.streaks import DayCheck, day_check, streak_run
 
@@ -154,6 +160,10 @@ class Derivation(NamedTuple):
         """Whether each side's counted plank days reach the middle of `span`."""
         half = half_needed(span)
         return {side: t.plank_days >= half for side, t in self.tallies.items()}
+
+    def percent(self, span: int) -> int:
+        """How far across the bridge is, as `planks.bridge_progress` counts it."""
+        return span_percent({side: t.plank_days for side, t in self.tallies.items()}, span)
 
     def facts(self, side: Side, span: int, best_streak: int) -> PersonFacts:
         """`side`'s facts on this bridge, as `badges.bridge_facts` counts them."""

@@ -20,6 +20,7 @@ from server.accounts.passwords import verify_password
 from server.agreement.tables import PlanAnswer
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
+from server.moments.tables import LookBackSettings
 from server.reminders.tables import PushSubscription, ReminderSettings
 from server.signin.methods import forget_sign_in_methods, sign_in_methods
 from server.tables import (
@@ -220,9 +221,16 @@ async def _reminders_export(user: User) -> dict[str, Any]:
         .where(PushSubscription.person == user.id)
         .order_by(PushSubscription.id)
     )
+    look_back = (
+        await LookBackSettings.select(LookBackSettings.local_time)
+        .where(LookBackSettings.person == user.id)
+        .first()
+    )
     return {
         "reminders": _clean(settings) if settings else None,
         "devices": [_clean(d) for d in devices],
+        # The Sunday time of the weekly look back, or None while it is off.
+        "weekly_look_back": (look_back or {}).get("local_time") or None,
     }
 
 
@@ -321,6 +329,7 @@ async def _erase(user: User) -> None:
     # Reminder settings hold an email address; devices, where to reach them.
     await ReminderSettings.delete().where(ReminderSettings.person == uid)
     await PushSubscription.delete().where(PushSubscription.person == uid)
+    await LookBackSettings.delete().where(LookBackSettings.person == uid)
     await Membership.delete().where(Membership.person == uid)
     await SignInFailure.delete().where(SignInFailure.email == user.email)
     # The account row stays (anonymised) for the bridges' logs: no way back into it.

@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from server import clock, formats
 from server.bounds import PathId
 from server.errors import InvalidInput
-from server.reminders import lockscreen, service
+from server.reminders import lockscreen, look_back, service
 from server.reminders import schedule as s
 from server.reminders.email import service as email_service
 from server.reminders.keys import public_key
@@ -51,6 +51,8 @@ async def settings_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
     notice: str = "",
+    weekly: look_back.Setting | None = None,
+    weekly_saved: bool = False,
 ) -> Template:
     ov = await service.overview(user)
     shown = _form_of(ov)
@@ -73,6 +75,8 @@ async def settings_page(
         summary=summary(ov.schedule),
         public_key=public_key(request.app.state.settings.vapid_private_key),
         today=s.local_now(clock.now(), user.time_zone).date(),
+        look_back=weekly or await look_back.setting_of(user),
+        look_back_saved=weekly_saved,
     )
 
 
@@ -101,7 +105,7 @@ async def reminders_page(
         notice = f"Test notification sent to {tested} {devices}."
         if failed:
             notice += f" {failed} could not be reached; see below why."
-    return await settings_page(request, user, notice=notice)
+    return await settings_page(request, user, notice=notice, weekly_saved=saved == "look-back")
 
 
 @post("/settings/reminders")
@@ -157,4 +161,29 @@ async def lock_screen(user: CurrentUser, data: Form) -> Redirect:
     return see_other("/settings/reminders?saved=lock-screen#lock-screen")
 
 
-ROUTES = [reminders_page, save_schedule, pause, resume, remove_device, send_test, lock_screen]
+@post("/settings/reminders/look-back")
+async def save_look_back(
+    request: Request[Any, Any, Any], user: CurrentUser, data: Form
+) -> Template | Redirect:
+    try:
+        await look_back.save_setting(user, look_back.check_setting(data))
+    except InvalidInput as error:
+        shown = look_back.Setting(
+            on=bool(data.get("look_back")), at=str(data.get("look_back_time"))
+        )
+        return await settings_page(
+            request, user, errors=error.errors, status_code=400, weekly=shown
+        )
+    return see_other("/settings/reminders?saved=look-back")
+
+
+ROUTES = [
+    reminders_page,
+    save_schedule,
+    pause,
+    resume,
+    remove_device,
+    send_test,
+    lock_screen,
+    save_look_back,
+]

@@ -52,7 +52,7 @@ async def _today(user: User, status_code: int = 200, **flash: Any) -> Template:
         "checkin/today.html",
         status_code,
         viewer=user,
-        today=await checkin.today_view(user),
+        today=await checkin.today_view(user, celebrate=status_code == 200),
         new_key=FormKeys(),
         **{
             "laid": False,
