@@ -63,6 +63,7 @@ def serve(demo: bool) -> None:
         log_level="info",
         log_config=None,  # each worker's create_app() sends every line to our formatter
         access_log=False,  # replaced by the request line (server/observe/requests.py)
+        server_header=False,  # "server: uvicorn" tells a phone nothing, on every response
     )
 
 

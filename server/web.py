@@ -44,16 +44,13 @@ CurrentUser = NamedDependency[User]
 Viewer = NamedDependency[User | None]
 Form = URLEncodedBody[dict[str, Any]]
 
+# script-, style-, font-, connect-, manifest- and worker-src fall back to default-src
+# (CSP Level 3's fallback list), so the policy is the same as writing each out as
+# 'self', and ~110 bytes lighter on each of the 11 responses of a first visit (#17).
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
         "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "manifest-src 'self'",
-        "worker-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

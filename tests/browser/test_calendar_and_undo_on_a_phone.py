@@ -108,7 +108,8 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
 
     # A tap on the square of the day Alice owned a miss says what happened that day.
     owned = START + timedelta(days=2)
-    page.locator(f'svg.cal a[href="?day={owned.isoformat()}#day"]').first.click()
+    # (The day's link holds both sides' squares: tap Alice's, the first.)
+    page.locator(f'svg.cal a[href="?day={owned.isoformat()}#day"] use').first.click()
     day = page.locator("#day")
     expect(day.get_by_role("heading", level=3)).to_have_text(f"{owned:%A} {owned.day} {owned:%B}")
     expect(day).to_contain_text("You · Missed and owned it: 1 of 1 due checked in")
