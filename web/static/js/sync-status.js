@@ -44,7 +44,8 @@
     var when = new Date(ms);
     // The browser's locale, in the kinds server/formats.py writes: "8:30 AM", "08:30";
     // "Sun, Dec 6", "Sun 6 Dec".
-    var clock = when.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+    // timeStyle "short" is CLDR's short time, as format_time(..., "short") on the server.
+    var clock = when.toLocaleTimeString([], { timeStyle: "short" });
     if (when.toDateString() === new Date().toDateString()) return "at " + clock;
     return "on " + when.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" }) +
       " at " + clock;
