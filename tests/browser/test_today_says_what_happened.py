@@ -49,5 +49,6 @@ def test_back_then_missed_is_named_and_bobs_confirmation_says_whose_plank(
     waiting = bob.get_by_role("region", name="Waiting for you")
     waiting.get_by_role("button", name="Confirm").click()
     confirmed = bob.get_by_role("status")
-    expect(confirmed).to_have_text("Confirmed — Alice's plank is secured.")
+    expect(confirmed).to_contain_text("Confirmed — Alice's plank is secured.")
+    expect(confirmed.get_by_role("button", name="Undo")).to_be_visible()  # on the spot
     expect(confirmed).to_be_focused()
