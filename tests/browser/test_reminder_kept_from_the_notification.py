@@ -96,12 +96,12 @@ class Phone:
         to a worker that is just starting, where it is lost: then it is sent again, as a
         push service would (the tag keeps it one notification)."""
         before = self.notifications()
-        for _ in range(3):
+        for _ in range(5):  # a loaded CI machine starts workers slowly
             self.cdp.send(
                 "ServiceWorker.deliverPushMessage",
                 {"origin": self.url, "registrationId": self.registration, "data": data.decode()},
             )
-            deadline = time.monotonic() + 3
+            deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 if self.notifications() != before:
                     return
