@@ -215,7 +215,6 @@ def bridge_today(
     """One bridge's share of `me`'s Today, from its derivation for `today` and its rows
     (people, commitments, pauses: `data`'s acts are not read)."""
     record = derivation.records[me]
-    best = derivation.best_streaks[me]
     requests = data.pause_requests(today)
 
     def away(side: d.Side) -> d.Absence | None:
@@ -226,13 +225,13 @@ def bridge_today(
         items=_items(data, derivation.live, me, today),
         waiting=_waiting(data, derivation, texts, me),
         record=record,
-        facts=derivation.facts(me, data.span, best),
+        facts=derivation.facts(me, data.span),
         paused=d.bridge_paused(today, data.pauses),
         away=silence(data, me, away(me)),
         partner_away=silence(data, me, away(d.other(me))),
         asks=[a for a in pause_asks(data, me, today) if a.state is d.Asked.PENDING],
         bridge_id=data.id,
-        earned=earned_moments(derivation, me, data.span, best),
+        earned=earned_moments(derivation, me, data.span),
     )
 
 

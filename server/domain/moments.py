@@ -66,11 +66,9 @@ PERSONAL = frozenset(
 _RANK = {moment: n for n, moment in enumerate(Moment)}
 
 
-def earned_moments(
-    derivation: Derivation, side: Side, span: int, best_streak: int
-) -> frozenset[Moment]:
+def earned_moments(derivation: Derivation, side: Side, span: int) -> frozenset[Moment]:
     """The moments `side` has earned on the derived bridge."""
-    badges = earned_badges(derivation.facts(side, span, best_streak))
+    badges = earned_badges(derivation.facts(side, span))
     percent = derivation.percent(span)
     return frozenset(
         {_FROM_BADGE[b] for b in badges}

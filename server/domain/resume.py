@@ -165,7 +165,7 @@ class Derivation(NamedTuple):
         """How far across the bridge is, as `planks.bridge_progress` counts it."""
         return span_percent({side: t.plank_days for side, t in self.tallies.items()}, span)
 
-    def facts(self, side: Side, span: int, best_streak: int) -> PersonFacts:
+    def facts(self, side: Side, span: int) -> PersonFacts:
         """`side`'s facts on this bridge, as `badges.bridge_facts` counts them."""
         tally = self.tallies[side]
         return PersonFacts(
@@ -173,7 +173,7 @@ class Derivation(NamedTuple):
             listening_sessions=tally.listening,
             owned_mistakes=tally.mistakes,
             bridges_completed=int(all(self.half_reached(span).values())),
-            best_streak=best_streak,
+            best_streak=self.best_streaks[side],
         )
 
 

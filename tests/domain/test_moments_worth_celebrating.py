@@ -3,15 +3,21 @@ the same span as the bridge drawing; and a person's week in figures."""
 
 from trust_builders import ALICE, BOB, Log, daily, day
 
-from server.domain import Side, bridge_progress, derive_bridge
+from server.domain import Commitment, Side, bridge_progress, derive_bridge
 from server.domain.moments import Moment, earned_moments, to_celebrate, week_figures
 
 SPAN = 8  # each half reaches the middle at 4 planks: 25 % is one side's second plank
 
 
-def moments(log: Log, side: Side, today_n: int, span: int = SPAN, best_streak: int = 0):
-    derivation = derive_bridge(log.acts, [], [], day(today_n), keep=0)
-    return earned_moments(derivation, side, span, best_streak)
+def moments(
+    log: Log,
+    side: Side,
+    today_n: int,
+    span: int = SPAN,
+    commitments: list[Commitment] | None = None,
+):
+    derivation = derive_bridge(log.acts, commitments or [], [], day(today_n), keep=0)
+    return earned_moments(derivation, side, span)
 
 
 def test_alices_first_plank_is_hers_and_not_bobs():
@@ -45,9 +51,11 @@ def test_one_side_alone_reaches_half_the_span_and_no_further():
 
 def test_badges_become_moments_with_the_same_rule():
     log = Log()
+    for n in range(7):  # a week of her daily commitment kept: a 7-day streak
+        log.kept(ALICE, day(n), 1)
     log.listened(ALICE, day(0))
     log.owned_mistake(ALICE, day(1))
-    assert moments(log, ALICE, 1, span=30, best_streak=7) == {
+    assert moments(log, ALICE, 6, span=30, commitments=[daily(1, ALICE)]) == {
         Moment.FIRST_PLANK,
         Moment.FIRST_LISTENING_SESSION,
         Moment.FIRST_OWNED_MISTAKE,
