@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,7 @@ class _Bumper:
         self.postgres: Any = None
         self.loop: Any = None  # each round runs on its own event loop
         self.lock = asyncio.Lock()
+        self.sqlite_lock = threading.Lock()
 
     async def __call__(self, bridge_id: int) -> None:
         if self.url.startswith("sqlite:///"):
@@ -126,8 +128,9 @@ class _Bumper:
             connection = self.sqlite
 
             def write() -> None:
-                connection.execute(self.SQL.format("?"), (bridge_id,))
-                connection.commit()
+                with self.sqlite_lock:  # one statement at a time on one connection
+                    connection.execute(self.SQL.format("?"), (bridge_id,))
+                    connection.commit()
 
             await asyncio.to_thread(write)
             return

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from server import clock
+from server import clock, db
 from server.domain.moments import PERSONAL, Moment, to_celebrate
 from server.moments.tables import CelebratedMoment
 
@@ -91,9 +91,8 @@ async def celebrate(person: int, earned: Iterable[Earned]) -> Celebration | None
     earned = [e for e in earned if e.moments]
     if not earned:
         return None
-    rows = await CelebratedMoment.select(CelebratedMoment.bridge, CelebratedMoment.moment).where(
-        CelebratedMoment.person == person
-    )
+    # Read on every Today: as plain SQL, which costs far less than building a select.
+    rows = await db.fetch(_CELEBRATED, person)
     here: dict[int, set[Moment]] = defaultdict(set)
     anywhere: set[Moment] = set()
     for row in rows:
@@ -110,6 +109,9 @@ async def celebrate(person: int, earned: Iterable[Earned]) -> Celebration | None
             also = [m for m in shown[1:] if m in _NAMED_BESIDE]
             return Celebration(bridge.bridge_id, bridge.partner_name, shown[0], also)
     return None
+
+
+_CELEBRATED = "SELECT bridge, moment FROM celebrated_moment WHERE person = {}"
 
 
 async def _remember(person: int, bridge_id: int, moments: list[Moment]) -> set[Moment]:
