@@ -83,27 +83,47 @@ def side_days(
     start: date,
     today: date,
 ) -> list[SideDay]:
-    """The ledger of `side` for every local day from `start` to `today`, in one walk:
-    the log is indexed by day once and each day reads only its own entries.
+    """The ledger of `side` for every local day from `start` to `today`.
+
+    `log` is the bridge's log, or its live acts when the caller derived them already.
+    """
+    return bridge_days(log, commitments, pauses, start, today, sides=(side,))[side]
+
+
+def bridge_days(
+    log: Iterable[TrustAct] | Iterable[LiveAct],
+    commitments: Iterable[Commitment],
+    pauses: Iterable[Pause],
+    start: date,
+    today: date,
+    sides: tuple[Side, ...] = (Side.A, Side.B),
+) -> dict[Side, list[SideDay]]:
+    """The ledgers of `sides` (both by default) for every local day from `start` to
+    `today`, in one walk: the log is indexed by day once, the occurrences derived
+    once for both sides, and each day reads only its own entries.
 
     `log` is the bridge's log, or its live acts when the caller derived them already.
     """
     pauses = list(pauses)
     live = as_live(log)
-    # day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed]
-    tally: dict[date, list[int]] = {}
+    # side -> day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed]
+    tallies: dict[Side, dict[date, list[int]]] = {side: {} for side in Side}
     missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
     for item in live:
         act = item.act
         kind = act.kind
-        if act.owner is side and kind is not missed_self and kind is not missed_partner:
+        if kind is not missed_self and kind is not missed_partner:
             day = act.day
             if day <= today:
+                tally = tallies[act.owner]
                 counts = tally.get(day) or tally.setdefault(day, [0] * 8)
                 counts[0] += 1
                 counts[1] += item.confirmed
     grace_open_from = oldest_open_day(today)
-    for occurrence in occurrences(commitments, live, pauses, today, side=side, since=start):
+    one_side = sides[0] if len(sides) == 1 else None
+    open_, reported_ = State.OPEN, State.REPORTED
+    for occurrence in occurrences(commitments, live, pauses, today, side=one_side, since=start):
+        tally = tallies[occurrence.owner]
         state = occurrence.state
         due = occurrence.due
         if due <= today:
@@ -113,7 +133,7 @@ def side_days(
                 counts[3] += 1
             # A report still inside the grace window leaves the streak open, as an
             # unchecked item would: the owner answers it in words, not with a tick.
-            elif state is State.OPEN or (state is State.REPORTED and due >= grace_open_from):
+            elif state is open_ or (state is reported_ and due >= grace_open_from):
                 counts[4] += 1
         slot = _MISS_SLOT.get(state)
         if slot is not None:
@@ -121,10 +141,18 @@ def side_days(
             if charged <= today:
                 counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
                 counts[slot] += 1
+    days = list(days_between(start, today))
+    held = [bool(pauses) and bridge_paused(day, pauses) for day in days]
+    return {side: _ledger(side, tallies[side], days, held) for side in sides}
+
+
+def _ledger(
+    side: Side, tally: dict[date, list[int]], days: list[date], held: list[bool]
+) -> list[SideDay]:
     ledger = []
     paused, quiet = Outcome.PAUSED, Outcome.QUIET
-    for day in days_between(start, today):
-        if pauses and bridge_paused(day, pauses):
+    for day, on_hold in zip(days, held, strict=True):
+        if on_hold:
             ledger.append(SideDay(side, day, paused))
             continue
         found = tally.get(day)
@@ -167,14 +195,3 @@ def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> 
         return Outcome.OPEN
     return Outcome.QUIET
 
-
-def bridge_days(
-    log: Iterable[TrustAct] | Iterable[LiveAct],
-    commitments: Iterable[Commitment],
-    pauses: Iterable[Pause],
-    start: date,
-    today: date,
-) -> dict[Side, list[SideDay]]:
-    """Both sides' ledgers from `start` to `today`."""
-    live, commitments, pauses = as_live(log), list(commitments), list(pauses)
-    return {side: side_days(live, commitments, pauses, side, start, today) for side in Side}

@@ -97,7 +97,8 @@ def health_report(
     requests = list(requests)
     # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
     start = first_day(log, commitments) or today + timedelta(days=1)
-    ledger = bridge_days(live or log, commitments, pauses, start, today)
+    live = as_live(live or log)  # once: the ledger and the late confirmations read them
+    ledger = bridge_days(live, commitments, pauses, start, today)
     values = {side: side_values(days) for side, days in ledger.items()}
     absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
     asking = {r.side: r for r in requests if r.state is Asked.PENDING}

@@ -282,8 +282,8 @@ _ONE_COMMITMENTS_ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
     FROM trust_act
-    WHERE bridge = {} AND ((commitment = {} AND day >= {}) OR kind IN (
-        'withdrawal', 'missed_partner', 'pause_asked', 'pause_agreed', 'pause_declined'))
+    WHERE bridge = {} AND (((commitment = {} OR kind = 'missed_partner') AND day >= {})
+        OR kind IN ('withdrawal', 'pause_asked', 'pause_agreed', 'pause_declined'))
     ORDER BY id
 """
 
@@ -293,9 +293,11 @@ async def load_for_commitment(
 ) -> tuple[BridgeData, d.Side]:
     """The bridge as far as one commitment goes, for a check-in or a report: its only
     commitment is that one, its acts are that commitment's on the days a check-in can
-    still be about, and every withdrawal; its pauses, no plan. Four small queries
-    instead of the whole log (the hot write path): a year-old daily commitment has
-    hundreds of acts, and only the last few days' decide."""
+    still be about, the partner's reports on those days (a report keeps a pause off its
+    day: domain.effective_pauses; one on an earlier day changes no day a check-in can
+    be about), every withdrawal and what asks for and answers pauses; its pauses, no
+    plan. Four small queries instead of the whole log (the hot write path): a year-old
+    daily commitment has hundreds of acts, and only the last few days' decide."""
     row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
     since = _earliest_open_day(row, commitments)
