@@ -228,3 +228,17 @@ def test_the_lock_screen_setting_names_the_commitment_in_the_last_call_too(
     assert message["body"] == (
         "“Reply within a day”. Still open today: 1 commitment on your bridge with Bob"
     )
+
+
+def test_alices_export_holds_her_last_call_time_and_deleting_her_account_forgets_it(alice):
+    import json
+
+    from tests.reminders_helpers import settings_of
+
+    assert json.loads(alice.get("/settings/export").text)["reminders"] is None
+    turn_on(alice, "21:45")
+    assert json.loads(alice.get("/settings/export").text)["reminders"]["last_call"] == "21:45"
+    alice_id = id_of(alice)
+    response = alice.post("/settings/delete", {"password": "correct horse battery"})
+    assert response.status_code in (200, 303), response.text
+    assert settings_of(alice_id) is None
