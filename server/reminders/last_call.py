@@ -163,9 +163,10 @@ async def send_due(
 ) -> int:
     """One pass: take over what a dead dispatcher held, then claim and send what is due.
     Returns how many last calls this dispatcher sent."""
-    # Only the people who turned it on: read them all every pass rather than keep a
-    # second schedule (the daily reminder's next_due_at) in step.
-    rows = await ReminderSettings.select(*COLUMNS).where(ReminderSettings.last_call != "")
+    # Only the people who turned it on ("" sorts first: a range of its index): read
+    # them all every pass rather than keep a second schedule (the daily reminder's
+    # next_due_at) in step.
+    rows = await ReminderSettings.select(*COLUMNS).where(ReminderSettings.last_call > "")
     due = due_now(rows, now)
     if not due:
         return 0

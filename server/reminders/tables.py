@@ -39,7 +39,7 @@ class ReminderSettings(Table, tablename="reminder_settings"):
     lock_screen_names = Boolean(default=False)
     # The optional last call before the day ends (server/reminders/last_call.py):
     # "HH:MM" in the person's time zone, "" while it is off.
-    last_call = Varchar(length=5, default="")
+    last_call = Varchar(length=5, default="", index=True)
 
 
 class PushSubscription(Table, tablename="push_subscription"):

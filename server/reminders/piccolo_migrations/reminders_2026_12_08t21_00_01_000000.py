@@ -21,8 +21,12 @@ async def forwards() -> MigrationManager:
             "ALTER TABLE reminder_settings ADD COLUMN \"last_call\" VARCHAR(5) NOT NULL DEFAULT ''"
         )
         await _Raw.raw("CREATE UNIQUE INDEX one_last_call_a_day ON last_call (person, local_day)")
+        # Each dispatcher pass reads the few who turned it on (last_call > ''): a range
+        # of this index rather than every person's settings.
+        await _Raw.raw("CREATE INDEX reminder_settings_last_call ON reminder_settings (last_call)")
 
     async def drop() -> None:
+        await _Raw.raw("DROP INDEX reminder_settings_last_call")
         await _Raw.raw("DROP INDEX one_last_call_a_day")
         await _Raw.raw('ALTER TABLE reminder_settings DROP COLUMN "last_call"')
 
