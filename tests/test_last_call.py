@@ -242,3 +242,17 @@ def test_alices_export_holds_her_last_call_time_and_deleting_her_account_forgets
     response = alice.post("/settings/delete", {"password": "correct horse battery"})
     assert response.status_code in (200, 303), response.text
     assert settings_of(alice_id) is None
+
+
+def test_a_daily_reminder_moved_past_the_last_call_time_is_the_days_last_word(
+    frozen, push, bridge, alice, bob
+):
+    phone = Device(push)
+    subscribe(alice, phone)
+    turn_on(alice, "21:00")
+    commit(alice, bridge, "Reply within a day")
+    remind_at(alice, "21:30")
+    frozen.move_to(EVENING + timedelta(minutes=30))  # 21:35: the day's reminder comes
+    dispatch()
+    assert last_calls(push, phone) == []
+    assert len(push.messages(phone)) == 1

@@ -149,8 +149,8 @@ def due_now(rows: list[dict[str, Any]], now: datetime) -> list[Due]:
         tz = row["person.time_zone"] or "UTC"
         schedule = schedule_of(row)
         local = s.local_now(now, tz)
-        # Never before the day's reminder, even if its time was moved after this one.
-        if not s.sends_on(schedule, local.date()) or local.time() < max(at, schedule.at):
+        # The daily reminder moved to this time or later since: it is the day's last word.
+        if at <= schedule.at or not s.sends_on(schedule, local.date()) or local.time() < at:
             continue
         if s.in_quiet_hours(local.time(), schedule.quiet):
             continue  # held until they end, as long as the day lasts
