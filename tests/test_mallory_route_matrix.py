@@ -119,6 +119,7 @@ ROUTE_TABLE: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/settings/reminders/resume"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/test"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/look-back"): (OWN, SIGNED_IN),
+    ("POST", "/settings/reminders/last-call"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/lock-screen"): (OWN, SIGNED_IN),
     ("POST", "/settings/reminders/devices/{device_id:int}/remove"): (DEVICE, SIGNED_IN),
     ("POST", "/settings/reminders/email"): (OWN, SIGNED_IN),

@@ -208,6 +208,7 @@ async def _reminders_export(user: User) -> dict[str, Any]:
             ReminderSettings.email,
             ReminderSettings.email_confirmed_at,
             ReminderSettings.lock_screen_names,
+            ReminderSettings.last_call,  # the last call's time, "" while it is off
         )
         .where(ReminderSettings.person == user.id)
         .first()

@@ -1,6 +1,6 @@
 """The dispatcher: sends each person's daily reminder, from any process, and loses none.
 
-A pass (`Dispatcher.once`) does four things and returns how many reminders it
+A pass (`Dispatcher.once`) does five things and returns how many reminders it
 pushed, so tests and `--loop` call it directly:
 
 1. Takes over the reminders a dead dispatcher held (their lease ran out).
@@ -11,6 +11,8 @@ pushed, so tests and `--loop` call it directly:
    ("another process got there first" for the rest) — and pushes it.
 4. Sends the weekly look backs due on Sunday, claimed the same way
    (server/reminders/look_back.py).
+5. Sends the last calls due before the end of the day, for the people who asked
+   and still have something open, claimed the same way (server/reminders/last_call.py).
 
 Claim only what is about to be sent: a reminder takes one of `concurrency`
 slots (`window.Window`) before it is claimed and gives it back once its outcome
@@ -44,7 +46,7 @@ from typing import Any
 
 from server import clock
 from server.observe import metrics
-from server.reminders import bulk, look_back
+from server.reminders import bulk, last_call, look_back
 from server.reminders.claims import (
     CLAIM_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -132,6 +134,7 @@ class Dispatcher:
         handled += await self.retry_due(now)
         handled += await self.send_due(now)
         handled += await look_back.send_due(self.sender, self.name, self.holds, now, now - LEASE)
+        handled += await last_call.send_due(self.sender, self.name, self.holds, now, now - LEASE)
         await beat(self.name)
         return handled
 

@@ -148,11 +148,44 @@ def compose(dues: list[BridgeDue], *, named: bool = False) -> Message | None:
     if named and items:
         more = f" and {len(items) - 1} more" if len(items) > 1 else ""
         body = f"{_named(items[0].text)}{more}. {body[0].upper()}{body[1:]}"
-    if not today and not yesterday and len(busy) == 1:
-        url = f"/bridges/{busy[0].bridge_id}"
-    else:
-        url = "/today"
-    return Message(TITLE, body, url, still_open, _kept_action(busy))
+    return Message(TITLE, body, _url(busy, today + yesterday), still_open, _kept_action(busy))
+
+
+def _url(busy: list[BridgeDue], check_ins: int) -> str:
+    """Today, or the one bridge whose planks wait for a confirmation when that is all."""
+    return f"/bridges/{busy[0].bridge_id}" if not check_ins and len(busy) == 1 else "/today"
+
+
+def compose_last_call(dues: list[BridgeDue], *, named: bool = False) -> Message | None:
+    """The last call before the day ends, or None when nothing is still open.
+
+    "Still open today: 1 commitment on your bridge with Bob": yesterday's items in
+    their grace day count with today's (both close at midnight), planks to confirm
+    after them. Someone the day's reminder asks "Were you away?" gets none: a list of
+    what is overdue is the wrong question for them. Same buttons, badge and lock-screen
+    rule as the day's reminder.
+    """
+    if any(d.away_days for d in dues):
+        return None
+    busy = [d for d in dues if d.still_open]
+    if not busy:
+        return None
+    check_ins = sum(d.today + d.yesterday for d in busy)
+    to_confirm = sum(d.to_confirm for d in busy)
+    parts = []
+    if check_ins:
+        parts.append(_count(check_ins, "commitment", "commitments"))
+    if to_confirm:
+        parts.append(_count(to_confirm, "plank", "planks") + " to confirm")
+    bridges = "your bridge" if len(busy) == 1 else "your bridges"
+    partners = _partners([d.partner for d in busy])
+    body = f"Still open today: {_and(parts)} on {bridges} with {partners}"
+    items = [item for d in busy for item in d.open_items]
+    if named and items:
+        more = f" and {len(items) - 1} more" if len(items) > 1 else ""
+        body = f"{_named(items[0].text)}{more}. {body}"
+    still_open = check_ins + to_confirm
+    return Message(TITLE, body, _url(busy, check_ins), still_open, _kept_action(busy))
 
 
 def _actions(message: Message) -> list[dict[str, str]]:

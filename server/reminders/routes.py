@@ -11,7 +11,7 @@ from litestar.response import Redirect, Template
 from server import clock, formats
 from server.bounds import PathId
 from server.errors import InvalidInput
-from server.reminders import lockscreen, look_back, service
+from server.reminders import last_call, lockscreen, look_back, service
 from server.reminders import schedule as s
 from server.reminders.email import service as email_service
 from server.reminders.keys import public_key
@@ -53,6 +53,8 @@ async def settings_page(
     notice: str = "",
     weekly: look_back.Setting | None = None,
     weekly_saved: bool = False,
+    evening: last_call.Setting | None = None,
+    evening_saved: bool = False,
 ) -> Template:
     ov = await service.overview(user)
     shown = _form_of(ov)
@@ -77,6 +79,8 @@ async def settings_page(
         today=s.local_now(clock.now(), user.time_zone).date(),
         look_back=weekly or await look_back.setting_of(user),
         look_back_saved=weekly_saved,
+        last_call=evening or await last_call.setting_of(user),
+        last_call_saved=evening_saved,
     )
 
 
@@ -105,7 +109,13 @@ async def reminders_page(
         notice = f"Test notification sent to {tested} {devices}."
         if failed:
             notice += f" {failed} could not be reached; see below why."
-    return await settings_page(request, user, notice=notice, weekly_saved=saved == "look-back")
+    return await settings_page(
+        request,
+        user,
+        notice=notice,
+        weekly_saved=saved == "look-back",
+        evening_saved=saved == "last-call",
+    )
 
 
 @post("/settings/reminders")
@@ -177,6 +187,23 @@ async def save_look_back(
     return see_other("/settings/reminders?saved=look-back")
 
 
+@post("/settings/reminders/last-call")
+async def save_last_call(
+    request: Request[Any, Any, Any], user: CurrentUser, data: Form
+) -> Template | Redirect:
+    try:
+        setting = last_call.check_setting(data, await last_call.daily_time_of(user))
+        await last_call.save_setting(user, setting)
+    except InvalidInput as error:
+        shown = last_call.Setting(
+            on=bool(data.get("last_call")), at=str(data.get("last_call_time") or "")
+        )
+        return await settings_page(
+            request, user, errors=error.errors, status_code=400, evening=shown
+        )
+    return see_other("/settings/reminders?saved=last-call#last-call")
+
+
 ROUTES = [
     reminders_page,
     save_schedule,
@@ -186,4 +213,5 @@ ROUTES = [
     send_test,
     lock_screen,
     save_look_back,
+    save_last_call,
 ]

@@ -37,6 +37,9 @@ class ReminderSettings(Table, tablename="reminder_settings"):
     # "Show what's due on the lock screen": a reminder names the first open commitment
     # (truncated). Off: counts and partners' names only. Never notes or mistakes.
     lock_screen_names = Boolean(default=False)
+    # The optional last call before the day ends (server/reminders/last_call.py):
+    # "HH:MM" in the person's time zone, "" while it is off.
+    last_call = Varchar(length=5, default="", index=True)
 
 
 class PushSubscription(Table, tablename="push_subscription"):
@@ -93,11 +96,29 @@ class PushAttempt(Table, tablename="push_attempt"):
         references=PushSubscription, on_delete=OnDelete.set_null, null=True, index=True
     )
     device = Varchar(length=80, default="")
-    kind = Varchar(length=8, default="daily")  # "daily" or "test"
+    kind = Varchar(length=8, default="daily")  # "daily", "weekly", "lastcall" or "test"
     outcome = Varchar(length=12)  # delivered, gone, retry, rejected
     status_code = Integer(null=True, default=None)
     detail = Varchar(length=300, default="")
     at = Timestamptz()
+
+
+class LastCall(Table, tablename="last_call"):
+    """One person's last call for one local day. The row is the claim: at most one a day.
+
+    Status moves claimed → sent | failed, or is `nothing` from the start when nothing
+    was open at the person's time; a claim whose dispatcher died is taken over once its
+    lease ran out. (person, local_day) is unique: an index in the migration.
+    """
+
+    id: Any  # Serial primary key, added by Piccolo; declared for type checkers
+    person = ForeignKey(references=User, on_delete=OnDelete.cascade)
+    local_day = Date()
+    status = Varchar(length=12, default="claimed")
+    body = Varchar(length=400, default="")
+    claimed_by = Varchar(length=64, default="")
+    claimed_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
 
 
 class DispatcherHeartbeat(Table, tablename="dispatcher_heartbeat"):
