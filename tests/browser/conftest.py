@@ -175,6 +175,28 @@ def phone(chromium: Any) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
+def alice_on_her_reminder_settings(phone: Any, live_server: str) -> Callable[..., Any]:
+    """Alice signs up on a new phone (options as `phone`'s) and opens her reminder
+    settings; returns the page."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_repair_journey import sign_up
+
+    def open_page(**options: Any) -> Any:
+        page = phone(**options).new_page()
+        page.goto(live_server + "/signup")
+        sign_up(page, "alice@example.com", "Alice")
+        page.get_by_role("button", name="Create account").click()
+        # Signed up (her first page says hello) before she goes on: a navigation
+        # started while the sign-up still answers would be cut short.
+        expect(page.get_by_role("heading", name="Hello, Alice")).to_be_visible()
+        page.goto(live_server + "/settings/reminders")
+        return page
+
+    return open_page
+
+
+@pytest.fixture
 def screenshot(db: Database) -> Callable[[Any, str], None]:
     """Save a full-page phone screenshot to build/screenshots/ (SQLite run only, no duplicates)."""
 
