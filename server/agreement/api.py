@@ -36,7 +36,8 @@ class SideAgreementOut(msgspec.Struct):
     my_part: str
     restored_trust: str
     answer_to_other: str  # nothing, waiting, agreed, change_asked or changed_since
-    since: datetime | None  # when that answer was given (changed_since: when the part changed)
+    since: datetime | None  # when that answer was given (changed_since: when the part or
+    # its commitments changed)
     note: str  # the change this side asks for, while it stands
 
 

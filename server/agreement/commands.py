@@ -19,6 +19,9 @@ class AnswerPlan:
     part: int  # the version of the other side's part the person read
     answer: Answer
     note: str = ""
+    # The ids of the other side's commitments the person read; None: not said (the
+    # API's clients), then the answer is to the ones running when it arrives.
+    commitments: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,23 @@ def parse_answer_plan(form: Form) -> AnswerPlan:
     )  # fmt: skip
     if answer is Answer.CHANGE and not note and not errors:
         errors["note"] = "Say what you would like changed, so the other side knows what to do."
+    commitments = _commitment_ids(form.get("commitments"), errors)
     raise_if(errors)
-    return AnswerPlan(key, part, answer, note if answer is Answer.CHANGE else "")
+    return AnswerPlan(key, part, answer, note if answer is Answer.CHANGE else "", commitments)
+
+
+def _commitment_ids(value: object, errors: dict[str, str]) -> frozenset[int] | None:
+    """The page's "3,7" (the commitments it showed) as ids; absent: None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 2000:
+        errors["commitments"] = "The commitments read: ids separated by commas."
+        return None
+    try:
+        return frozenset(int(x) for x in value.split(",") if x.strip())
+    except ValueError:
+        errors["commitments"] = "The commitments read: ids separated by commas."
+        return None
 
 
 def parse_answer_share_request(form: Form) -> AnswerShareRequest:

@@ -7,8 +7,9 @@ the notes asking for a change are for the other side, like the plan itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from server import clock, db
 from server import domain as d
@@ -23,7 +24,7 @@ from server.repair.view import cadence_text
 from server.tables import User
 
 _ANSWERS = """
-    SELECT id, side, part, answer, note, created_at
+    SELECT id, side, part, answer, note, created_at, commitments
     FROM plan_answer WHERE bridge = {} ORDER BY id
 """
 
@@ -51,6 +52,7 @@ class PlanAgreement:
     agreed_since: datetime | None
     active: bool
     commitments: dict[d.Side, list[tuple[str, str]]]  # each side's running ones: text, cadence
+    commitment_ids: dict[d.Side, str]  # the same ones' ids, "3,7": what an answer answers
     zone: str  # the reader's time zone, for the days shown
 
     def day(self, at: datetime) -> date:
@@ -87,13 +89,39 @@ def _instant(value: Any) -> datetime:
     return state._instant(value)
 
 
+def _retired_after(retired_from: date, zone: str) -> datetime:
+    """The earliest instant a commitment retired from `retired_from` can have been
+    retired: it retires from its owner's tomorrow, so the start of the day before."""
+    return datetime.combine(retired_from - timedelta(days=1), time(), ZoneInfo(zone))
+
+
 def versions(data: BridgeData) -> dict[d.Side, pa.PartVersion | None]:
-    """Each side's current part, as the domain sees it."""
+    """Each side's current part with its commitments, as the domain sees it."""
     found: dict[d.Side, pa.PartVersion | None] = {}
     for side in d.Side:
         row = data.plan.get(side)
-        found[side] = pa.PartVersion(row["id"], _instant(row["created_at"])) if row else None
+        if not row:
+            found[side] = None
+            continue
+        zone = data.people[side].time_zone
+        commitments = tuple(
+            pa.PlannedCommitment(
+                c.id,
+                _instant(data.commitment_rows[c.id]["created_at"]),
+                _retired_after(c.retired_from, zone) if c.retired_from else None,
+            )
+            for c in data.commitments
+            if c.owner == side
+        )
+        found[side] = pa.PartVersion(row["id"], _instant(row["created_at"]), commitments)
     return found
+
+
+def _ids(value: str | None) -> frozenset[int] | None:
+    """A stored "3,7" as ids; None stays None (an answer from before they were kept)."""
+    if value is None:
+        return None
+    return frozenset(int(x) for x in value.split(",") if x)
 
 
 async def agreement_of(data: BridgeData, me: d.Side) -> PlanAgreement:
@@ -101,7 +129,12 @@ async def agreement_of(data: BridgeData, me: d.Side) -> PlanAgreement:
     rows = await db.fetch(_ANSWERS, data.id)
     answers = [
         pa.PartAnswer(
-            d.Side(r["side"]), r["part"], pa.Answer(r["answer"]), _instant(r["created_at"]), r["id"]
+            d.Side(r["side"]),
+            r["part"],
+            pa.Answer(r["answer"]),
+            _instant(r["created_at"]),
+            r["id"],
+            _ids(r["commitments"]),
         )
         for r in rows
     ]
@@ -140,6 +173,12 @@ async def agreement_of(data: BridgeData, me: d.Side) -> PlanAgreement:
             ]
             for side in d.Side
         },
+        commitment_ids={
+            side: ",".join(
+                str(c.id) for c in data.commitments if c.owner == side and c.retired_from is None
+            )
+            for side in d.Side
+        },
         zone=data.people[me].time_zone,
     )
 
@@ -158,9 +197,12 @@ async def answer(user: User, bridge_id: int, command: ac.AnswerPlan) -> int:
     data, side = await state.load(user, bridge_id)
     data.require_active()
     partner = data.people[d.other(side)].name or "The other side"
-    problem = pa.answer_problem(side, command.part, versions(data), partner)
+    parts = versions(data)
+    problem = pa.answer_problem(side, command.part, parts, partner, command.commitments)
     if problem:
         raise Conflict(problem)
+    theirs = parts[d.other(side)]
+    running = sorted(theirs.running) if theirs else []
     row = PlanAnswer(
         bridge=data.id,
         side=side.value,
@@ -169,6 +211,7 @@ async def answer(user: User, bridge_id: int, command: ac.AnswerPlan) -> int:
         answer=command.answer.value,
         note=command.note,
         created_at=clock.now(),
+        commitments=",".join(str(x) for x in running),
         idempotency_key=key,
     )
     try:

@@ -30,6 +30,9 @@ class PlanAnswer(Table, tablename="plan_answer"):
     answer = Varchar(length=10)  # "agree" or "change"
     note = Text(default="")  # WRITTEN: what to change, for the other side only
     created_at = Timestamptz()
+    # The other side's running commitments when answered, ids as "3,7": adding or
+    # retiring one afterwards lapses an agreement. None: answered before they were kept.
+    commitments = Text(null=True, default=None)
     # "<person id>:<client key>": the same request twice records one answer.
     idempotency_key = Varchar(length=120, null=True, default=None, unique=True)
 

@@ -6,6 +6,10 @@ version: when its author saves a new one, the agreement to the old one no longer
 holds, and the other side is asked again. The plan is agreed while both sides agree
 to each other's current part.
 
+A side's commitments are part of its part: when it adds one or retires one after the
+other side agreed, that agreement lapses too, and the other side is asked again. The
+side that changed keeps its own agreement to the other's part.
+
 A commitment is part of the plan too, and it starts today or later in its owner's
 local day: nothing can be checked in for days before it existed.
 """
@@ -37,11 +41,29 @@ class Standing(StrEnum):
 
 
 @dataclass(frozen=True)
+class PlannedCommitment:
+    """One of a side's commitments, as part of that side's part of the plan."""
+
+    id: int
+    added_at: datetime
+    # None while it runs. Retired: the earliest instant it can have been retired (the
+    # start of its owner's local day of retiring), as only that day is stored.
+    retired_after: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PartVersion:
-    """One side's current part: the id of its newest version, and when it was saved."""
+    """One side's current part: the id of its newest version, when it was saved, and
+    the side's commitments, running and retired."""
 
     id: int
     saved_at: datetime
+    commitments: tuple[PlannedCommitment, ...] = ()
+
+    @property
+    def running(self) -> frozenset[int]:
+        """The ids of the side's commitments that still run."""
+        return frozenset(c.id for c in self.commitments if c.retired_after is None)
 
 
 @dataclass(frozen=True)
@@ -53,6 +75,9 @@ class PartAnswer:
     answer: Answer
     at: datetime
     id: int = 0  # its stored row's, to find its note
+    # The other side's running commitments when it was given; None for an answer
+    # given before they were recorded (then only their times can tell).
+    commitments: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +88,27 @@ class SideAnswer:
     standing: Standing
     since: datetime | None = None  # when the answer in force was given
     answer: PartAnswer | None = None
+
+
+def commitments_changed(theirs: PartVersion, answer: PartAnswer) -> datetime | None:
+    """When the answered side last added or retired a commitment after `answer` was
+    given, or None if its commitments are as they were then.
+
+    One added and retired since, or retired and never seen, changes nothing."""
+    seen = answer.commitments
+    changes: list[datetime] = []
+    for c in theirs.commitments:
+        if seen is not None:
+            was_running = c.id in seen
+        else:  # an older answer: its time against the commitment's times
+            was_running = c.added_at <= answer.at and (
+                c.retired_after is None or c.retired_after > answer.at
+            )
+        if c.retired_after is None and not was_running:
+            changes.append(c.added_at)  # added since
+        elif c.retired_after is not None and was_running:
+            changes.append(max(c.retired_after, answer.at))  # retired since
+    return max(changes, default=None)
 
 
 def standing(
@@ -76,8 +122,12 @@ def standing(
     current = [a for a in mine if a.part == theirs.id]
     if current:
         last = current[-1]
-        state = Standing.AGREED if last.answer is Answer.AGREE else Standing.CHANGE_ASKED
-        return SideAnswer(side, state, last.at, last)
+        if last.answer is Answer.CHANGE:
+            return SideAnswer(side, Standing.CHANGE_ASKED, last.at, last)
+        changed = commitments_changed(theirs, last)
+        if changed is not None:
+            return SideAnswer(side, Standing.CHANGED_SINCE, changed)
+        return SideAnswer(side, Standing.AGREED, last.at, last)
     if any(a.answer is Answer.AGREE for a in mine):
         return SideAnswer(side, Standing.CHANGED_SINCE, theirs.saved_at)
     return SideAnswer(side, Standing.WAITING)
@@ -99,13 +149,18 @@ def agreed_since(answers: Mapping[Side, SideAnswer]) -> datetime | None:
 
 
 def answer_problem(
-    side: Side, part: int, parts: Mapping[Side, PartVersion | None], partner: str
+    side: Side,
+    part: int,
+    parts: Mapping[Side, PartVersion | None],
+    partner: str,
+    commitments: frozenset[int] | None = None,
 ) -> str | None:
-    """Why `side` may not answer version `part` of the other side's part, or None."""
+    """Why `side` may not answer version `part` of the other side's part, with the
+    `commitments` it read (None: not said), or None."""
     theirs = parts.get(other(side))
     if theirs is None:
         return f"{partner} has not written their part yet: there is nothing to answer."
-    if part != theirs.id:
+    if part != theirs.id or (commitments is not None and commitments != theirs.running):
         return f"{partner} changed their part since you opened it: read it again, then answer."
     return None
 

@@ -6,13 +6,16 @@ a fresh browser context, with its own cookies, at 390 x 844 CSS pixels.
 
 Playwright only drives the browser; its own downloaded browsers are never used
 (no `playwright install`). Outside CI a missing Chromium skips these tests with
-the reason shown; with CI=true it fails them.
+the reason shown; with CI=true it fails them. axe-core, for the accessibility
+checks, is installed on first use from bench/package-lock.json (`axe_script`); a
+missing npm skips those the same way, and fails them under CI=true.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -33,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 SCREENSHOTS = ROOT / "build" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = Path("/usr/bin/chromium")
+BENCH = ROOT / "bench"
+AXE = BENCH / "node_modules" / "axe-core" / "axe.min.js"
+NPM_CI_TIMEOUT_S = 600
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -129,11 +135,41 @@ def live_server(db: Database, tmp_path: Path) -> Iterator[str]:
 def chromium_executable() -> Path:
     """Debian's Chromium: skipped with the reason shown if missing, failed under CI=true."""
     if not CHROMIUM.exists():
-        reason = f"Chromium not installed at {CHROMIUM} (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(f"{reason}; CI=true: browser tests must not be skipped")
-        pytest.skip(reason)
+        _missing(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
     return CHROMIUM
+
+
+def _missing(reason: str) -> NoReturn:
+    """Skip with the reason shown; under CI=true fail instead (a skipped test is a hole)."""
+    if IN_CI:
+        pytest.fail(f"{reason}; CI=true: browser tests must not be skipped")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's script, installed into bench/node_modules by `npm ci` when missing.
+
+    `npm ci` installs exactly what bench/package-lock.json lists and never rewrites
+    it (bench/bench_pwa.py installs the same way): nothing tracked changes. It installs
+    Lighthouse too, the lock's other package; Puppeteer's own browser is never fetched.
+    """
+    if AXE.exists():
+        return AXE
+    npm = shutil.which("npm")
+    if npm is None:
+        _missing("npm is not installed: axe-core cannot be installed from bench/package-lock.json")
+    result = subprocess.run(
+        [npm, "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund"],
+        env={**os.environ, "PUPPETEER_SKIP_DOWNLOAD": "1"},
+        capture_output=True,
+        text=True,
+        timeout=NPM_CI_TIMEOUT_S,
+        check=False,
+    )
+    if result.returncode != 0 or not AXE.exists():
+        _missing(f"`npm ci` in bench/ did not install axe-core: {result.stderr.strip()[-500:]}")
+    return AXE
 
 
 @pytest.fixture
@@ -172,6 +208,28 @@ def phone(chromium: Any) -> Iterator[Callable[..., Any]]:
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def alice_on_her_reminder_settings(phone: Any, live_server: str) -> Callable[..., Any]:
+    """Alice signs up on a new phone (options as `phone`'s) and opens her reminder
+    settings; returns the page."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_repair_journey import sign_up
+
+    def open_page(**options: Any) -> Any:
+        page = phone(**options).new_page()
+        page.goto(live_server + "/signup")
+        sign_up(page, "alice@example.com", "Alice")
+        page.get_by_role("button", name="Create account").click()
+        # Signed up (her first page says hello) before she goes on: a navigation
+        # started while the sign-up still answers would be cut short.
+        expect(page.get_by_role("heading", name="Hello, Alice")).to_be_visible()
+        page.goto(live_server + "/settings/reminders")
+        return page
+
+    return open_page
 
 
 @pytest.fixture

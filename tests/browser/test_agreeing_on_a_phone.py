@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_long_text_never_scrolls_sideways import buttons_fit, sideways
 from tests.browser.test_repair_journey import (
+    add_commitment,
     alice_asks_bob_for_a_bridge,
     alice_invites_bob_to_a_team,
     sign_up,
@@ -132,6 +133,61 @@ def test_alice_and_bob_agree_to_each_others_part_at_390_px(
             has_text=f"agreed to an earlier version of Bob{Q}s part"
         )
     ).to_be_visible()
+    assert problems == []
+
+
+def test_alice_adds_a_commitment_after_both_agreed_and_bob_is_asked_again_at_390_px(
+    live_server: str, phone: Any, screenshot: Any
+) -> None:
+    base = live_server
+    alice, bob = phone().new_page(), phone().new_page()
+    problems = watch_for_errors(alice) + watch_for_errors(bob)
+    team_url = alice_invites_bob_to_a_team(alice, bob, base)
+    bridge_url = alice_asks_bob_for_a_bridge(alice, bob, base, team_url)
+    write_part(alice, bridge_url, ALICE_PART)
+    write_part(bob, bridge_url, BOB_PART)
+    for page, partner in ((alice, "Bob"), (bob, "Alice")):
+        page.goto(f"{bridge_url}/agreement")
+        page.get_by_role("button", name=f"I agree to {partner}{Q}s part").click()
+    expect(bob.get_by_text(re.compile("Agreed by both of you since"))).to_be_visible()
+
+    # Alice changes her part: a new commitment.
+    alice.goto(bridge_url)
+    add_commitment(alice, "Send Bob the release notes the day before")
+    alice.get_by_role("button", name="Add the commitment").click()
+    expect(alice.get_by_role("heading", name="You & Bob")).to_be_visible()
+
+    # Bob reads that his agreement lapsed, on the bridge and on the plan.
+    bob.goto(bridge_url)
+    expect(bob.locator("main a.agreed-plan")).to_have_count(0)
+    expect(bob.get_by_role("region", name="The repair plan")).to_contain_text(
+        re.compile("Alice changed their part on .+: agree or ask for a change.")
+    )
+    fits(bob)
+    screenshot(bob, "plan-changed-after-agreement")
+    bob.goto(f"{bridge_url}/agreement")
+    expect(bob.get_by_text(re.compile("Agreed by both of you since"))).to_have_count(0)
+    expect(
+        bob.get_by_role("listitem").filter(has_text=f"agreed to an earlier version of Alice{Q}s")
+    ).to_be_visible()
+    expect(bob.get_by_role("region", name=f"Alice{Q}s part")).to_contain_text(
+        "Send Bob the release notes the day before"
+    )
+
+    # Alice reads that she waits for Bob, and that her own agreement stands.
+    alice.goto(bridge_url)
+    expect(alice.locator("main a.agreed-plan")).to_have_count(0)
+    expect(alice.get_by_role("region", name="The repair plan")).to_contain_text(
+        "Waiting for Bob to answer your part."
+    )
+    alice.goto(f"{bridge_url}/agreement")
+    expect(
+        alice.get_by_role("listitem").filter(has_text=f"You agreed to Bob{Q}s part on")
+    ).to_be_visible()
+
+    # Bob agrees again: agreed by both once more.
+    bob.get_by_role("button", name=f"I agree to Alice{Q}s part").click()
+    expect(bob.get_by_text(re.compile("Agreed by both of you since"))).to_be_visible()
     assert problems == []
 
 

@@ -19,7 +19,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from tests import offline_helpers
-from tests.browser.conftest import ROOT, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 from tests.offline_helpers import LiveServer, open_phone, outbox, sign_in, wait_for_worker
 from tests.repair_helpers import act, check_in, commit, state
 
@@ -27,7 +27,6 @@ pytestmark = pytest.mark.browser
 server = offline_helpers.server
 playwright = offline_helpers.playwright
 
-AXE = ROOT / "bench" / "node_modules" / "axe-core" / "axe.min.js"  # `make bench` installs it
 TODAY = datetime.now(UTC).date()
 START = TODAY - timedelta(days=14)
 PROMISE = "Reply to Bob's messages the same day"
@@ -77,8 +76,8 @@ def no_sideways_scroll(page: Any) -> None:
     assert width <= page.viewport_size["width"], f"the page is {width} px wide"
 
 
-def axe_violations(page: Any) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+def axe_violations(page: Any, axe_script: Path) -> list[str]:
+    page.add_script_tag(path=str(axe_script))
     found = page.evaluate("() => axe.run(document).then(r => r.violations)")
     return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in found]
 
@@ -144,9 +143,8 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
     phone.close()
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed (make bench installs it)")
 def test_the_calendar_and_the_undo_note_have_no_axe_violations_light_or_dark(
-    two_weeks: int, server: LiveServer, playwright: Any, tmp_path: Path
+    axe_script: Path, two_weeks: int, server: LiveServer, playwright: Any, tmp_path: Path
 ) -> None:
     phone = open_phone(playwright, tmp_path / "alice", bypass_csp=True)  # axe is injected
     page = phone.new_page()
@@ -156,7 +154,7 @@ def test_the_calendar_and_the_undo_note_have_no_axe_violations_light_or_dark(
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         page.goto(f"{server.url}/bridges/{two_weeks}?day={owned.isoformat()}")
-        assert axe_violations(page) == []
+        assert axe_violations(page, axe_script) == []
         if not noted:
             page.goto(f"{server.url}/today")
             page.get_by_role("button", name=f"Kept: {PROMISE}").click()
@@ -165,7 +163,7 @@ def test_the_calendar_and_the_undo_note_have_no_axe_violations_light_or_dark(
         else:
             page.goto(noted)  # the same note again, in the dark
         expect(page.get_by_role("button", name="Undo")).to_be_visible()
-        assert axe_violations(page) == []
+        assert axe_violations(page, axe_script) == []
     phone.close()
 
 

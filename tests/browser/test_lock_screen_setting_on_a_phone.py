@@ -8,19 +8,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_repair_journey import sign_up
-
 pytestmark = pytest.mark.browser
 
 
 def test_alice_ticks_show_whats_due_on_the_lock_screen_and_it_stays_ticked(
-    phone: Any, live_server: str, screenshot: Any
+    alice_on_her_reminder_settings: Any, screenshot: Any
 ) -> None:
-    page = phone().new_page()
-    page.goto(live_server + "/signup")
-    sign_up(page, "alice@example.com", "Alice")
-    page.get_by_role("button", name="Create account").click()
-    page.goto(live_server + "/settings/reminders")
+    page = alice_on_her_reminder_settings()
 
     box = page.get_by_label("Show what's due on the lock screen")
     expect(box).not_to_be_checked()  # off by default

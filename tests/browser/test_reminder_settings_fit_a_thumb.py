@@ -7,19 +7,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_repair_journey import sign_up
-
 pytestmark = pytest.mark.browser
 
 
 def test_alice_taps_the_time_boxes_and_reads_a_pause_error_beside_the_date(
-    phone: Any, live_server: str, screenshot: Any
+    alice_on_her_reminder_settings: Any, screenshot: Any
 ) -> None:
-    page = phone().new_page()
-    page.goto(live_server + "/signup")
-    sign_up(page, "alice@example.com", "Alice")
-    page.get_by_role("button", name="Create account").click()
-    page.goto(live_server + "/settings/reminders")
+    page = alice_on_her_reminder_settings()
 
     for label in ("Time of day", "From", "Until", "No reminders up to and including"):
         box = page.get_by_label(label, exact=True).bounding_box()

@@ -7,19 +7,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_repair_journey import sign_up
-
 pytestmark = pytest.mark.browser
 
 
 def test_alice_turns_on_the_weekly_look_back_at_a_time_she_chooses(
-    phone: Any, live_server: str, screenshot: Any
+    alice_on_her_reminder_settings: Any, screenshot: Any
 ) -> None:
-    page = phone().new_page()
-    page.goto(live_server + "/signup")
-    sign_up(page, "alice@example.com", "Alice")
-    page.get_by_role("button", name="Create account").click()
-    page.goto(live_server + "/settings/reminders")
+    page = alice_on_her_reminder_settings()
 
     turn_on = page.get_by_label("Send me a weekly look back")
     expect(turn_on).not_to_be_checked()  # off by default
