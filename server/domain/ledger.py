@@ -194,4 +194,3 @@ def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> 
     if still_open:
         return Outcome.OPEN
     return Outcome.QUIET
-
