@@ -276,16 +276,27 @@ _ONE_COMMITMENT = """
     FROM commitment WHERE bridge = {} AND id = {}
 """
 # The commitment's acts from a day on, every withdrawal, and what decides which pauses
-# count (reported misses and pause requests with their answers). Confirmations are
-# left out: kept and secured refuse a second check-in alike.
+# count on those days (reported misses then, pause requests with their answers).
+# Confirmations are left out: kept and secured refuse a second check-in alike.
 _ONE_COMMITMENTS_ACTS = """
-    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
-        target, details
-    FROM trust_act
-    WHERE bridge = {} AND (((commitment = {} OR kind = 'missed_partner') AND day >= {})
-        OR kind IN ('withdrawal', 'pause_asked', 'pause_agreed', 'pause_declined'))
-    ORDER BY id
+    SELECT * FROM (
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE commitment = {} AND day >= {} AND bridge = {}
+        UNION ALL
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE bridge = {} AND kind = 'missed_partner' AND day >= {}
+        UNION ALL
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE bridge = {}
+            AND kind IN ('withdrawal', 'pause_asked', 'pause_agreed', 'pause_declined')
+    ) AS parts
+    ORDER BY id + 0
 """
+# (`id + 0`: ordered by the id as a value, so SQLite does not read each part in id
+# order through the bare bridge index, a scan of the whole log, to merge them.)
 
 
 async def load_for_commitment(
@@ -301,7 +312,11 @@ async def load_for_commitment(
     row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
     since = _earliest_open_day(row, commitments)
-    acts = await _rows(_ONE_COMMITMENTS_ACTS, bridge_id, commitment_id, since)
+    # Three parts, each read through its own index (the migration of 2026-12-07T08:00).
+    parts = await _rows(
+        _ONE_COMMITMENTS_ACTS, commitment_id, since, bridge_id, bridge_id, since, bridge_id
+    )
+    acts = list({row["id"]: row for row in parts}.values())  # a report is in two parts
     pauses = (await pauses_of([bridge_id])).get(bridge_id, [])
     data = bridge_data(row, acts, commitments, pauses, [])
     return data, data.side_of(user.id)
