@@ -282,21 +282,27 @@ _ONE_COMMITMENTS_ACTS = """
     SELECT * FROM (
         SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
             commitment, target, details
-        FROM trust_act WHERE commitment = {} AND day >= {} AND bridge = {}
+        FROM trust_act WHERE commitment = {} AND day >= {} AND +bridge = {}
         UNION ALL
         SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
             commitment, target, details
         FROM trust_act WHERE bridge = {} AND kind = 'missed_partner' AND day >= {}
+            AND kind IN ('missed_partner', 'withdrawal', 'pause_asked', 'pause_agreed',
+                'pause_declined')
         UNION ALL
         SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
             commitment, target, details
-        FROM trust_act WHERE bridge = {}
-            AND kind IN ('withdrawal', 'pause_asked', 'pause_agreed', 'pause_declined')
+        FROM trust_act WHERE bridge = {} AND kind <> 'missed_partner'
+            AND kind IN ('missed_partner', 'withdrawal', 'pause_asked', 'pause_agreed',
+                'pause_declined')
     ) AS parts
     ORDER BY id + 0
 """
-# (`id + 0`: ordered by the id as a value, so SQLite does not read each part in id
-# order through the bare bridge index, a scan of the whole log, to merge them.)
+# (Each part through its own index: the commitment's, and the partial index of the
+# rare kinds, whose condition the last two parts repeat word for word so that SQLite
+# may use it (the migration of 2026-12-07T08:00). `id + 0` orders by the id as a
+# value, so SQLite does not read the parts in id order through the bridge index, a
+# scan of the whole log, to merge them.)
 
 
 async def load_for_commitment(
@@ -312,7 +318,6 @@ async def load_for_commitment(
     row = await bridge_row(user, bridge_id)
     commitments = await _rows(_ONE_COMMITMENT, bridge_id, commitment_id)
     since = _earliest_open_day(row, commitments)
-    # Three parts, each read through its own index (the migration of 2026-12-07T08:00).
     parts = await _rows(
         _ONE_COMMITMENTS_ACTS, commitment_id, since, bridge_id, bridge_id, since, bridge_id
     )
