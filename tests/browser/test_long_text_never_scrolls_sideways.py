@@ -110,9 +110,10 @@ def test_long_words_and_names_fit_every_page_at_320_px(
     add_commitment(alice, PROMISE)
     alice.get_by_label("Every day").check()
     alice.get_by_role("button", name="Add the commitment").click()
-    for path in ("/", "/today", asking, team_url):
+    for path in ("/", "/today", asking, team_url, "/settings", "/settings/reminders"):
         alice.goto(path if path.startswith("http") else base + path)
         seen[f"alice at {path}"] = sideways(alice)
+    screenshot(alice, "reminder-settings-320")  # the last page: every card, last call too
 
     alice.goto(asking)
     alice.get_by_role("link", name="Write my part").click()
