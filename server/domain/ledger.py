@@ -141,7 +141,7 @@ def bridge_days(
             if charged <= today:
                 counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
                 counts[slot] += 1
-    days = list(days_between(start, today))
+    days = days_between(start, today)
     held = [bool(pauses) and bridge_paused(day, pauses) for day in days]
     return {side: _ledger(side, tallies[side], days, held) for side in sides}
 

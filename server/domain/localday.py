@@ -4,7 +4,7 @@ Every rule of trust is counted in the person's own local days, never in UTC days
 a commitment kept at 23:30 in Auckland belongs to that Auckland day.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -41,12 +41,9 @@ def oldest_open_day(today: date) -> date:
     return today - timedelta(days=GRACE_DAYS)
 
 
-def days_between(start: date, end: date) -> Iterator[date]:
+def days_between(start: date, end: date) -> list[date]:
     """Every date from `start` to `end`, both included (nothing if end < start)."""
-    day = start
-    while day <= end:
-        yield day
-        day += ONE_DAY
+    return list(map(date.fromordinal, range(start.toordinal(), end.toordinal() + 1)))
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def _settling_index(
     return index
 
 
-def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tuple[date, date]]:
+def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[date, date]]:
     """(opens, due) of each occurrence due from `since` up to `today`, plus a one-off's
     that is open today ahead of its date."""
     if commitment.cadence is Cadence.ONCE:
@@ -118,16 +118,14 @@ def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tupl
         # Retired before its date, a one-off is no longer due at all.
         opened = commitment.start <= today
         if due is not None and opened and commitment.active_on(due) and due >= since:
-            yield commitment.start, due
-        return
+            return [(commitment.start, due)]
+        return []
     first = max(since, commitment.start)
     last = today if commitment.last_day is None else min(today, commitment.last_day)
-    if commitment.cadence is Cadence.DAILY:
-        picked: Iterable[date] = days_between(first, last)
-    else:
-        picked = (day for day in days_between(first, last) if is_due(commitment, day))
-    for day in picked:
-        yield day, day
+    picked = days_between(first, last)
+    if commitment.cadence is not Cadence.DAILY:
+        picked = [day for day in picked if is_due(commitment, day)]
+    return [(day, day) for day in picked]
 
 
 def occurrences(
@@ -150,11 +148,13 @@ def occurrences(
     index = _settling_index(live, side)
     lapses_before = oldest_open_day(today)
     found: list[Occurrence] = []
+    lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
     for commitment in commitments:
         if side is not None and commitment.owner != side:
             continue
         acts_by_day = index.get(commitment.id, {})
         begin = since if since is not None else commitment.start
+        cid, owner = commitment.id, commitment.owner
         for opens, due in _due_days(commitment, begin, today):
             if pauses and bridge_paused(due, pauses):
                 continue
@@ -167,8 +167,8 @@ def occurrences(
                 )
             settled = _settled(commitment, opens, due, candidates) if candidates else None
             if settled is None:
-                state = OccurrenceState.LAPSED if due < lapses_before else OccurrenceState.OPEN
-                settled = Occurrence(commitment.id, commitment.owner, due, opens, state)
+                state = lapsed if due < lapses_before else open_
+                settled = Occurrence(cid, owner, due, opens, state)
             found.append(settled)
     found.sort(key=_BY_DUE_THEN_COMMITMENT)
     return found

@@ -48,14 +48,13 @@ from server.domain.badges import PersonFacts
 from server.domain.cadence import Cadence, Commitment
 from server.domain.calendar import CALENDAR_DAYS
 from server.domain.health import bridge_points, shown, side_run
-from server.domain.ledger import Outcome, SideDay, first_day, side_days
+from server.domain.ledger import Outcome, SideDay, bridge_days, first_day
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
 from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
 from server.domain.planks import (
     PlankState,
     day_planks,
     half_needed,
-    plank_state,
     span_percent,
 )
 from server.domain.sides import Side, other
@@ -350,7 +349,7 @@ def _carry_on(
     now_settled = max(oldest_open_day(today) - ONE_DAY, settled)
     live = live_acts(recent)
     unsettled = [item for item in live if item.act.day > settled]
-    days_of = {side: side_days(live, commitments, pauses, side, begin, today) for side in Side}
+    days_of = bridge_days(live, commitments, pauses, begin, today)
     n_settled = max(0, (now_settled - begin).days + 1)  # ledger days now settled
     records: dict[Side, dict[date, DayCheck]] = {}
     best_streaks: dict[Side, int] = {}
@@ -437,14 +436,30 @@ def _tally(
 ) -> Tally:
     """`side`'s counts over its unsettled live acts on days up to `settled` (early) or
     after it."""
-    acts = [item for item in mine if (item.act.day <= settled) is early]
-    days = [s for (owner, day), s in best.items() if owner is side and (day <= settled) is early]
+    # Plain loops: a whole derivation runs this over every act (no call per act).
+    planks = listening = mistakes = 0
+    missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
+    for item in mine:
+        act = item.act
+        if (act.day <= settled) is not early:
+            continue
+        kind = act.kind
+        if kind is not missed_self and kind is not missed_partner:
+            planks += 1  # laid or secured: a plank that counts
+            listening += kind is ActKind.LISTENING
+            mistakes += kind is ActKind.MISTAKE
+    plank_days = secured_days = 0
+    laid, secured = PlankState.LAID, PlankState.SECURED
+    for (owner, day), state in best.items():
+        if owner is side and (day <= settled) is early and state >= laid:
+            plank_days += 1
+            secured_days += state is secured
     return Tally(
-        planks=sum(plank_state(item).counts for item in acts),
-        listening=sum(item.act.kind is ActKind.LISTENING for item in acts),
-        mistakes=sum(item.act.kind is ActKind.MISTAKE for item in acts),
-        plank_days=sum(s.counts for s in days),
-        secured_days=sum(s is PlankState.SECURED for s in days),
+        planks=planks,
+        listening=listening,
+        mistakes=mistakes,
+        plank_days=plank_days,
+        secured_days=secured_days,
     )
 
 
