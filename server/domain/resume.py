@@ -369,8 +369,8 @@ def _carry_on(
         later, _, _ = side_run(days[n_settled:], end_value, end_quiet)
         values[side] = closing + later
         mine = [item for item in unsettled if item.act.owner is side]
-        early = _tally(mine, best, side, now_settled, early=True)
-        tally_now = was.tally.plus(early).plus(_tally(mine, best, side, now_settled, early=False))
+        early, after = _tallies(mine, best, side, now_settled)
+        tally_now = was.tally.plus(early).plus(after)
         open_to_me = [
             item.act for item in unsettled if not item.confirmed and can_confirm(item.act, side)
         ]
@@ -426,41 +426,33 @@ def _carry_on(
     )
 
 
-def _tally(
+def _tallies(
     mine: list[LiveAct],
     best: dict[tuple[Side, date], PlankState],
     side: Side,
     settled: date,
-    *,
-    early: bool,
-) -> Tally:
-    """`side`'s counts over its unsettled live acts on days up to `settled` (early) or
-    after it."""
+) -> tuple[Tally, Tally]:
+    """`side`'s counts over its unsettled live acts on days up to `settled`, and after."""
     # Plain loops: a whole derivation runs this over every act (no call per act).
-    planks = listening = mistakes = 0
+    counts = {True: [0, 0, 0, 0, 0], False: [0, 0, 0, 0, 0]}  # by "on a settled day"
     missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
+    listening, mistake = ActKind.LISTENING, ActKind.MISTAKE
     for item in mine:
         act = item.act
-        if (act.day <= settled) is not early:
-            continue
         kind = act.kind
         if kind is not missed_self and kind is not missed_partner:
-            planks += 1  # laid or secured: a plank that counts
-            listening += kind is ActKind.LISTENING
-            mistakes += kind is ActKind.MISTAKE
-    plank_days = secured_days = 0
+            found = counts[act.day <= settled]
+            found[0] += 1  # laid or secured: a plank that counts
+            found[1] += kind is listening
+            found[2] += kind is mistake
     laid, secured = PlankState.LAID, PlankState.SECURED
     for (owner, day), state in best.items():
-        if owner is side and (day <= settled) is early and state >= laid:
-            plank_days += 1
-            secured_days += state is secured
-    return Tally(
-        planks=planks,
-        listening=listening,
-        mistakes=mistakes,
-        plank_days=plank_days,
-        secured_days=secured_days,
-    )
+        if owner is side and state >= laid:
+            found = counts[day <= settled]
+            found[3] += 1
+            found[4] += state is secured
+    early, late = (Tally(*counts[True]), Tally(*counts[False]))
+    return early, late
 
 
 def _still_recent(
