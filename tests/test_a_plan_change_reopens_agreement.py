@@ -107,3 +107,32 @@ def test_a_garbled_commitments_field_is_a_form_error_not_a_500(bridge, alice, bo
          "idempotency_key": key()},
     )  # fmt: skip
     assert bad.status_code == 400
+
+
+ADDING = "Bob agreed to your part: adding this asks them to agree again."
+RETIRING = "Bob agreed to your part: retiring this asks them to agree again."
+
+
+def test_alices_commitment_form_and_retire_button_say_bobs_agreement_is_asked_again(
+    bridge, alice, bob
+):
+    commit(alice, bridge, "Reply to Bob the same day")
+    write(alice, bridge, "I stopped replying")
+    assert ADDING not in words(alice.get(f"/bridges/{bridge}/commitments/new").text)
+    assert RETIRING not in words(alice.get(f"/bridges/{bridge}").text)
+
+    assert answer(bob, bridge, part_of(bob, bridge, "a")).status_code == 201
+    html = alice.get(f"/bridges/{bridge}/commitments/new").text
+    form = words(html)
+    assert ADDING in form and RETIRING not in form
+    assert 'aria-describedby="asks-again">Add the commitment' in html
+    page = words(alice.get(f"/bridges/{bridge}").text)
+    assert RETIRING in page and ADDING not in page
+    assert "Bob agreed to your part" not in words(bob.get(f"/bridges/{bridge}").text)
+    # A form sent back with an error still says it.
+    refused = alice.post(f"/bridges/{bridge}/commitments", {"text": "", "cadence": "daily"})
+    assert refused.status_code == 400 and ADDING in words(refused.text)
+
+    commit(alice, bridge, "Ask Bob before I escalate")  # Bob's agreement lapses
+    assert ADDING not in words(alice.get(f"/bridges/{bridge}/commitments/new").text)
+    assert RETIRING not in words(alice.get(f"/bridges/{bridge}").text)

@@ -3,14 +3,21 @@ without her name, and bob keeps his side of their bridge and sees that she left.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
+from server.moments.tables import LookBack
+from server.reminders.tables import LastCall, PushAttempt, Reminder
 from server.tables import Membership, Team, User
 from tests.conftest import PASSWORD, create_team, run
 from tests.lead_helpers import dashboard, share_both, write_everything
-from tests.repair_helpers import state
+from tests.reminders_helpers import Device, dispatch, remind_at, subscribe, utc
+from tests.repair_helpers import commit, state
+
+pytest_plugins = ["tests.reminders_helpers"]  # the `push` service fixture
 
 
 async def _text_columns() -> list[tuple[str, str]]:
@@ -133,3 +140,49 @@ def test_a_lead_alone_on_her_team_takes_the_team_with_her(mallory):
     assert run(Team.count()) == 0
     assert mallory.api("GET", "/me").status_code == 401
     assert anywhere_in_the_database("mallory") == []
+
+
+SATURDAY_EVENING = utc(2026, 11, 21, 18, 0)  # London is on UTC in November
+SUNDAY_0830 = utc(2026, 11, 22, 8, 30)
+PLANTS = "Water the office plants"  # short: the lock screen names it whole
+
+
+def rows_of(person_id: int) -> dict[str, int]:
+    """How many rows the dispatchers keep about one person, table by table."""
+    tables = (Reminder, PushAttempt, LastCall, LookBack)
+    return {
+        t._meta.tablename: run(t.count().where(t.person == person_id))  # type: ignore[attr-defined]
+        for t in tables
+    }
+
+
+def test_the_reminders_that_named_alices_commitment_are_forgotten_with_her(
+    push, bridge, alice, bob
+):
+    with time_machine.travel(SATURDAY_EVENING, tick=False) as frozen:
+        alice_id = int(alice.api("GET", "/me").json()["id"])
+        commit(alice, bridge, PLANTS)
+        subscribe(alice, Device(push, "alice's phone"))
+        remind_at(alice, "08:30")
+        for path, form in (
+            ("lock-screen", {"lock_screen_names": "on"}),
+            ("last-call", {"last_call": "1", "last_call_time": "21:00"}),
+            ("look-back", {"look_back": "1", "look_back_time": "19:00"}),
+        ):
+            assert alice.post(f"/settings/reminders/{path}", form).status_code == 303
+        for hours in (0, 11, 13):  # her reminder, her look back, her last call
+            frozen.move_to(SUNDAY_0830 + timedelta(hours=hours))
+            dispatch()
+        before = rows_of(alice_id)
+        assert all(before.values()), before
+        # The lock screen named it: the reminder's body and payload, the last call's body.
+        assert {f.split(":")[0] for f in anywhere_in_the_database(PLANTS)} >= {
+            "commitment.text",
+            "reminder.body",
+            "reminder.payload",
+            "last_call.body",
+        }
+
+        assert delete(alice).status_code == 200
+        assert rows_of(alice_id) == dict.fromkeys(before, 0)
+        assert anywhere_in_the_database(PLANTS, "alice") == []

@@ -20,8 +20,14 @@ from server.accounts.passwords import verify_password
 from server.agreement.tables import PlanAnswer
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
-from server.moments.tables import LookBackSettings
-from server.reminders.tables import PushSubscription, ReminderSettings
+from server.moments.tables import LookBack, LookBackSettings
+from server.reminders.tables import (
+    LastCall,
+    PushAttempt,
+    PushSubscription,
+    Reminder,
+    ReminderSettings,
+)
 from server.signin.methods import forget_sign_in_methods, sign_in_methods
 from server.tables import (
     Bridge,
@@ -331,6 +337,12 @@ async def _erase(user: User) -> None:
     await ReminderSettings.delete().where(ReminderSettings.person == uid)
     await PushSubscription.delete().where(PushSubscription.person == uid)
     await LookBackSettings.delete().where(LookBackSettings.person == uid)
+    # What the dispatchers sent her: a body names her commitment when the lock screen
+    # showed it. Their ON DELETE CASCADE never fires, since her row stays.
+    await PushAttempt.delete().where(PushAttempt.person == uid)
+    await Reminder.delete().where(Reminder.person == uid)
+    await LastCall.delete().where(LastCall.person == uid)
+    await LookBack.delete().where(LookBack.person == uid)
     await Membership.delete().where(Membership.person == uid)
     await SignInFailure.delete().where(SignInFailure.email == user.email)
     # The account row stays (anonymised) for the bridges' logs: no way back into it.

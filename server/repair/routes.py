@@ -183,9 +183,12 @@ async def _form_page(
     status_code: int = 200,
     form: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    with_agreement: bool = False,
 ) -> Template:
     screen = await view.bridge_screen(user, bridge_id)
     screen.data.require_active()
+    # A commitment added after the partner agreed asks them again: the form says so.
+    plan = await agreement.agreement_of(screen.data, screen.me) if with_agreement else None
     return page(
         template,
         status_code,
@@ -194,20 +197,27 @@ async def _form_page(
         form=form or {},
         errors=errors or {},
         key=(form or {}).get("idempotency_key") or new_key(),
+        plan=plan,
     )
 
 
 def _form_routes(
-    slug: str, template: str, parse: Parse[Command], action: Action[Command]
+    slug: str,
+    template: str,
+    parse: Parse[Command],
+    action: Action[Command],
+    with_agreement: bool = False,
 ) -> list[Any]:
     async def show(user: CurrentUser, bridge_id: PathId) -> Template:
-        return await _form_page(template, user, bridge_id)
+        return await _form_page(template, user, bridge_id, with_agreement=with_agreement)
 
     async def submit(user: CurrentUser, bridge_id: PathId, data: Form) -> Template | Redirect:
         try:
             await action(user, bridge_id, parse(data))
         except InvalidInput as error:
-            return await _form_page(template, user, bridge_id, 400, data, error.errors)
+            return await _form_page(
+                template, user, bridge_id, 400, data, error.errors, with_agreement
+            )
         return see_other(f"/bridges/{bridge_id}")
 
     path = f"/bridges/{{bridge_id:int}}/{slug}"
@@ -282,7 +292,11 @@ ROUTES = [
     answer_pause,
     resume,
     *_form_routes(
-        "commitments", "repair/commitment.html", c.parse_add_commitment, service.add_commitment
+        "commitments",
+        "repair/commitment.html",
+        c.parse_add_commitment,
+        service.add_commitment,
+        with_agreement=True,
     ),
     *_form_routes("listening", "repair/listening.html", c.parse_log_listening, acts.log_listening),
     *_form_routes("mistakes", "repair/mistake.html", c.parse_own_mistake, acts.own_mistake),
