@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import time_machine
 
-from server.moments.tables import LookBack
+from server.moments.tables import CelebratedMoment, LookBack
 from server.reminders.tables import LastCall, PushAttempt, Reminder
 from server.tables import Membership, Team, User
 from tests.conftest import PASSWORD, create_team, run
 from tests.lead_helpers import dashboard, share_both, write_everything
 from tests.reminders_helpers import Device, dispatch, remind_at, subscribe, utc
-from tests.repair_helpers import commit, state
+from tests.repair_helpers import check_in, commit, state
 
 pytest_plugins = ["tests.reminders_helpers"]  # the `push` service fixture
 
@@ -148,8 +148,9 @@ PLANTS = "Water the office plants"  # short: the lock screen names it whole
 
 
 def rows_of(person_id: int) -> dict[str, int]:
-    """How many rows the dispatchers keep about one person, table by table."""
-    tables = (Reminder, PushAttempt, LastCall, LookBack)
+    """How many rows the dispatchers keep about one person, table by table, and the
+    moments she was shown."""
+    tables = (Reminder, PushAttempt, LastCall, LookBack, CelebratedMoment)
     return {
         t._meta.tablename: run(t.count().where(t.person == person_id))  # type: ignore[attr-defined]
         for t in tables
@@ -161,7 +162,8 @@ def test_the_reminders_that_named_alices_commitment_are_forgotten_with_her(
 ):
     with time_machine.travel(SATURDAY_EVENING, tick=False) as frozen:
         alice_id = int(alice.api("GET", "/me").json()["id"])
-        commit(alice, bridge, PLANTS)
+        check_in(alice, bridge, commit(alice, bridge, PLANTS))
+        assert "Your first plank" in alice.get("/today").text  # shown, so remembered
         subscribe(alice, Device(push, "alice's phone"))
         remind_at(alice, "08:30")
         for path, form in (

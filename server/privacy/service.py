@@ -20,7 +20,7 @@ from server.accounts.passwords import verify_password
 from server.agreement.tables import PlanAnswer
 from server.errors import Conflict, InvalidInput
 from server.lead.tables import ShareChoice
-from server.moments.tables import LookBack, LookBackSettings
+from server.moments.tables import CelebratedMoment, LookBack, LookBackSettings
 from server.reminders.tables import (
     LastCall,
     PushAttempt,
@@ -343,6 +343,7 @@ async def _erase(user: User) -> None:
     await Reminder.delete().where(Reminder.person == uid)
     await LastCall.delete().where(LastCall.person == uid)
     await LookBack.delete().where(LookBack.person == uid)
+    await CelebratedMoment.delete().where(CelebratedMoment.person == uid)  # what she was shown
     await Membership.delete().where(Membership.person == uid)
     await SignInFailure.delete().where(SignInFailure.email == user.email)
     # The account row stays (anonymised) for the bridges' logs: no way back into it.
