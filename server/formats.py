@@ -18,7 +18,9 @@ Every screen formats a day or a time through one of these kinds, never strftime:
 The locale of the request being served sits in a context variable (set by
 web.Localised around every request), so the domain's sentences and the templates'
 filters read the same one without passing it through every call. Outside a request
-(the reminder dispatcher, tests of pure functions) it is the default.
+(tests of pure functions) it is the default; the reminder dispatcher, which has no
+request, writes to each person in the locale stored on them (`person.locale`, kept up
+to date by the pages they open) through `using`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ from babel.dates import format_date, format_interval, format_time
 DEFAULT = "en_GB"
 
 locale: ContextVar[str] = ContextVar("locale", default=DEFAULT)
+# The locale the request's Accept-Language asked for, "" when it sent none: what a
+# signed-in person's stored locale follows (server/accounts.remember_locale), so a
+# client that names no language (a script, a health check) changes nothing.
+asked: ContextVar[str] = ContextVar("asked", default="")
 
 _TAG = re.compile(r"^([A-Za-z]{1,8})(?:[-_]([A-Za-z0-9]{1,8}))*$")
 
@@ -100,6 +106,23 @@ def using(name: str) -> Iterator[None]:
         yield
     finally:
         locale.reset(token)
+
+
+@contextmanager
+def for_request(header: str) -> Iterator[None]:
+    """Format as the request's Accept-Language `header` asks inside the block."""
+    name = from_accept_language(header)
+    token = asked.set(name if header.strip() else "")
+    try:
+        with using(name):
+            yield
+    finally:
+        asked.reset(token)
+
+
+def stored(name: str) -> str:
+    """The locale to write to a person in, from the one stored on them ("" for none)."""
+    return name if name and _known(name) else DEFAULT
 
 
 @lru_cache(maxsize=64)

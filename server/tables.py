@@ -18,6 +18,9 @@ class User(Table, tablename="person"):
     password_hash = Varchar(length=200)
     time_zone = Varchar(length=64, default="UTC")
     created_at = Timestamptz()
+    # The locale their browser asks for (server/formats.py: "en_US", "en_GB"), "" until
+    # known: reminders and emails, written without a request, write dates in it.
+    locale = Varchar(length=16, default="")
 
 
 class Session(Table, tablename="session"):

@@ -121,6 +121,8 @@ async def provide_viewer(request: Request[Any, Any, Any]) -> User | None:
         return cached
     token = request.cookies.get(SESSION_COOKIE, "")
     user = await accounts.user_for_token(token) if token else None
+    if user is not None:
+        await accounts.remember_locale(user)  # writes only when it changed
     request.scope.setdefault("state", {})["viewer"] = user
     return user
 
@@ -313,7 +315,7 @@ class Localised:
                 if name == b"accept-language":
                     header = value[:200].decode("latin-1")
                     break
-        with formats.using(formats.from_accept_language(header)):
+        with formats.for_request(header):
             await self.app(scope, receive, send)
 
 

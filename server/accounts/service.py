@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import available_timezones
 
-from server import clock, db
+from server import clock, db, formats
 from server.accounts import throttle
 from server.accounts.passwords import burn_time, hash_password, password_problem, verify_password
 from server.accounts.throttle import Client
@@ -90,6 +90,7 @@ async def create_user(form: SignUp) -> User:
         password_hash=password_hash,
         time_zone=form.time_zone,
         created_at=clock.now(),
+        locale=formats.asked.get(),
     )
     try:
         await user.save()
@@ -131,6 +132,7 @@ async def start_session(user: User, replacing: str | None = None) -> str:
     """A new session for `user`; returns the cookie token. Drops the session it replaces."""
     if replacing:
         await Session.delete().where(Session.token_hash == token_hash(replacing))
+    await remember_locale(user)
     token = secrets.token_urlsafe(32)
     now = clock.now()
     await Session.insert(
@@ -147,7 +149,7 @@ async def start_session(user: User, replacing: str | None = None) -> str:
 # Every signed-in request runs this, so it is one plain query (see db.fetch).
 _SIGNED_IN = """
     SELECT person.id, person.email, person.display_name, person.password_hash,
-        person.time_zone, person.created_at
+        person.time_zone, person.created_at, person.locale
     FROM session JOIN person ON person.id = session.person
     WHERE session.token_hash = {} AND session.expires_at > {}
 """
@@ -161,6 +163,15 @@ async def user_for_token(token: str) -> User | None:
     if not rows:
         return None
     return User(_exists_in_db=True, **rows[0])
+
+
+async def remember_locale(user: User) -> None:
+    """Store the locale this request asked for on `user`, for what is written to them
+    without a request (reminders, emails); a write only when it changed."""
+    name = formats.asked.get()
+    if name and name != user.locale:
+        await User.update({User.locale: name}).where(User.id == user.id)
+        user.locale = name
 
 
 async def end_session(token: str) -> None:

@@ -161,7 +161,14 @@ async def _bridge_export(user: User, row: dict[str, Any]) -> dict[str, Any]:
 async def export(user: User) -> dict[str, Any]:
     """Everything `user` wrote and did, and nothing the other side of a bridge wrote."""
     account = (
-        await User.select(User.id, User.email, User.display_name, User.time_zone, User.created_at)
+        await User.select(
+            User.id,
+            User.email,
+            User.display_name,
+            User.time_zone,
+            User.created_at,
+            User.locale,  # how reminders write dates to her ("" until a page said)
+        )
         .where(User.id == user.id)
         .first()
     )
@@ -353,5 +360,6 @@ async def _erase(user: User) -> None:
             User.email: f"left-{uid}-{secrets.token_hex(8)}@{LEFT_DOMAIN}",
             User.display_name: "",
             User.password_hash: UNUSABLE_PASSWORD,
+            User.locale: "",
         }
     ).where(User.id == uid)

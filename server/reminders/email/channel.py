@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from server import clock
+from server import clock, formats
 from server.reminders import bulk
 from server.reminders.delivery import DELIVERED, REJECTED, RETRY, Outcome
 from server.reminders.email import compose, tokens
@@ -44,6 +44,7 @@ class Reach:
     push: bool
     email: str = ""  # the confirmed address, "" for no email
     confirmed_at: datetime | None = None
+    locale: str = ""  # person.locale: how their email writes the day ("" British)
 
 
 async def reach_of(people: list[int], emails_on: bool) -> dict[int, Reach]:
@@ -53,6 +54,7 @@ async def reach_of(people: list[int], emails_on: bool) -> dict[int, Reach]:
         ReminderSettings.channel,
         ReminderSettings.email,
         ReminderSettings.email_confirmed_at,
+        ReminderSettings.person.locale,
     ).where(bulk.id_in(ReminderSettings.person, people))
     found = {}
     for r in rows:
@@ -61,6 +63,7 @@ async def reach_of(people: list[int], emails_on: bool) -> dict[int, Reach]:
             push=wants_push(r["channel"]),
             email=r["email"] if email else "",
             confirmed_at=r["email_confirmed_at"] if email else None,
+            locale=r["person.locale"] or "",
         )
     return found
 
@@ -87,14 +90,15 @@ class EmailChannel:
         """Email one claimed reminder; never raises for what the mail server says."""
         assert reach.confirmed_at is not None
         message = c.message or Message("Bridgework", "Something is due today", "/today")
-        mail = compose.reminder(
-            message,
-            c.local_day,
-            self.sender,
-            reach.email,
-            f"{self.public_url}{message.url}",
-            self.unsubscribe_url(c.person, reach.email, reach.confirmed_at),
-        )
+        with formats.using(formats.stored(reach.locale)):  # no request: the stored one
+            mail = compose.reminder(
+                message,
+                c.local_day,
+                self.sender,
+                reach.email,
+                f"{self.public_url}{message.url}",
+                self.unsubscribe_url(c.person, reach.email, reach.confirmed_at),
+            )
         try:
             await self.mailer.send(mail)
         except MailError as error:

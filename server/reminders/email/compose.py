@@ -16,7 +16,7 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, make_msgid
 from html import escape
 
-from server import clock
+from server import clock, formats
 from server.reminders.message import Message
 
 STYLE = '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">'
@@ -37,8 +37,9 @@ def _mail(sender: str, to: str, subject: str, plain: str, html: str) -> Mail:
 def reminder(
     message: Message, day: date, sender: str, to: str, open_url: str, unsubscribe_url: str
 ) -> Mail:
-    """The daily reminder: what is due (counts and names only), a link to it, a way out."""
-    when = day.strftime("%A %d %B").replace(" 0", " ")
+    """The daily reminder: what is due (counts and names only), a link to it, a way out.
+    Its day reads as the reader writes it (formats.locale, set by the caller)."""
+    when = formats.day(day)
     mail = _mail(
         sender,
         to,
