@@ -13,7 +13,7 @@ import time_machine
 
 from server.app import create_app
 from server.tables import User
-from tests.conftest import run
+from tests.conftest import PASSWORD, run
 from tests.email_helpers import Inbox, dispatch_with_email, mail_settings, text_of
 from tests.reminders_helpers import remind_at, utc
 from tests.repair_helpers import commit
@@ -119,3 +119,11 @@ def test_bobs_locale_follows_the_pages_he_opens_but_not_a_client_that_names_none
 def test_bobs_export_holds_the_locale_his_reminders_are_written_in(bob):
     reading(bob, US)
     assert bob.api("GET", "/me/export").json()["account"]["locale"] == "en_US"
+
+
+def test_bobs_locale_leaves_with_his_account(bob):
+    reading(bob, US).get("/today")
+    user_id = bob.api("GET", "/me").json()["id"]
+    assert bob.post("/settings/delete", {"password": PASSWORD}).status_code == 200
+    row = run(User.select(User.locale).where(User.id == user_id).first())
+    assert row == {"locale": ""}  # his row stays, anonymised, for the bridge's log
