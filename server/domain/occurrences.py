@@ -96,13 +96,14 @@ class Occurrence(NamedTuple):
 
 
 def _settling_index(
-    live: Iterable[LiveAct], side: Side | None
+    live: Iterable[LiveAct], side: Side | None, earliest: date = date.min
 ) -> dict[int, dict[date, list[LiveAct]]]:
-    """commitment id -> day -> its live settling acts on that day, in log order."""
+    """commitment id -> day -> its live settling acts on that day, in log order; acts on
+    days before `earliest` are left out (no occurrence asked for can read them)."""
     index: dict[int, dict[date, list[LiveAct]]] = {}
     for item in live:
         act = item.act
-        if act.kind not in SETTLING_KINDS or act.commitment_id is None:
+        if act.kind not in SETTLING_KINDS or act.commitment_id is None or act.day < earliest:
             continue
         if side is not None and act.owner != side:
             continue
@@ -145,7 +146,14 @@ def occurrences(
     """
     live = as_live(log)
     pauses = list(pauses)
-    index = _settling_index(live, side)
+    commitments = list(commitments)
+    # A one-off reads any day of its window, from its start; the rest only their due days.
+    earliest = min(
+        [since, *(c.start for c in commitments if c.cadence is Cadence.ONCE)]
+        if since is not None
+        else [date.min]
+    )
+    index = _settling_index(live, side, earliest)
     lapses_before = oldest_open_day(today)
     found: list[Occurrence] = []
     lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
