@@ -114,7 +114,7 @@ def bridge_days(
         kind = act.kind
         if kind is not missed_self and kind is not missed_partner:
             day = act.day
-            if day <= today:
+            if start <= day <= today:  # the only days the ledger reads
                 tally = tallies[act.owner]
                 counts = tally.get(day) or tally.setdefault(day, [0] * 8)
                 counts[0] += 1
