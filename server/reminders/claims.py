@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from server import clock
 from server.reminders import bulk
 from server.reminders import schedule as s
-from server.reminders.delivery import DELIVERED
+from server.reminders.delivery import DELIVERED, Holds, push_one, record
 from server.reminders.message import BridgeDue, Message, compose, payload
+from server.reminders.push import Sender
 from server.reminders.settle import CLAIMED, FAILED
 from server.reminders.tables import PushAttempt, PushSubscription, Reminder, ReminderSettings
 
@@ -235,6 +237,19 @@ async def devices_of(people: list[int]) -> dict[int, list[dict[str, Any]]]:
     for row in rows:
         found[row["person"]].append(row)
     return found
+
+
+async def push_to_every_device(
+    sender: Sender, holds: Holds, person: int, body: bytes, until: datetime, topic: str, kind: str
+) -> bool:
+    """Push one claimed notification to every device of `person`, kept by the push
+    service until `until` (its TTL); store each attempt as `kind`. Whether any device
+    took it. (The weekly look back and the last call send one person at a time.)"""
+    ttl = max(1, int((until - clock.now()).total_seconds()))
+    devices = (await devices_of([person])).get(person, [])
+    outcomes = [await push_one(sender, person, row, body, ttl, topic, holds) for row in devices]
+    await record(outcomes, kind, {})
+    return any(o.outcome == DELIVERED for o in outcomes)
 
 
 async def delivered_devices(reminder_ids: list[int]) -> dict[int, set[int]]:

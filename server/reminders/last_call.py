@@ -35,11 +35,11 @@ from server.reminders import bulk
 from server.reminders import schedule as s
 from server.reminders.claims import (
     SCHEDULE_COLUMNS,
-    devices_of,
     people_with_devices,
+    push_to_every_device,
     schedule_of,
 )
-from server.reminders.delivery import DELIVERED, Holds, push_one, record
+from server.reminders.delivery import Holds
 from server.reminders.due import due_for
 from server.reminders.email.channel import wants_push
 from server.reminders.message import Message, compose_last_call, payload
@@ -251,11 +251,8 @@ async def _take_over(
 async def _send(sender: Sender, holds: Holds, claim_id: int, x: Due, message: Message) -> int:
     """Push one claimed last call to every device of its person; store what happened."""
     body = payload(message, x.day)
-    ttl = max(1, int((s.end_of_day(x.day, x.tz) - clock.now()).total_seconds()))
-    devices = (await devices_of([x.person])).get(x.person, [])
-    outcomes = [await push_one(sender, x.person, row, body, ttl, TOPIC, holds) for row in devices]
-    await record(outcomes, KIND, {})
-    reached = any(o.outcome == DELIVERED for o in outcomes)
+    until = s.end_of_day(x.day, x.tz)
+    reached = await push_to_every_device(sender, holds, x.person, body, until, TOPIC, KIND)
     await _settle(claim_id, SENT if reached else FAILED, message.body)
     return int(reached)
 
