@@ -65,20 +65,9 @@ def planks(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[Plank]:
 def day_planks(log: Iterable[TrustAct] | Iterable[LiveAct]) -> dict[tuple[Side, date], PlankState]:
     """The best plank per side per local day: the one plank that day can add to the span."""
     best: dict[tuple[Side, date], PlankState] = {}
-    # Every derivation runs this over every act: no Plank, and no call, per act.
-    broken, cracked = PlankState.BROKEN, PlankState.CRACKED
-    laid, secured = PlankState.LAID, PlankState.SECURED
-    missed_partner, missed_self = ActKind.MISSED_PARTNER, ActKind.MISSED_SELF
-    for live in as_live(log):
-        act = live.act
-        kind = act.kind
-        if kind is missed_partner:
-            state = broken
-        elif kind is missed_self:
-            state = cracked
-        else:
-            state = secured if live.confirmed else laid
-        key = (act.owner, act.day)
+    for live in as_live(log):  # every derivation runs this: no Plank built per act
+        key = (live.act.owner, live.act.day)
+        state = plank_state(live)
         kept = best.get(key)
         if kept is None or state > kept:
             best[key] = state

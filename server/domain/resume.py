@@ -55,6 +55,7 @@ from server.domain.planks import (
     PlankState,
     day_planks,
     half_needed,
+    plank_state,
     span_percent,
 )
 from server.domain.sides import Side, other
@@ -433,14 +434,13 @@ def _tallies(
     settled: date,
 ) -> tuple[Tally, Tally]:
     """`side`'s counts over its unsettled live acts on days up to `settled`, and after."""
-    # Plain loops: a whole derivation runs this over every act (no call per act).
+    # One pass for both stretches: a whole derivation runs this over every act.
     counts = {True: [0, 0, 0, 0, 0], False: [0, 0, 0, 0, 0]}  # by "on a settled day"
-    missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
     listening, mistake = ActKind.LISTENING, ActKind.MISTAKE
     for item in mine:
-        act = item.act
-        kind = act.kind
-        if kind is not missed_self and kind is not missed_partner:
+        if plank_state(item).counts:
+            act = item.act
+            kind = act.kind
             found = counts[act.day <= settled]
             found[0] += 1  # laid or secured: a plank that counts
             found[1] += kind is listening
