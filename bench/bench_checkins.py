@@ -156,10 +156,12 @@ async def _unconfirmed(url: str, seats: list[seeding.Seat], today: str) -> list[
     that nobody confirmed yet."""
     from datetime import date, timedelta
 
+    from server import domain as d
     from server.tables import TrustAct
 
     harness.bind(url)
     before = date.fromisoformat(today) - timedelta(days=2)
+    since = date.fromisoformat(today) - timedelta(days=d.CONFIRM_DAYS)  # still confirmable
     confirmed = {
         row["target"]
         for row in await TrustAct.select(TrustAct.target).where(TrustAct.kind == "confirmation")
@@ -174,6 +176,7 @@ async def _unconfirmed(url: str, seats: list[seeding.Seat], today: str) -> list[
                 & (TrustAct.kind == "kept")
                 & (TrustAct.owner_side == partner_side)
                 & (TrustAct.day < before)
+                & (TrustAct.day >= since)
             )
             .order_by(TrustAct.id, ascending=False)
         )

@@ -20,6 +20,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, BeforeMessageSendHookHandler, Message, Receive, Scope, Send
 
+from server import domain as d
 from server import formats
 from server.accounts import service as accounts
 from server.accounts import throttle
@@ -89,6 +90,7 @@ def static_url(name: str) -> str:
 def configure_jinja(environment: Environment, reload: bool = True) -> None:
     """Our globals and whitespace rules; `reload` re-reads edited templates (development)."""
     environment.globals["static_url"] = static_url
+    environment.globals["confirm_days"] = d.CONFIRM_DAYS  # what "Waiting for you" says
     environment.filters.update(formats.FILTERS)  # dates and times in the reader's locale
     environment.auto_reload = reload
     environment.trim_blocks = True

@@ -249,7 +249,9 @@ class BridgeDays(RuleBasedStateMachine):
             waiting = [
                 la.act
                 for la in d.live_acts(data.acts)
-                if not la.confirmed and d.can_confirm(la.act, side)
+                if not la.confirmed
+                and d.can_confirm(la.act, side)
+                and d.confirmable_on(la.act, today)
             ]
             assert [w.act_id for w in shown.confirmations] == [
                 a.id for a in sorted(waiting, key=lambda a: a.day)

@@ -4,6 +4,7 @@ No I/O here: the web and database layers map rows to these dataclasses and back.
 """
 
 from server.domain.acts import (
+    CONFIRM_DAYS,
     CONFIRMATION_LABELS,
     WITHDRAW_WINDOW,
     ActKind,
@@ -11,6 +12,7 @@ from server.domain.acts import (
     TrustAct,
     can_confirm,
     can_withdraw,
+    confirmable_on,
     live_acts,
     withdrawn_ids,
 )
@@ -104,6 +106,7 @@ __all__ = [
     "ASK_BACK_DAYS",
     "CALENDAR_WEEKS",
     "CONFIRMATION_LABELS",
+    "CONFIRM_DAYS",
     "DEFAULT_SPAN",
     "LEDGER_DAYS",
     "MILESTONES",
@@ -151,6 +154,7 @@ __all__ = [
     "checkins",
     "combine_facts",
     "completed_on",
+    "confirmable_on",
     "current_streak",
     "day_mark",
     "day_planks",

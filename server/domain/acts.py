@@ -14,6 +14,12 @@ from server.domain.sides import Side, other
 # Long enough to undo a slip of the thumb the next morning, short enough that the
 # partner can rely on what they saw.
 WITHDRAW_WINDOW = timedelta(hours=24)
+# How long a plank waits for the partner to secure it, counted from the day it is
+# about. A confirmation says "I saw that happen": two weeks on it is memory, not
+# witness, and without an end a year of history leaves hundreds of old planks
+# waiting on Today and in every reminder. (Confirmations made while a plank could
+# still be secured keep counting: the window ends the waiting, it rewrites nothing.)
+CONFIRM_DAYS = 14
 
 
 class ActKind(StrEnum):
@@ -84,6 +90,12 @@ def can_withdraw(act: TrustAct, by_side: Side, now: datetime) -> bool:
 def can_confirm(act: TrustAct, by_side: Side) -> bool:
     """Whether `by_side` may confirm `act`: a kept, listening or mistake act of the other side."""
     return act.kind in CONFIRMATION_LABELS and by_side == other(act.owner)
+
+
+def confirmable_on(act: TrustAct, today: date) -> bool:
+    """Whether `act` may still be confirmed on the confirmer's local date `today`:
+    up to CONFIRM_DAYS after the day it is about (who may confirm: `can_confirm`)."""
+    return today.toordinal() - act.day.toordinal() <= CONFIRM_DAYS
 
 
 def withdrawn_ids(log: Iterable[TrustAct]) -> frozenset[int]:

@@ -42,6 +42,7 @@ from server.domain.acts import (
     LiveAct,
     TrustAct,
     can_confirm,
+    confirmable_on,
     live_acts,
 )
 from server.domain.badges import PersonFacts
@@ -373,16 +374,20 @@ def _carry_on(
         early, after = _tallies(mine, best, side, now_settled)
         tally_now = was.tally.plus(early).plus(after)
         open_to_me = [
-            item.act for item in unsettled if not item.confirmed and can_confirm(item.act, side)
+            item.act
+            for item in unsettled
+            if not item.confirmed
+            and can_confirm(item.act, side)
+            and confirmable_on(item.act, today)
         ]
-        settled_waiting = was.waiting + tuple(a for a in open_to_me if a.day <= now_settled)
+        # What waited and has aged out of the confirmation window waits no more.
+        still = tuple(a for a in was.waiting if confirmable_on(a, today))
+        settled_waiting = still + tuple(a for a in open_to_me if a.day <= now_settled)
         window = today - timedelta(days=LEDGER_DAYS)
         ledgers[side] = [day for day in (*was.recent_days, *days) if day.day >= window]
         records[side] = {**was.record, **checks}
         tallies[side] = tally_now
-        waiting[side] = sorted(
-            [*was.waiting, *open_to_me], key=lambda a: a.id
-        )  # log order: the ids
+        waiting[side] = sorted([*still, *open_to_me], key=lambda a: a.id)  # log order
         new_summary[side] = SideSummary(
             end_value,
             end_quiet,

@@ -40,7 +40,11 @@ def bridge_due(
             counts[yesterday if o.due == yesterday else today] += 1
             text = texts.get(o.commitment_id, "") if texts else ""
             items.append(OpenItem(o.commitment_id, o.check_in_day(today), text))
-    to_confirm = sum(1 for la in live if not la.confirmed and d.can_confirm(la.act, me))
+    to_confirm = sum(
+        1
+        for la in live
+        if not la.confirmed and d.can_confirm(la.act, me) and d.confirmable_on(la.act, today)
+    )
     away = d.away(live, commitments, pauses, requests or [], me, today)
     return BridgeDue(
         bridge_id,

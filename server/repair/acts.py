@@ -401,6 +401,18 @@ def _target(data: BridgeData, act_id: int) -> d.TrustAct:
     raise NotFound("That entry is not on this bridge.")
 
 
+def _refuse_aged_out(data: BridgeData, side: d.Side, targets: list[d.TrustAct]) -> None:
+    """A plank whose confirmation window closed can no longer be secured: say so."""
+    today = data.people[side].today()
+    for target in targets:
+        if not d.confirmable_on(target, today):
+            owner = data.people[target.owner].name
+            raise Conflict(
+                f"{owner}'s entry for {formats.day(target.day)} can no longer be confirmed: "
+                f"confirmations are open for {d.CONFIRM_DAYS} days after the day they are about."
+            )
+
+
 async def confirm(user: User, bridge_id: int, command: c.Confirm) -> int:
     """The partner confirms a kept item, "I felt heard", or acknowledges a mistake."""
     opened = await _open(user, bridge_id, command.key, answering=command.act)
@@ -410,6 +422,7 @@ async def confirm(user: User, bridge_id: int, command: c.Confirm) -> int:
     target = _target(data, command.act)
     if not d.can_confirm(target, side):
         raise Forbidden("Only the other side can confirm this.")
+    _refuse_aged_out(data, side, [target])
     if target.id not in _live_ids(data):
         raise Conflict("This entry was withdrawn; there is nothing to confirm.")
     if target.id in _confirmed_ids(data):
@@ -446,6 +459,7 @@ async def confirm_kept(user: User, bridge_id: int, command: c.ConfirmKept) -> li
             raise InvalidInput.field(
                 "acts", "Listening sessions and owned mistakes are answered one at a time."
             )
+    _refuse_aged_out(data, side, targets)
     live, confirmed = _live_ids(data), _confirmed_ids(data)
     now = clock.now()
     keys = [f"{key}.{target.id}" for target in targets]

@@ -305,6 +305,7 @@ async def bridge_screen(
                     and act.id in live
                     and not live[act.id].confirmed
                     and d.can_confirm(act, me)
+                    and d.confirmable_on(act, today)
                 ),
                 can_withdraw=act.id not in withdrawn and d.can_withdraw(act, me, now),
                 target_label=target_label,

@@ -10,6 +10,7 @@ from trust_builders import ALICE, BOB, Log, bridge_logs, daily, day, evening
 
 from server.domain import (
     ASK_BACK_DAYS,
+    CONFIRM_DAYS,
     LEDGER_DAYS,
     Cadence,
     Commitment,
@@ -24,6 +25,7 @@ from server.domain import (
     bridge_progress,
     can_confirm,
     checkins,
+    confirmable_on,
     derive_bridge,
     first_day,
     health_report,
@@ -81,7 +83,11 @@ def what_screens_read(
             progress.planks[side],
             progress.secured[side],
         )
-        waiting = [i.act for i in live if not i.confirmed and can_confirm(i.act, side)]
+        waiting = [
+            i.act
+            for i in live
+            if not i.confirmed and can_confirm(i.act, side) and confirmable_on(i.act, today)
+        ]
         assert derived.waiting[side] == waiting
         # "Were you away?": the last days' ledger says what the whole log's says.
         window = today - timedelta(days=ASK_BACK_DAYS)
@@ -173,24 +179,26 @@ def test_a_one_off_done_early_is_still_done_when_its_date_comes_after_carrying_o
     what_screens_read(carried, log.acts, commitments, [])
 
 
-def test_a_check_in_today_and_a_confirmation_of_last_month_are_both_carried_on():
+def test_a_check_in_today_and_a_confirmation_from_two_weeks_ago_are_both_carried_on():
     log = Log()
     commitments = [daily(1, ALICE), daily(2, BOB)]
     old = log.kept(ALICE, day(0), 1)
-    for n in range(1, 30):
+    for n in range(1, CONFIRM_DAYS):
         log.kept(ALICE, day(n), 1)  # laid, never confirmed: Bob catches up later
         log.secured(BOB, day(n), 2)
-    derived = derive_bridge(log.acts, commitments, [], day(30), keep=KEEP)
-    today = log.kept(BOB, day(30), 2)
-    carried = advance(derived, day(30), [today])
+    last = day(CONFIRM_DAYS)  # the last day Bob may secure day 0's plank
+    derived = derive_bridge(log.acts, commitments, [], last, keep=KEEP)
+    assert old in derived.waiting[BOB]
+    today = log.kept(BOB, last, 2)
+    carried = advance(derived, last, [today])
     assert carried is not None
     what_screens_read(carried, log.acts, commitments, [])
-    late = log.confirm(old, at=evening(day(30)))
-    caught_up = advance(carried, day(30), [late])
+    late = log.confirm(old, at=evening(last))
+    caught_up = advance(carried, last, [late])
     assert caught_up is not None  # day 0 is settled: only its count and health move
     what_screens_read(caught_up, log.acts, commitments, [])
     assert caught_up.scores[-1] >= carried.scores[-1]
-    taken_back = advance(caught_up, day(30), [log.withdraw(late)])
+    taken_back = advance(caught_up, last, [log.withdraw(late)])
     assert taken_back is not None
     what_screens_read(taken_back, log.acts, commitments, [])
     assert taken_back.scores == carried.scores

@@ -8,6 +8,7 @@ from server.domain import (
     Side,
     can_confirm,
     can_withdraw,
+    confirmable_on,
     live_acts,
     other,
     withdrawn_ids,
@@ -55,6 +56,21 @@ def test_kept_listening_and_mistake_acts_can_be_confirmed_and_misses_cannot():
     assert can_confirm(log.owned_mistake(ALICE, day(0)), BOB)
     assert not can_confirm(log.missed(ALICE, day(0)), BOB)
     assert not can_confirm(log.reported(ALICE, day(0)), BOB)
+
+
+def test_a_plank_can_be_confirmed_for_two_weeks_after_its_day_and_not_after():
+    act = Log().kept(ALICE, day(0))
+    assert confirmable_on(act, day(0))
+    assert confirmable_on(act, day(14))
+    assert not confirmable_on(act, day(15))
+
+
+def test_a_confirmation_made_in_time_keeps_counting_after_the_window_closed():
+    log = Log()
+    kept = log.kept(ALICE, day(0))
+    log.confirm(kept, at=evening(day(3)))
+    [live] = live_acts(log.acts)
+    assert live.confirmed and not confirmable_on(kept, day(40))
 
 
 def test_confirmations_say_what_they_mean():
