@@ -259,6 +259,7 @@ class BridgeDays(RuleBasedStateMachine):
             [asked] = run(due.due_for({me.id: me.time_zone}, self.now))[me.id]
             open_items = [i for i in shown.items if i.outcome == "open"]
             assert asked.today + asked.yesterday == len(open_items)
+            assert asked.to_confirm == len(shown.confirmations)
             assert asked.away_days == (shown.away[0].days if shown.away else 0)
 
 

@@ -55,6 +55,7 @@ from server.domain.occurrences import (
     occurrence_for,
     occurrences,
     on_today,
+    reads_from,
 )
 from server.domain.pauses import (
     ABSENCE_DAYS,
@@ -181,6 +182,7 @@ __all__ = [
     "other",
     "pause_requests",
     "planks",
+    "reads_from",
     "side_days",
     "span_text",
     "streak_across",

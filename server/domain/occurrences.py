@@ -129,6 +129,22 @@ def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[da
     return [(day, day) for day in picked]
 
 
+def reads_from(commitments: Iterable[Commitment], since: date) -> date:
+    """The oldest day whose acts the occurrences due from `since` can read: `since`,
+    or the start of a one-off due on or after it (a one-off reads any day of its
+    window; the rest read only their due days)."""
+    return min(
+        [
+            since,
+            *(
+                c.start
+                for c in commitments
+                if c.cadence is Cadence.ONCE and c.due_by is not None and c.due_by >= since
+            ),
+        ]
+    )
+
+
 def occurrences(
     commitments: Iterable[Commitment],
     log: Iterable[TrustAct] | Iterable[LiveAct],
@@ -147,12 +163,7 @@ def occurrences(
     live = as_live(log)
     pauses = list(pauses)
     commitments = list(commitments)
-    # A one-off reads any day of its window, from its start; the rest only their due days.
-    earliest = min(
-        [since, *(c.start for c in commitments if c.cadence is Cadence.ONCE)]
-        if since is not None
-        else [date.min]
-    )
+    earliest = date.min if since is None else reads_from(commitments, since)
     index = _settling_index(live, side, earliest)
     lapses_before = oldest_open_day(today)
     found: list[Occurrence] = []

@@ -15,6 +15,11 @@ from server import domain as d
 from server.reminders.message import BridgeDue, OpenItem
 from server.repair import state
 
+# How far before a person's local date a reminder reads: "Were you away?" looks back
+# over the days a pause may still be asked for, and a plank waits at most CONFIRM_DAYS
+# for its confirmation. A bridge's older acts change nothing a reminder says.
+READS_BACK = timedelta(days=max(d.ASK_BACK_DAYS, d.CONFIRM_DAYS))
+
 
 def bridge_due(
     bridge_id: int,
@@ -63,12 +68,15 @@ async def due_for(
     """Each person's bridges and what they ask today; `people` maps id → time zone;
     the `named` people see their commitments on the lock screen (their texts are read).
 
-    The bridges are read as every derivation reads them (server/repair/state.py):
-    one query per table for the whole batch."""
+    The bridges are read as every derivation reads them (server/repair/state.py),
+    one query per table for the whole batch, and only their last days (READS_BACK):
+    a year of history costs a reminder no more than a month."""
     ids = list(people)
     found: dict[int, list[BridgeDue]] = {person: [] for person in ids}
-    loaded = await state.load_many(await state.active_rows_of(ids), with_plan=False)
     todays = {tz: d.local_today(now, tz) for tz in set(people.values())}
+    since = min(todays.values(), default=now.date()) - READS_BACK
+    rows = await state.active_rows_of(ids)
+    loaded = await state.load_many(rows, with_plan=False, since=since)
     for data in loaded:
         for me in (d.Side.A, d.Side.B):
             person = data.people[me].id

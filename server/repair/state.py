@@ -168,6 +168,14 @@ _ACTS_TO_DERIVE_AFTER = """
         CASE WHEN kind IN ('listening', 'mistake', 'pause_asked') THEN details END AS details
     FROM trust_act WHERE bridge = {} AND id > {} ORDER BY id
 """
+# A bridge's last days (the reminders read no further): through the (bridge, day)
+# index of the migration of 2026-12-07T11:00, a few weeks of a bridge's log instead of
+# its every year.
+_ACTS_TO_DERIVE_SINCE = """
+    SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
+        CASE WHEN kind IN ('listening', 'mistake', 'pause_asked') THEN details END AS details
+    FROM trust_act WHERE bridge IN ({ids}) AND day >= {{}} ORDER BY id
+"""
 _COMMITMENTS = """
     SELECT id, bridge, side, text, cadence, weekdays, start, "end", due_by, retired_from,
         created_at
@@ -198,13 +206,22 @@ def _instant(value: datetime | str) -> datetime:
 
 
 async def _acts_to_derive(
-    bridge_ids: list[int], after: dict[int, int] | None = None, *, pause_acts: bool = False
+    bridge_ids: list[int],
+    after: dict[int, int] | None = None,
+    *,
+    pause_acts: bool = False,
+    since: date | None = None,
 ) -> tuple[dict[int, list[d.TrustAct]], Texts]:
     """Each bridge's log for a derivation, read as plain values (see db.fetch_values),
     and the texts of the acts that have them, keyed by act id; with `after`, only
     each bridge's acts after the act id it gives (one query a bridge); with
-    `pause_acts`, only the acts that decide which pauses count (PAUSE_LOG_KINDS)."""
-    if pause_acts:
+    `pause_acts`, only the acts that decide which pauses count (PAUSE_LOG_KINDS);
+    with `since`, only the acts about that day or later."""
+    if since is not None:
+        placeholders = ", ".join("{}" for _ in bridge_ids)
+        sql = _ACTS_TO_DERIVE_SINCE.format(ids=placeholders)
+        found = list(await db.fetch_values(sql, *bridge_ids, since))
+    elif pause_acts:
         placeholders = ", ".join("{}" for _ in bridge_ids)
         found = list(await db.fetch_values(_PAUSE_ACTS.format(ids=placeholders), *bridge_ids))
     elif after is None:
@@ -453,20 +470,27 @@ async def load_many(
     *,
     with_plan: bool = True,
     after: dict[int, int] | None = None,
+    since: date | None = None,
 ) -> list[BridgeData]:
     """Several bridges at once: one query per table, whatever the number of bridges.
 
     Without the plan, for a derivation: acts come without their texts but for
     listening sessions' and owned mistakes' (see _ACTS_TO_DERIVE); `after` reads
-    only each bridge's acts after the act id it gives (to carry a derivation on).
+    only each bridge's acts after the act id it gives (to carry a derivation on);
+    `since` only the acts that occurrences due from that day can read
+    (domain.reads_from: a bridge with a one-off open from earlier reads from its
+    start), for readers of a bridge's last days only (the reminders).
     """
     ids = [row["id"] for row in rows]
     if not ids:
         return []
     if not with_plan:
-        logs, texts = await _acts_to_derive(ids, after)
         commitments = await commitments_of(ids)
         pauses = await pauses_of(ids)
+        if since is None:
+            logs, texts = await _acts_to_derive(ids, after)
+        else:
+            logs, texts = await _acts_since(commitments, ids, since)
         loaded = []
         for row in rows:
             data = bridge_data(
@@ -479,7 +503,7 @@ async def load_many(
         # Which pauses count depends on the whole log (domain/pauses.py): read its few
         # deciding acts when only the new ones were read.
         asked = [data.id for data in loaded if data.stored_pauses]
-        if after is not None and asked:
+        if (after is not None or since is not None) and asked:
             pause_logs, pause_texts = await _acts_to_derive(asked, pause_acts=True)
             for data in loaded:
                 if data.id in pause_logs:
@@ -505,6 +529,24 @@ async def load_many(
         )
         for row in rows
     ]
+
+
+async def _acts_since(
+    commitments: dict[int, list[dict[str, Any]]], bridge_ids: list[int], since: date
+) -> tuple[dict[int, list[d.TrustAct]], Texts]:
+    """Each bridge's acts that occurrences due from `since` can read: one query per
+    distinct first day (all bridges share `since` but those with an older one-off)."""
+    groups: dict[date, list[int]] = {}
+    for bridge_id in bridge_ids:
+        mine = [domain_commitment(row) for row in commitments.get(bridge_id, [])]
+        groups.setdefault(d.reads_from(mine, since), []).append(bridge_id)
+    logs: dict[int, list[d.TrustAct]] = {}
+    texts: Texts = {}
+    for first, group in groups.items():
+        found, found_texts = await _acts_to_derive(group, since=first)
+        logs.update(found)
+        texts.update(found_texts)
+    return logs, texts
 
 
 async def acts_of(bridge_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
