@@ -15,8 +15,9 @@ two `bridgework dispatch --loop` processes, all on that database, and:
    cycling through its own people: 80 % Today, 15 % check-ins, 5 % bridge pages;
 2. a lead's dashboard for her 50-bridge team at the first visit of the day (none of
    her team's bridges was derived by any worker before);
-3. the morning: everyone's reminder falls due at once, and the two dispatchers send
-   them to a loopback push service answering after 50 ms.
+3. the morning: everyone's reminder falls due at the same moment, 20 s after it was
+   set (a time set ahead, as people set theirs), and the two dispatchers send them to
+   a loopback push service answering after 50 ms.
 
 Prints:
   scale_people, scale_bridges, scale_acts: what was seeded
@@ -32,7 +33,8 @@ Prints:
   scale_reminders: reminders sent (people with nothing due get none);
     scale_reminders_s: from everyone falling due to the last one sent (goal: 20,000 in
     <= 10 s); scale_reminders_wait_s: of which until the first claim (an idle
-    dispatcher looks every 15 s, then works out its first batch of 1,000);
+    dispatcher sleeps until the next reminder falls due, then works out its first
+    batch of 1,000);
     scale_reminders_unsent: people still waiting when the script had to stop (goal 0)
   scale_dispatcher_cpu_ms: the dispatchers' CPU per reminder during the morning
   scale_db_mb, scale_bytes_per_act (trust_act with its indexes, per act)
@@ -481,8 +483,12 @@ async def morning(url: str, deadline: float) -> tuple[int, float, float, int]:
 
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("UPDATE reminder_settings SET next_due_at = now()")
-        due_at = time.perf_counter()
+        # Everyone's reminder time was set days before the morning: it falls due 20 s
+        # from now, longer than an idle dispatcher sleeps (15 s), so each has seen when.
+        await connection.execute(
+            "UPDATE reminder_settings SET next_due_at = now() + interval '20 seconds'"
+        )
+        due_at = time.perf_counter() + 20
         first = last = 0.0
         settled = -1
         while True:

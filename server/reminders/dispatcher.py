@@ -351,17 +351,34 @@ class Dispatcher:
 
 
 async def run_loop(dispatcher: Dispatcher, interval: float = 15.0) -> None:
-    """Pass after pass until `dispatcher.stopping` is set; a pass that found work loops at once."""
+    """Pass after pass until `dispatcher.stopping` is set; a pass that found work loops
+    at once. An idle dispatcher sleeps until the next reminder falls due, and looks
+    again after `interval` at most (a changed setting, a retry, a look back)."""
     while not dispatcher.stopping.is_set():
         try:
             found = await dispatcher.once()
+            pause = 0.0 if found else await next_due_in(interval)
         except Exception:
             log.exception("reminder dispatch pass failed; trying again in %.0f s", interval)
-            found = 0
-        if found:
-            continue
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(dispatcher.stopping.wait(), timeout=interval)
+            pause = interval
+        if pause > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(dispatcher.stopping.wait(), timeout=pause)
+
+
+async def next_due_in(interval: float) -> float:
+    """Seconds until the next daily reminder falls due, `interval` at most: a morning
+    that everyone set for 08:30 starts at 08:30, not up to `interval` later."""
+    row = await (
+        ReminderSettings.select(ReminderSettings.next_due_at)
+        .where(ReminderSettings.next_due_at.is_not_null())
+        .order_by(ReminderSettings.next_due_at)
+        .first()
+    )
+    if row is None:
+        return interval
+    due = (row["next_due_at"] - clock.now()).total_seconds()
+    return min(interval, max(due, 0.25))  # never a busy loop on what another holds
 
 
 async def beat(name: str) -> None:
