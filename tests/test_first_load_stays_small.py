@@ -1,0 +1,78 @@
+"""#17's budget: a first visit to Today and to a bridge page downloads at most 30 KB,
+compressed, on the demo's busiest bridge (six weeks of history, its calendar).
+
+Counted as bench/bench_pwa.py counts it: the page and what it pulls in (stylesheet,
+scripts, icon, manifest), gzip on the wire, status line and headers included. The
+bench measures the served app; this keeps a change from crossing the line unseen.
+
+Not met on 2026-12-07 (main 521d955): the bridge page is 32.1 KB as bench_pwa's own
+first_load counts it against the served demo (Today 29.5), and the same at 85d837b,
+whose README row says 29.4. About 7 KB of it is response headers (~670 bytes on each
+of ten static files). Strict xfail: once it fits, this fails until the mark goes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+BUDGET_BYTES = 30 * 1024
+SUBRESOURCES = re.compile(
+    r'<(?:link[^>]+rel="(?:stylesheet|icon|manifest)"[^>]+href|script[^>]+src|img[^>]+src)="([^"]+)"'
+)
+
+
+def on_the_wire(client: Any, path: str) -> tuple[int, str]:
+    """Bytes of one gzip GET (status line, headers, body as sent), and its text."""
+    with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.status_code == 200, path
+        raw = b"".join(response.iter_raw())
+        head = len(f"HTTP/1.1 {response.status_code} {response.reason_phrase}\r\n") + sum(
+            len(name) + len(value) + 4 for name, value in response.headers.raw
+        )
+        gzipped = response.headers.get("content-encoding") == "gzip"
+    body = gzip.decompress(raw) if gzipped else raw
+    return head + 2 + len(raw), body.decode(errors="replace")
+
+
+def first_load(client: Any, path: str) -> int:
+    size, html = on_the_wire(client, path)
+    for resource in dict.fromkeys(SUBRESOURCES.findall(html)):
+        if resource.startswith("/"):
+            size += on_the_wire(client, resource)[0]
+    return size
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="bridge page first load is ~32 KB, over #17's 30 KB"
+)
+def test_alices_first_load_of_today_and_her_bridge_stays_within_30_kb(
+    db: Any, browser: Any
+) -> None:
+    seeded = subprocess.run(
+        [sys.executable, "-m", "server", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": db.url},
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    alice = browser("alice")
+    assert alice.sign_in(password="bridgework-demo").status_code == 303
+    with_bob = next(
+        b["id"] for b in alice.api("GET", "/bridges").json() if b["partner_name"] == "Bob"
+    )
+    bridge_page = alice.get(f"/bridges/{with_bob}").text
+    assert "The last 12 weeks" in bridge_page  # the calendar is part of what is counted
+
+    sizes = {path: first_load(alice.client, path) for path in ("/today", f"/bridges/{with_bob}")}
+    assert {path: size for path, size in sizes.items() if size > BUDGET_BYTES} == {}, sizes
