@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from server import formats
-from server.domain.acts import ActKind, LiveAct, TrustAct, withdrawn_ids
+from server.domain.acts import ActKind, LiveAct, TrustAct, as_live, withdrawn_ids
 from server.domain.cadence import Commitment
 from server.domain.ledger import Outcome, SideDay, side_days
 from server.domain.localday import ONE_DAY, Pause
@@ -40,6 +40,7 @@ from server.domain.sides import Side, other
 ASK_BACK_DAYS = 30  # how far back a pause may be asked for
 ANSWER_DAYS = 7  # a request not answered within this many days expires
 ABSENCE_DAYS = 3  # unanswered days in a row before the app asks "Were you away?"
+FIRST_LOOK_DAYS = 7  # how far back `away` looks before it reads the whole window
 
 
 ANSWER_KINDS = frozenset({ActKind.PAUSE_AGREED, ActKind.PAUSE_DECLINED})
@@ -196,8 +197,15 @@ def absence(ledger: Sequence[SideDay], today: date) -> Absence | None:
     have had their say) neither extends nor ends it; a day the side answered ends it.
     Today is left out: today's items can still be done.
     """
+    return _walk_back(ledger, today)[0]
+
+
+def _walk_back(ledger: Sequence[SideDay], today: date) -> tuple[Absence | None, bool]:
+    """`absence`, and whether the walk ended on a day the side answered (no older day
+    of the ledger could then change it)."""
     first = last = None
     days = 0
+    answered = False
     since = today - timedelta(days=ASK_BACK_DAYS)
     for day in reversed(ledger):
         if day.day < since:
@@ -205,14 +213,15 @@ def absence(ledger: Sequence[SideDay], today: date) -> Absence | None:
         if day.day >= today or day.outcome is Outcome.PAUSED or not (day.due or day.planks):
             continue
         if day.checked_in or day.planks:
+            answered = True
             break
         if day.partner_missed:
             continue
         days += 1
         first, last = day.day, last or day.day
     if days < ABSENCE_DAYS or first is None or last is None:
-        return None
-    return Absence(ledger[0].side, first, last, days)
+        return None, answered
+    return Absence(ledger[0].side, first, last, days), answered
 
 
 def unsettled(found: Absence | None, requests: Iterable[PauseRequest]) -> Absence | None:
@@ -245,7 +254,18 @@ def away(
     today: date,
 ) -> Absence | None:
     """`side`'s unsettled absence on `today`, from its ledger over the days a pause may
-    still be asked for; `pauses` are the effective ones."""
-    start = today - timedelta(days=ASK_BACK_DAYS)
-    ledger = side_days(log, commitments, pauses, side, start, today)
-    return unsettled(absence(ledger, today), requests)
+    still be asked for; `pauses` are the effective ones.
+
+    The last week's ledger first: a side that answered on one of those days is not
+    away, whatever came before (`absence` stops at the first answered day back); only
+    a side silent all week needs the whole window. (Every morning's reminder asks this
+    of everyone, and most people answered yesterday.)"""
+    live = as_live(log)
+    commitments = list(commitments)
+    pauses = list(pauses)
+    for back in (FIRST_LOOK_DAYS, ASK_BACK_DAYS):
+        ledger = side_days(live, commitments, pauses, side, today - timedelta(days=back), today)
+        found, answered = _walk_back(ledger, today)
+        if answered:
+            break
+    return unsettled(found, requests)

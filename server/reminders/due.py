@@ -26,16 +26,17 @@ def bridge_due(
     partner: str,
     me: d.Side,
     today: date,
-    acts: list[d.TrustAct],
+    acts: list[d.TrustAct] | list[d.LiveAct],
     commitments: list[d.Commitment],
     pauses: list[d.Pause],
     requests: list[d.PauseRequest] | None = None,
     texts: dict[int, str] | None = None,
 ) -> BridgeDue:
-    """What one bridge asks of side `me` on the local date `today`; `pauses` are the
+    """What one bridge asks of side `me` on the local date `today`; `acts` is its log
+    or its live acts (derived once for both sides); `pauses` are the
     effective ones, `requests` to pause past days decide whether a silence is settled;
     `texts` (commitment id → text) only for a person who wants them on the lock screen."""
-    live = d.live_acts(acts)
+    live = d.as_live(acts)
     yesterday = today - timedelta(days=1)
     counts = {today: 0, yesterday: 0}
     items = []
@@ -78,17 +79,19 @@ async def due_for(
     rows = await state.active_rows_of(ids)
     loaded = await state.load_many(rows, with_plan=False, since=since)
     for data in loaded:
+        live: list[d.LiveAct] | None = None
         for me in (d.Side.A, d.Side.B):
             person = data.people[me].id
             if person in found:
                 partner = data.people[d.other(me)].name
                 today = todays[people[person]]
+                live = d.live_acts(data.acts) if live is None else live
                 due = bridge_due(
                     data.id,
                     partner,
                     me,
                     today,
-                    data.acts,
+                    live,
                     data.commitments,
                     data.pauses,
                     data.pause_requests(today),

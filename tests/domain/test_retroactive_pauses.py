@@ -16,6 +16,7 @@ from server.domain import (
     Pause,
     TrustAct,
     absence,
+    away,
     bridge_days,
     effective_pauses,
     health_report,
@@ -183,3 +184,23 @@ def test_days_with_nothing_due_neither_count_nor_break_the_silence():
     found = absence(ledger, day(5))
     assert found is not None
     assert (found.first, found.last, found.days) == (day(0), day(4), 3)
+
+
+@given(bridge_logs(), st.integers(0, 25), st.integers(0, 40), st.sampled_from([ALICE, BOB]))
+def test_away_reads_the_last_week_first_and_says_what_the_whole_window_says(
+    bridge, silent, today_n, side
+):
+    """`away` looks at a week before the whole window: the answer is the same."""
+    log, commitments = bridge
+    # The side says nothing for its last `silent` days.
+    quiet = [a for a in log.acts if not (a.owner == side and a.day >= day(today_n - silent))]
+    today = day(today_n)
+    window = side_days(quiet, commitments, [], side, today - timedelta(days=ASK_BACK_DAYS), today)
+    assert away(quiet, commitments, [], [], side, today) == absence(window, today)
+
+
+def test_a_silence_longer_than_a_week_is_read_whole():
+    log, commitments = alice_away(12, 30)
+    found = away(log.acts, commitments, [], [], ALICE, day(30))
+    assert found is not None
+    assert (found.first, found.last, found.days) == (day(18), day(29), 12)
