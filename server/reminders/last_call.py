@@ -45,7 +45,7 @@ from server.reminders.email.channel import wants_push
 from server.reminders.message import Message, compose_last_call, payload
 from server.reminders.push import Sender
 from server.reminders.service import DEFAULT_TIME as DAILY_DEFAULT_TIME
-from server.reminders.service import _ensure_settings
+from server.reminders.service import ensure_settings
 from server.reminders.tables import LastCall, ReminderSettings
 from server.tables import User
 
@@ -118,7 +118,7 @@ def check_setting(form: dict[str, Any], daily: time) -> Setting:
 
 
 async def save_setting(user: User, setting: Setting) -> None:
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     await ReminderSettings.update(
         {
             ReminderSettings.last_call: setting.at if setting.on else "",

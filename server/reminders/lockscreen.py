@@ -22,9 +22,9 @@ async def shows_names(user: User) -> bool:
 
 
 async def choose(user: User, on: bool) -> None:
-    from server.reminders.service import _ensure_settings
+    from server.reminders.service import ensure_settings
 
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     await ReminderSettings.update(
         {ReminderSettings.lock_screen_names: on, ReminderSettings.updated_at: clock.now()}
     ).where(ReminderSettings.person == user.id)

@@ -180,7 +180,7 @@ async def save_schedule(user: User, schedule: s.Schedule) -> None:
         ReminderSettings.quiet_start: s.format_time(schedule.quiet[0]) if schedule.quiet else "",
         ReminderSettings.quiet_end: s.format_time(schedule.quiet[1]) if schedule.quiet else "",
     }
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     await ReminderSettings.update({**values, ReminderSettings.updated_at: clock.now()}).where(
         ReminderSettings.person == user.id
     )
@@ -204,7 +204,7 @@ def check_pause(data: Mapping[str, Any], today: date) -> date:
 
 async def pause(user: User, data: Mapping[str, Any]) -> date:
     until = check_pause(data, d.local_today(clock.now(), user.time_zone))
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     await ReminderSettings.update(
         {ReminderSettings.paused_until: until, ReminderSettings.updated_at: clock.now()}
     ).where(ReminderSettings.person == user.id)
@@ -213,14 +213,15 @@ async def pause(user: User, data: Mapping[str, Any]) -> date:
 
 
 async def resume(user: User) -> None:
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     await ReminderSettings.update(
         {ReminderSettings.paused_until: None, ReminderSettings.updated_at: clock.now()}
     ).where(ReminderSettings.person == user.id)
     await reschedule(user)
 
 
-async def _ensure_settings(person_id: int) -> None:
+async def ensure_settings(person_id: int) -> None:
+    """The person's reminder settings row, made with the defaults if they have none."""
     await ReminderSettings.insert(
         ReminderSettings(person=person_id, local_time=DEFAULT_TIME, updated_at=clock.now())
     ).on_conflict(target=ReminderSettings.person, action="DO NOTHING")
@@ -337,7 +338,7 @@ async def add_device(user: User, device: NewDevice, user_agent: str) -> int:
         .returning(PushSubscription.id)
     )
     row = rows[0]
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     await reschedule(user)
     return int(row["id"])
 

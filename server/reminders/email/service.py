@@ -80,9 +80,9 @@ async def choose(
     user: User, channel: str, address: str, settings: Settings, mailer: Mailer
 ) -> bool:
     """Keep the choice; a new address is sent a confirmation link. True if one was sent."""
-    from server.reminders.service import _ensure_settings, reschedule
+    from server.reminders.service import ensure_settings, reschedule
 
-    await _ensure_settings(user.id)
+    await ensure_settings(user.id)
     current = await choice_of(user)
     changed = bool(address) and address.lower() != current.email.lower()
     values: dict[Any, Any] = {
