@@ -13,6 +13,7 @@ from server.agreement import service as agreement
 from server.agreement import sharing
 from server.bounds import PathId
 from server.bridges import service
+from server.checkin import service as checkin
 from server.errors import Conflict, InvalidInput
 from server.repair import calendar as repair_calendar
 from server.repair import view as repair_view
@@ -33,6 +34,7 @@ async def home(viewer: Viewer) -> Template:
         "bridges/home.html",
         viewer=user,
         bridges=await service.my_bridges(user),
+        waits=await checkin.waits_by_bridge(user),
         teams=await teams.my_teams(user),
     )
 

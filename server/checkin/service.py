@@ -189,6 +189,20 @@ def _waiting(
 
 
 @dataclass(frozen=True)
+class Waits:
+    """What waits for a person on one bridge, as their Today counts it: their items
+    still open today and from yesterday (the grace day), and the partner's planks
+    waiting for their confirmation."""
+
+    due_today: int = 0
+    from_yesterday: int = 0
+    to_confirm: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.due_today or self.from_yesterday or self.to_confirm)
+
+
+@dataclass(frozen=True)
 class BridgeToday:
     """One bridge's share of a person's Today: due items, confirmations, streak days, facts."""
 
@@ -203,6 +217,12 @@ class BridgeToday:
     asks: list[PauseAsk] = field(default_factory=list)  # pending, either way
     bridge_id: int = 0
     earned: frozenset[Moment] = frozenset()  # moments to celebrate once (server/moments)
+
+    @property
+    def waits(self) -> Waits:
+        """This share's open items and planks to confirm, counted (home's row shows them)."""
+        open_days = [item.yesterday for item in self.items if item.outcome == "open"]
+        return Waits(open_days.count(False), open_days.count(True), len(self.waiting))
 
 
 def bridge_today(
@@ -290,6 +310,14 @@ async def today_view(user: User, *, celebrate: bool = False) -> TodayView:
         if celebrate
         else None,
     )
+
+
+async def waits_by_bridge(user: User) -> dict[int, Waits]:
+    """What waits for `user` on each bridge they are building, by bridge id: counted
+    from Today's own shares, read for all bridges at once (home's rows)."""
+    today = d.local_today(clock.now(), user.time_zone)
+    shares = await bridge_shares(await state.active_rows(user.id), user.id, today)
+    return {share.bridge_id: share.waits for share in shares}
 
 
 async def streak_of(user: User) -> d.Streak:
