@@ -30,6 +30,7 @@ from server.observe.requests import Observed
 from server.privacy import api as privacy_api
 from server.privacy import routes as privacy_routes
 from server.pwa import routes as pwa_routes
+from server.pwa import shell as pwa_shell
 from server.reminders import api as reminders_api
 from server.reminders import routes as reminders_routes
 from server.reminders.email import routes as email_routes
@@ -160,7 +161,10 @@ def create_app(
             render_plugins=[JsonRenderPlugin()],
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        before_send=[security_headers(settings.is_production), openapi.allow_header],
+        before_send=[
+            security_headers(settings.is_production, files=("/static/", pwa_shell.MANIFEST_PATH)),
+            openapi.allow_header,
+        ],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         request_max_body_size=MAX_BODY_BYTES,

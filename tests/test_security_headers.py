@@ -1,4 +1,8 @@
-"""Security headers on every kind of response, and templates the CSP can allow."""
+"""Security headers on every kind of response, and templates the CSP can allow.
+
+A stylesheet, a script a page loads, a PNG or the manifest is never a document, so it
+carries only what a subresource needs (server/web.py, SUBRESOURCE_TYPES); everything
+else, an SVG icon and the service worker's own script included, carries them all."""
 
 from __future__ import annotations
 
@@ -56,7 +60,8 @@ def test_every_kind_of_response_carries_the_security_headers(bridge, alice, mall
         "an API 401": stranger.api("GET", "/me"),
         "an API 400": alice.api("POST", "/bridges", {"partner": "x"}),
         "the API schema": stranger.get("/api/v1/schema/openapi.json"),
-        "a static file": stranger.get("/static/app.css"),
+        "an SVG icon": stranger.get("/static/icons/bridge.svg"),
+        "the service worker": stranger.get("/sw.js"),
         "a missing static file": stranger.get("/static/no-such-file.css"),
         "an unknown page": alice.get("/no-such-page"),
         "an unknown API path": alice.api("GET", "/no-such-thing"),
@@ -75,6 +80,34 @@ def test_every_kind_of_response_carries_the_security_headers(bridge, alice, mall
     assert not problems, "\n".join(problems)
     statuses = {what: r.status_code for what, r in responses.items()}
     assert all(status < 500 for status in statuses.values()), statuses
+
+
+DOCUMENT_ONLY = (
+    "content-security-policy",
+    "referrer-policy",
+    "x-frame-options",
+    "permissions-policy",
+)
+
+
+def test_a_stylesheet_a_script_an_image_and_the_manifest_carry_what_a_subresource_needs(
+    browser,
+):
+    stranger = browser("stranger")
+    for path in (
+        "/static/app.css",
+        "/static/js/outbox.js",
+        "/static/icons/icon-192.png",
+        "/manifest.webmanifest",
+    ):
+        response = stranger.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        assert response.headers["content-type"], path
+        assert response.headers["cache-control"], path
+        assert [name for name in DOCUMENT_ONLY if name in response.headers] == [], path
+        if path.startswith("/static/"):
+            assert response.headers["etag"], path
 
 
 def test_error_pages_for_unknown_paths_are_pages_and_json_like_the_rest(alice):

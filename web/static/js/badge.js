@@ -4,7 +4,8 @@
 // Feature-detected; the last value is kept on `bwBadge.value` for the tests to read.
 // When nothing is left open (checked in here or on another device), a reminder still
 // on the screen is replaced by a quiet "All done for today".
-// Pages load it with a <script> tag and the service worker with importScripts.
+// Today loads it with a <script> tag (no other page shows a count) and the service
+// worker with importScripts.
 (function (global) {
   "use strict";
   var nav = global.navigator;
