@@ -1,5 +1,6 @@
-"""The bridge page's calendar of the last twelve weeks: each side reads its own days on
-the left, a shape and a word for each, and a tap on a day says what happened on it."""
+"""The bridge page's calendar, from the week the bridge began (twelve weeks at most):
+each side reads its own days on the left, a shape and a word for each, and a tap on a
+day says what happened on it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import time_machine
 
+from server.domain import weeks_since
 from tests.repair_helpers import act, check_in, commit
 
 DASH = "\u2013"  # the en dash of "Sat 7 Nov \u2013 Sun 8 Nov"
@@ -66,7 +68,7 @@ def test_after_two_weeks_alice_reads_her_days_and_bobs_as_text(two_weeks, alice)
     text = as_text(alice, two_weeks)
     you, bob = text.split(" Bob ", 1)
     assert you.startswith(
-        "The 12 weeks as text You You: 5 kept and secured, 5 kept, 1 missed and owned it, "
+        "The last 3 weeks as text You You: 5 kept and secured, 5 kept, 1 missed and owned it, "
         "1 missed, 2 paused, 1 still open."
     )
     assert "Mon 16 Nov: still open" in you
@@ -82,7 +84,7 @@ def test_after_two_weeks_alice_reads_her_days_and_bobs_as_text(two_weeks, alice)
 
 def test_bob_reads_his_own_days_first_and_alices_second(two_weeks, bob):
     text = as_text(bob, two_weeks)
-    assert text.startswith("The 12 weeks as text You You: 12 kept, 2 paused, 1 still open.")
+    assert text.startswith("The last 3 weeks as text You You: 12 kept, 2 paused, 1 still open.")
     assert "Alice Alice: 5 kept and secured, 5 kept, 1 missed and owned it, 1 missed," in text
 
 
@@ -100,6 +102,33 @@ def test_the_picture_has_a_square_a_day_linking_to_it_and_leaves_words_to_the_te
     assert re.search(r'<a href="\?day=2026-11-05#day" tabindex="-1"><use href="#cm"', page)
 
 
+def test_the_calendar_draws_weeks_from_the_one_the_bridge_began_not_before(two_weeks, alice):
+    page = alice.get(f"/bridges/{two_weeks}").text
+    picture = re.search(r'<svg class="cal".*?</svg>', page, re.S)[0]
+    assert 'viewBox="0 0 360 104"' in picture  # three rows of 22 below a 38 header
+    rows = re.findall(r'<text y="(\d+)">([^<]*)</text>', picture)
+    assert [int(y) for y, _ in rows] == [51, 73, 95]  # Mondays 2, 9 and 16 November
+    assert "Oct" not in " ".join(label for _, label in rows)
+    assert '<h2 id="calendar-h">The last 3 weeks</h2>' in page
+
+
+def test_a_bridge_with_nothing_on_it_yet_draws_this_week(bridge, alice):
+    with time_machine.travel(noon(TODAY), tick=False):
+        page = alice.get(f"/bridges/{bridge}").text
+    assert '<h2 id="calendar-h">This week</h2>' in page
+    assert "<summary>This week as text</summary>" in page
+    assert 'viewBox="0 0 360 60"' in page
+
+
+def test_weeks_since_counts_from_the_bridges_first_week_to_twelve_at_most():
+    assert weeks_since(None, TODAY) == 1
+    assert weeks_since(TODAY, TODAY) == 1
+    assert weeks_since(TODAY - timedelta(days=1), TODAY) == 2  # Sunday: the week before
+    assert weeks_since(MONDAY, TODAY) == 3
+    assert weeks_since(MONDAY - timedelta(weeks=9), TODAY) == 12
+    assert weeks_since(MONDAY - timedelta(weeks=40), TODAY) == 12
+
+
 def test_tapping_a_day_says_what_happened_on_it(two_weeks, alice):
     page = alice.get(f"/bridges/{two_weeks}?day=2026-11-04").text
     day = text_of(re.search(r'<div class="cal-day"(.*?)</div>', page, re.S)[1])
@@ -109,11 +138,11 @@ def test_tapping_a_day_says_what_happened_on_it(two_weeks, alice):
     assert "You missed (said so themselves): Reply to Bob's messages the same day" in day
     # Without a pointer: the same day picked in the form, within the twelve weeks.
     picker = re.search(r'<input id="cal-day" name="day" type="date"[^>]*>', page)[0]
-    assert 'max="2026-11-16" value="2026-11-04"' in picker
+    assert 'min="2026-11-02" max="2026-11-16" value="2026-11-04"' in picker
 
 
 def test_a_day_that_is_not_a_date_or_out_of_range_shows_no_day_and_no_error(two_weeks, alice):
-    for wrong in ("yesterday", "2026-02-30", "2026-12-25", "1999-01-01", "x" * 300):
+    for wrong in ("yesterday", "2026-02-30", "2026-12-25", "2026-11-01", "x" * 300):
         response = alice.get(f"/bridges/{two_weeks}?day={wrong}")
         assert response.status_code == 200
         assert 'class="cal-day"' not in response.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -19,8 +20,8 @@ def frozen():
         yield traveller
 
 
-def words(html: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", html).replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
+def words(page: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     return " ".join(text.split())
 
 

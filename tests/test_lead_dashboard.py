@@ -68,6 +68,46 @@ def test_a_bridge_that_slipped_a_little_does_not_need_support(team, bridge, alic
     assert "No shared bridge lost 15 points" in carol.get(f"/teams/{team}/dashboard").text
 
 
+def test_carol_is_offered_support_for_dan_and_erin_broken_for_weeks(browser, team, carol):
+    dan = newcomer(browser, carol, team, "dan")
+    erin = newcomer(browser, carol, team, "erin")
+    long_broken = build_bridge(dan, erin)
+    history(long_broken, days_before_today(30), "m" * 30)
+    share_both(long_broken, dan, erin)
+    [row] = dashboard(carol, team)["bridges"]
+    assert row["health"] == 0 and row["band"] == "broken" and row["fall"] == 0
+    assert row["needs_support"] is True
+    assert dashboard(carol, team)["needs_support"] == [long_broken]
+    page = carol.get(f"/teams/{team}/dashboard").text
+    assert "Dan &amp; Erin</strong> — broken on each of the last 14 days, at 0 today." in page
+    assert "Broken for two weeks: ask Dan and Erin whether their plan asks too much" in page
+    csv_row = list(csv.reader(io.StringIO(carol.get(f"/teams/{team}/dashboard.csv").text)))[4]
+    assert csv_row[:2] == ["Dan", "Erin"] and csv_row[9] == "yes, broken for 14 days"
+
+
+def test_a_broken_bridge_that_has_just_started_is_not_flagged(browser, team, carol):
+    dan = newcomer(browser, carol, team, "dan")
+    erin = newcomer(browser, carol, team, "erin")
+    young = build_bridge(dan, erin)
+    history(young, days_before_today(3), "mmm")
+    share_both(young, dan, erin)
+    [row] = dashboard(carol, team)["bridges"]
+    assert row["band"] == "just_started" and row["health"] < 25
+    assert row["needs_support"] is False
+    assert "No shared bridge lost 15 points" in carol.get(f"/teams/{team}/dashboard").text
+
+
+def test_a_bridge_that_climbed_out_of_broken_in_the_last_14_days_is_not_flagged(
+    team, bridge, alice, bob, carol
+):
+    history(bridge, days_before_today(30), "m" * 16 + "k" * 14)
+    share_both(bridge, alice, bob)
+    [row] = dashboard(carol, team)["bridges"]
+    assert row["trend"][0] < 25 <= row["health"]  # broken at the window's start, not now
+    assert row["needs_support"] is False
+    assert dashboard(carol, team)["needs_support"] == []
+
+
 def test_bridges_are_listed_by_name_never_by_health(browser, team, bridge, alice, bob, carol):
     dan = newcomer(browser, carol, team, "dan")
     zoe = newcomer(browser, carol, team, "zoe")

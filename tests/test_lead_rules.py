@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.domain.health import Band
+from server.domain.health import FIRST_DAYS, Band, just_started
 from server.lead import rules
 from server.lead.rules import Figures, TeamBridge
 
@@ -84,6 +84,40 @@ def test_needs_support_looks_at_the_fall_from_the_windows_highest_score():
     assert rules.fall([40, 60, 80, 64]) == 16  # climbed, then fell hard
     assert rules.fall([90] + [50] * 15) == 0  # the high point is older than 14 days
     assert rules.fall([]) == 0
+
+
+def test_a_bridge_broken_on_each_of_the_last_14_days_needs_support():
+    assert rules.needs_support([0] * 30) is rules.Support.BROKEN
+    assert rules.needs_support([60] * 15 + [24] * 15) is rules.Support.BROKEN  # fell long ago
+    assert rules.needs_support([80] * 20 + [65]) is rules.Support.FELL
+    assert rules.needs_support([24, 10] + [5] * 12) is rules.Support.FELL  # fell, and broken
+
+
+def test_a_bridge_out_of_broken_on_any_day_of_the_14_is_moving_and_not_flagged():
+    assert rules.needs_support([0] * 20 + [25] + [20] * 9) is None  # up one day, then 5 down
+    assert rules.needs_support([26] + [14] * 13) is None  # out of broken 13 days ago
+    assert rules.needs_support([0] * 13) is None  # broken, but not yet for two weeks
+
+
+def test_a_young_broken_bridge_has_just_started_and_is_never_flagged_for_it():
+    young = [0] * 5
+    assert just_started(young)
+    assert rules.needs_support(young, window=len(young)) is None
+    assert rules.needs_support([0] * FIRST_DAYS, window=FIRST_DAYS) is rules.Support.BROKEN
+
+
+def test_the_suggestion_for_a_long_broken_bridge_says_so_and_offers_no_data():
+    long_broken = bridge(1, [0] * 30)
+    fallen = bridge(2, [80] * 20 + [60])
+    board = rules.dashboard(1, "Team", [long_broken, fallen], TODAY)
+    broken_row, fallen_row = board.rows
+    assert board.needs_support == [broken_row, fallen_row]
+    first = rules.support_suggestions(broken_row)[0]
+    assert first.startswith("Broken for two weeks: ask P1 and Q1 whether their plan")
+    assert not any("Broken" in s for s in rules.support_suggestions(fallen_row))
+    rows = rules.csv_rows(board)
+    assert rows[4][-1] == "yes, broken for 14 days"
+    assert rows[5][-1] == "yes, fell 20 points"
 
 
 def test_bridges_are_listed_by_name_not_by_health():

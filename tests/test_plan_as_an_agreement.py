@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -35,10 +36,10 @@ def part_of(person, bridge: int, letter: str) -> int:
     return side(agreement(person, bridge), letter)["part_id"]
 
 
-def words(html: str) -> str:
+def words(page: str) -> str:
     """The page as a person reads it: the text, without tags, one space between words
-    (and typographic apostrophes as plain ones)."""
-    text = re.sub(r"<[^>]+>", " ", html).replace("\N{RIGHT SINGLE QUOTATION MARK}", "'")
+    (and &#39; as the apostrophe it shows)."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     return " ".join(text.split())
 
 

@@ -112,7 +112,6 @@ async def bridge_page(
         drawing=drawing,
         calendar=calendar,
         cal_width=repair_calendar.WIDTH,
-        cal_height=repair_calendar.HEIGHT,
         new_key=FormKeys(),
         plan=plan,
         share_ask=share_ask,

@@ -39,6 +39,7 @@ from server.domain.calendar import (
     day_mark,
     first_monday,
     mark_counts,
+    weeks_since,
 )
 from server.domain.health import Band, band
 from server.domain.ledger import Outcome, SideDay, bridge_days, first_day, side_days
@@ -191,5 +192,6 @@ __all__ = [
     "streak_span",
     "unsettled",
     "validate_cadence",
+    "weeks_since",
     "withdrawn_ids",
 ]

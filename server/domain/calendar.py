@@ -4,7 +4,8 @@ A day's mark is read from its ledger day (server/domain/ledger.py) and nothing e
 the calendar can never disagree with health, streaks or the span: the day's worst miss
 decides it (reported or lapsed, then owned), else its best plank (secured over laid),
 else whether something is still open, else a quiet day. Weeks run Monday to Sunday,
-the last one holding today; days before the bridge began, and after today, are blank.
+from the week the bridge began (at most CALENDAR_WEEKS back), the last one holding
+today; days before the bridge began, and after today, are blank.
 """
 
 from collections import Counter
@@ -72,6 +73,16 @@ class CalendarDay(NamedTuple):
 def first_monday(today: date, weeks: int = CALENDAR_WEEKS) -> date:
     """The Monday the calendar's first week begins on."""
     return today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+
+
+def weeks_since(began: date | None, today: date, most: int = CALENDAR_WEEKS) -> int:
+    """How many weeks the calendar draws: from the week the bridge `began` to today's,
+    at most `most`. Weeks before a bridge existed would be rows of nothing; a bridge
+    with nothing on it yet (`began` None) draws today's week."""
+    if began is None or began > today:
+        return 1
+    weeks = (first_monday(today, 1) - first_monday(began, 1)).days // 7 + 1
+    return min(most, weeks)
 
 
 def calendar_weeks(

@@ -21,6 +21,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from server.domain.health import Band, band, just_started, shown
 
@@ -31,6 +32,13 @@ MAX_TEAM_MINIMUM = 100
 TREND_DAYS = 30  # the team's trend, and how many daily scores are kept per bridge
 SUPPORT_WINDOW_DAYS = 14  # each bridge's line, and the window "needs support" looks at
 SUPPORT_FALL = 15
+
+
+class Support(StrEnum):
+    """Why a shared bridge needs support (see needs_support)."""
+
+    FELL = "fell"  # lost SUPPORT_FALL points or more inside the window
+    BROKEN = "broken"  # broken on every day of the window, past its first days
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,11 @@ class BridgeRow:
     paused: bool
     fall: int  # points lost from the window's highest score to today
     just_started: bool = False  # too young for its band to mean anything, as its sides see
+    support: Support | None = None  # why it needs support, if it does
 
     @property
     def needs_support(self) -> bool:
-        return self.fall >= SUPPORT_FALL
+        return self.support is not None
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,32 @@ def fall(scores: Sequence[int], window: int = SUPPORT_WINDOW_DAYS) -> int:
     if not recent:
         return 0
     return max(0, max(recent) - recent[-1])
+
+
+def needs_support(scores: Sequence[int], window: int = SUPPORT_WINDOW_DAYS) -> Support | None:
+    """Why a shared bridge needs support, from its daily scores (oldest first), or None.
+
+    - FELL: it lost SUPPORT_FALL points or more from its highest score of the window
+      (see fall). A sharp fall is news a lead would want while it is fresh.
+    - BROKEN: it was in the broken band on every one of the last `window` days and is
+      not just started. A bridge that never climbs out never falls either, so the first
+      reason alone would leave the bridges in the worst state unoffered. A young bridge
+      is broken by arithmetic, not by trust (domain.health.just_started), and a bridge
+      that was out of the broken band on any day of the window is moving: neither is
+      flagged.
+
+    Numbers only, the ones the lead's row already shows: never anything anyone wrote.
+    """
+    if fall(scores, window) >= SUPPORT_FALL:
+        return Support.FELL
+    recent = scores[-window:]
+    if (
+        len(recent) == window
+        and all(band(score) is Band.BROKEN for score in recent)
+        and not just_started(list(scores))
+    ):
+        return Support.BROKEN
+    return None
 
 
 def median(scores: Iterable[int]) -> int:
@@ -195,6 +230,7 @@ def bridge_row(bridge: TeamBridge, today: date) -> BridgeRow:
         days_since_last_act=since,
         paused=f.paused,
         fall=fall(f.scores),
+        support=needs_support(f.scores),
         # The kept scores reach TREND_DAYS back, more than FIRST_DAYS: a shorter list
         # is the bridge's whole history, as the sides' own report reads it.
         just_started=just_started(f.scores),
@@ -237,7 +273,13 @@ def support_suggestions(row: BridgeRow) -> list[str]:
 
     Built only from the figures the lead already sees on the row."""
     a, b = row.names
-    offers = [
+    offers = []
+    if row.support is Support.BROKEN:
+        offers.append(
+            f"Broken for two weeks: ask {a} and {b} whether their plan asks too much at "
+            "once; one small promise each can keep every day is a steadier start."
+        )
+    offers += [
         f"Offer {a} and {b} a conversation, together or one to one, where they set "
         "the agenda and you mostly listen.",
         "Remind the team of its norms: disagreements are raised early and in person, "
@@ -300,6 +342,14 @@ CSV_BRIDGE_HEADER = [
 ]
 
 
+def _support_cell(row: BridgeRow) -> str:
+    if row.support is Support.FELL:
+        return f"yes, fell {row.fall} points"
+    if row.support is Support.BROKEN:
+        return f"yes, broken for {SUPPORT_WINDOW_DAYS} days"
+    return "no"
+
+
 def csv_rows(board: Dashboard) -> list[list[str]]:
     """Exactly what the dashboard shows, as CSV rows: shared bridges, then team figures."""
     rows: list[list[object]] = [
@@ -320,7 +370,7 @@ def csv_rows(board: Dashboard) -> list[list[str]]:
                 r.secured,
                 r.days_since_last_act,
                 "yes" if r.paused else "no",
-                f"yes, fell {r.fall} points" if r.needs_support else "no",
+                _support_cell(r),
             ]
         )
     rows += [[], ["Team figures, over all the team's bridges, shared or not"]]

@@ -1,9 +1,10 @@
-"""The bridge page's calendar of the last twelve weeks: geometry and words.
+"""The bridge page's calendar of up to twelve weeks: geometry and words.
 
 The marks come from the domain (domain.calendar over the derivation's ledger days);
-this only places them: a week a row, Monday first, the reader's days on the left
-and the partner's on the right, as on the bridge drawing. Each mark has its own
-shape as well as its colour, and the same days are written out as text.
+this only places them: a week a row, Monday first, from the week the bridge began,
+the reader's days on the left and the partner's on the right, as on the bridge
+drawing. Each mark has its own shape as well as its colour, and the same days are
+written out as text.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from server.repair.view import BridgeScreen
 LABEL_W, PITCH, GAP, TOP = 46, 22, 6, 38  # viewBox units; 360 wide in all
 CELL = 19
 WIDTH = LABEL_W + 14 * PITCH + GAP
-HEIGHT = TOP + d.CALENDAR_WEEKS * PITCH
 # Each mark's shape, defined once in the SVG's <defs> (bridges/_calendar.html).
 GLYPHS = {
     d.Mark.SECURED: "cs",
@@ -129,6 +129,17 @@ class Calendar:
     chosen: date | None  # the day whose detail is shown
     chosen_sides: list[DaySide]
 
+    @property
+    def height(self) -> int:
+        """The picture's height in viewBox units: a row a week shown."""
+        return TOP + len(self.weeks) * PITCH
+
+    @property
+    def title(self) -> str:
+        """The weeks shown, in words: the heading, and the text equivalent's name."""
+        n = len(self.weeks)
+        return "This week" if n == 1 else f"The last {n} weeks"
+
 
 def bridge_calendar(
     ledgers: dict[d.Side, list[d.SideDay]],
@@ -137,11 +148,14 @@ def bridge_calendar(
     today: date,
     chosen: date | None = None,
 ) -> Calendar:
-    """The calendar `me` reads: their days on the left, the partner's on the right."""
+    """The calendar `me` reads: their days on the left, the partner's on the right, from
+    the week the bridge began (its first ledger day) to today's."""
     partner = d.other(me)
     cells: list[Cell] = []
     sides: list[SideHistory] = []
-    grids = {side: d.calendar_weeks(ledgers[side], today) for side in (me, partner)}
+    began = min((days[0].day for days in ledgers.values() if days), default=None)
+    shown = d.weeks_since(began, today)
+    grids = {side: d.calendar_weeks(ledgers[side], today, shown) for side in (me, partner)}
     for block, side in enumerate((me, partner)):
         grid = grids[side]
         left = LABEL_W + block * (7 * PITCH + GAP)
@@ -152,8 +166,8 @@ def bridge_calendar(
                     cells.append(Cell(x, y, day.day, day.mark, day.day == today))
         who = "You" if side is me else names[side]
         sides.append(SideHistory(who, runs(grid), d.mark_counts(grid)))
-    first = d.first_monday(today)
-    weeks = [(TOP + w * PITCH, grids[me][w][0].day) for w in range(d.CALENDAR_WEEKS)]
+    first = d.first_monday(today, shown)
+    weeks = [(TOP + w * PITCH, grids[me][w][0].day) for w in range(shown)]
     if chosen is not None and not first <= chosen <= today:
         chosen = None
     chosen_sides = []

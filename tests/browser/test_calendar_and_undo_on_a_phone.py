@@ -1,5 +1,5 @@
-"""On a phone: the bridge's calendar of the last twelve weeks after two weeks of mixed
-days, read as a picture, as text and one day at a time; and Undo right after Kept,
+"""On a phone: the bridge's calendar, from the week the bridge began, after two weeks
+of mixed days, read as a picture, as text and one day at a time; and Undo right after Kept,
 online and with no signal.
 
 History is written before the live server starts, through the app in this process
@@ -89,7 +89,7 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
     phone = open_phone(playwright, tmp_path / "alice")
     page = phone.new_page()
     sign_in(page, server.url, "alice@example.com", then=f"/bridges/{two_weeks}")
-    calendar = page.get_by_role("region", name="The last 12 weeks")
+    calendar = page.get_by_role("region", name="The last 3 weeks")
     expect(calendar.locator("svg.cal")).to_be_visible()
     for word in ("kept, secured", "missed, owned", "missed", "paused", "open", "nothing due"):
         expect(calendar.get_by_role("list", name="Key")).to_contain_text(word)
@@ -97,7 +97,7 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
     card_shot(db, calendar, "bridge-calendar-card")
 
     # The text equivalent, as a screen reader finds it.
-    calendar.get_by_text("The 12 weeks as text").click()
+    calendar.get_by_text("The last 3 weeks as text").click()
     text = calendar.locator(".cal-text").inner_text()
     assert "You: 5 kept and secured, 5 kept, 1 missed and owned it, 1 missed, 2 paused" in text
     missed_day = START + timedelta(days=3)
@@ -133,7 +133,7 @@ def test_alice_reads_two_weeks_on_the_calendar_and_opens_a_day(
     ).status_code in (200, 303)
     page.set_viewport_size({"width": 320, "height": 700})
     page.goto(f"{server.url}/bridges/{two_weeks}?day={TODAY.isoformat()}#day")
-    page.get_by_text("The 12 weeks as text").click()
+    page.get_by_text("The last 3 weeks as text").click()
     expect(page.locator(".cal-text")).to_contain_text(LONG_NAME)
     no_sideways_scroll(page)
     card_shot(db, calendar, "bridge-calendar-320")
