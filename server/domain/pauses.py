@@ -258,14 +258,18 @@ def away(
 
     The last week's ledger first: a side that answered on one of those days is not
     away, whatever came before (`absence` stops at the first answered day back); only
-    a side silent all week needs the whole window. (Every morning's reminder asks this
-    of everyone, and most people answered yesterday.)"""
+    a side silent all week needs the whole window, unless the week reaches back to
+    before anything was due. (Every morning's reminder asks this of everyone, and
+    most people answered yesterday.)"""
     live = as_live(log)
     commitments = list(commitments)
     pauses = list(pauses)
+    # Before the first commitment's start nothing was due: no older day extends a run.
+    first_due = min((c.start for c in commitments), default=today)
     for back in (FIRST_LOOK_DAYS, ASK_BACK_DAYS):
-        ledger = side_days(live, commitments, pauses, side, today - timedelta(days=back), today)
+        start = today - timedelta(days=back)
+        ledger = side_days(live, commitments, pauses, side, start, today)
         found, answered = _walk_back(ledger, today)
-        if answered:
+        if answered or start <= first_due:
             break
     return unsettled(found, requests)
