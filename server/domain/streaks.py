@@ -102,15 +102,28 @@ def streak_across(records: Sequence[Mapping[date, DayCheck]], today: date) -> in
 
 
 def streak_span(records: Sequence[Mapping[date, DayCheck]], today: date) -> Streak:
-    """The streak alive now across `records`, with the days it spans."""
-    firsts = [min(record) for record in records if record]
-    if not firsts:
+    """The streak alive now across `records`, with the days it spans.
+
+    Walks back from `today` until the streak breaks or history begins; where history
+    begins is worked out only at the first day no record has (finding it at once
+    read every day of a year-old record on each Today).
+    """
+    records = [record for record in records if record]
+    if not records:
         return Streak()
-    streak, day, first = 0, today, min(firsts)
+    streak, day = 0, today
+    first: date | None = None
     since = last = None
-    while day >= first:
+    while True:
         checks = [record[day] for record in records if day in record]
-        check = max(checks) if checks else DayCheck.NOTHING_DUE
+        if checks:
+            check = max(checks)
+        else:
+            if first is None:
+                first = min(min(record) for record in records)
+            if day < first:
+                break
+            check = DayCheck.NOTHING_DUE
         if check is DayCheck.BROKEN:
             break
         if check is DayCheck.DONE:
