@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_long_text_never_scrolls_sideways import (
     ALICE,
     BOB,
+    alice_and_bob_on_a_team,
     buttons_fit,
     sideways,
     sign_up,
@@ -43,16 +44,7 @@ def test_buttons_naming_a_60_letter_person_or_team_fit_at_320_px(
 ) -> None:
     base = live_server
     alice, bob, dana = (phone(**NARROW).new_page() for _ in range(3))
-    sign_up(alice, base, "alice@example.com", ALICE)
-    alice.get_by_role("button", name="Create account").click()
-    alice.get_by_role("link", name="Start a team").click()
-    alice.get_by_label("Team name").fill(TEAM)
-    alice.get_by_role("button", name="Create team").click()
-    team_url = alice.url
-    alice.get_by_role("button", name="Make an invite link").click()
-    sign_up(bob, base, "bob@example.com", BOB, path=alice.get_by_label("Invite link").input_value())
-    bob.get_by_role("button", name="Create account and join").click()
-    expect(bob.get_by_role("heading", level=1)).to_be_visible()
+    team_url = alice_and_bob_on_a_team(alice, bob, base, TEAM)
 
     seen: dict[str, int | str | list[str]] = {}
     # Dana already has an account when Alice's team link reaches her: "Join <team>".

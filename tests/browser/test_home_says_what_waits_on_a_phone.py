@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_long_text_never_scrolls_sideways import ALICE, BOB, sideways, sign_up
+from tests.browser.test_long_text_never_scrolls_sideways import (
+    ALICE,
+    BOB,
+    alice_and_bob_on_a_team,
+    sideways,
+)
 from tests.browser.test_repair_journey import add_commitment
 
 pytestmark = pytest.mark.browser
@@ -41,16 +46,7 @@ def test_alice_and_bob_read_what_waits_for_each_on_home_at_390_and_320_px(
 ) -> None:
     base = live_server
     alice, bob = phone().new_page(), phone().new_page()
-    sign_up(alice, base, "alice@example.com", ALICE)
-    alice.get_by_role("button", name="Create account").click()
-    alice.get_by_role("link", name="Start a team").click()
-    alice.get_by_label("Team name").fill("Product Team")
-    alice.get_by_role("button", name="Create team").click()
-    team_url = alice.url
-    alice.get_by_role("button", name="Make an invite link").click()
-    sign_up(bob, base, "bob@example.com", BOB, path=alice.get_by_label("Invite link").input_value())
-    bob.get_by_role("button", name="Create account and join").click()
-    expect(bob.get_by_role("heading", level=1)).to_be_visible()
+    team_url = alice_and_bob_on_a_team(alice, bob, base, "Product Team")
 
     alice.goto(team_url)
     alice.get_by_role("listitem").filter(has_text=BOB).get_by_role(

@@ -68,23 +68,29 @@ def sign_up(page: Page, base: str, email: str, name: str, path: str = "/signup")
     page.get_by_label("Password").fill(PASSWORD)
 
 
+def alice_and_bob_on_a_team(alice: Page, bob: Page, base: str, team: str) -> str:
+    """alice signs up and starts `team`; bob signs up through its invite link and joins.
+    Returns the team page's address; alice is left on it, its invite link shown."""
+    sign_up(alice, base, "alice@example.com", ALICE)
+    alice.get_by_role("button", name="Create account").click()
+    alice.get_by_role("link", name="Start a team").click()
+    alice.get_by_label("Team name").fill(team)
+    alice.get_by_role("button", name="Create team").click()
+    team_url = alice.url
+    alice.get_by_role("button", name="Make an invite link").click()
+    sign_up(bob, base, "bob@example.com", BOB, path=alice.get_by_label("Invite link").input_value())
+    bob.get_by_role("button", name="Create account and join").click()
+    expect(bob.get_by_role("heading", level=1)).to_be_visible()
+    return team_url
+
+
 def test_long_words_and_names_fit_every_page_at_320_px(
     phone: Any, live_server: str, screenshot: Any
 ) -> None:
     base = live_server
     alice, bob = phone(**NARROW).new_page(), phone(**NARROW).new_page()
 
-    sign_up(alice, base, "alice@example.com", ALICE)
-    alice.get_by_role("button", name="Create account").click()
-    alice.get_by_role("link", name="Start a team").click()
-    alice.get_by_label("Team name").fill("Team" + "t" * 56)
-    alice.get_by_role("button", name="Create team").click()
-    team_url = alice.url
-    alice.get_by_role("button", name="Make an invite link").click()
-    link = alice.get_by_label("Invite link").input_value()
-    sign_up(bob, base, "bob@example.com", BOB, path=link)
-    bob.get_by_role("button", name="Create account and join").click()
-    expect(bob.get_by_role("heading", level=1)).to_be_visible()
+    team_url = alice_and_bob_on_a_team(alice, bob, base, "Team" + "t" * 56)
 
     alice.goto(team_url)
     alice.get_by_role("listitem").filter(has_text=BOB).get_by_role(
