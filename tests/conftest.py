@@ -48,6 +48,19 @@ PASSWORD = "correct horse battery"
 T = TypeVar("T")
 
 
+def seed_demo(database_url: str) -> None:
+    """Seed the demo (`bridgework demo`) into the database at `database_url`."""
+    seeded = subprocess.run(
+        [sys.executable, "-m", "server", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": database_url},
+    )
+    assert seeded.returncode == 0, seeded.stderr
+
+
 def run(awaitable: Awaitable[T]) -> T:
     """Run a service call or a Piccolo query from a (synchronous) test."""
 

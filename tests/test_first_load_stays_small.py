@@ -18,13 +18,10 @@ icon, the manifest and six scripts ~13.
 from __future__ import annotations
 
 import gzip
-import os
 import re
-import subprocess
-import sys
 from typing import Any
 
-from tests.conftest import ROOT
+from tests.conftest import seed_demo
 
 BUDGET_BYTES = 30 * 1024
 SUBRESOURCES = re.compile(
@@ -56,15 +53,7 @@ def first_load(client: Any, path: str) -> int:
 def test_alices_first_load_of_today_and_her_bridge_stays_within_30_kb(
     db: Any, browser: Any
 ) -> None:
-    seeded = subprocess.run(
-        [sys.executable, "-m", "server", "demo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "DATABASE_URL": db.url},
-    )
-    assert seeded.returncode == 0, seeded.stderr
+    seed_demo(db.url)
     alice = browser("alice")
     assert alice.sign_in(password="bridgework-demo").status_code == 303
     with_bob = next(

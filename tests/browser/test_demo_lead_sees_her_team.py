@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT
 from tests.browser.test_long_text_never_scrolls_sideways import sideways
+from tests.conftest import seed_demo
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +16,7 @@ pytestmark = pytest.mark.browser
 def test_carol_taps_once_from_home_and_sees_four_shared_bridges(
     db: Any, phone: Any, live_server: str, screenshot: Any
 ) -> None:
-    seeded = subprocess.run(
-        [sys.executable, "-m", "server", "demo"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "DATABASE_URL": db.url},
-    )
-    assert seeded.returncode == 0, seeded.stderr
+    seed_demo(db.url)
     carol = phone().new_page()
     carol.goto(live_server + "/signin")
     carol.get_by_label("Email").fill("carol@example.com")
