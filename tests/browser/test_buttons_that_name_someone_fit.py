@@ -13,6 +13,7 @@ from tests.browser.test_long_text_never_scrolls_sideways import (
     ALICE,
     BOB,
     alice_and_bob_on_a_team,
+    bridge_from_the_team_page,
     buttons_fit,
     sideways,
     sign_up,
@@ -64,13 +65,7 @@ def test_buttons_naming_a_60_letter_person_or_team_fit_at_320_px(
     expect(row.get_by_role("button", name=f"Make {BOB} the lead")).to_be_visible()
     seen["alice's team page, more on bob"] = fits(alice)
 
-    alice.goto(base + str(row.get_by_role("link", name="Start a bridge").get_attribute("href")))
-    alice.get_by_role("form", name="With a teammate").get_by_role(
-        "button", name="Send the invitation"
-    ).click()
-    bridge_url = alice.url
-    bob.goto(bridge_url)
-    bob.get_by_role("button", name="Accept").click()
+    bridge_url = bridge_from_the_team_page(alice, bob)
     write_part(alice, bridge_url)
     write_part(bob, bridge_url)
 

@@ -13,6 +13,7 @@ from tests.browser.test_long_text_never_scrolls_sideways import (
     ALICE,
     BOB,
     alice_and_bob_on_a_team,
+    bridge_from_the_team_page,
     sideways,
 )
 from tests.browser.test_repair_journey import add_commitment
@@ -49,15 +50,7 @@ def test_alice_and_bob_read_what_waits_for_each_on_home_at_390_and_320_px(
     team_url = alice_and_bob_on_a_team(alice, bob, base, "Product Team")
 
     alice.goto(team_url)
-    alice.get_by_role("listitem").filter(has_text=BOB).get_by_role(
-        "link", name="Start a bridge"
-    ).click()
-    alice.get_by_role("form", name="With a teammate").get_by_role(
-        "button", name="Send the invitation"
-    ).click()
-    bridge_url = alice.url
-    bob.goto(bridge_url)
-    bob.get_by_role("button", name="Accept").click()
+    bridge_url = bridge_from_the_team_page(alice, bob)
 
     promise_daily(alice, bridge_url, "Reply to Bob the same day")
     for text in ("Review the drafts", "Share the agenda", "Ask before reassigning"):

@@ -84,6 +84,20 @@ def alice_and_bob_on_a_team(alice: Page, bob: Page, base: str, team: str) -> str
     return team_url
 
 
+def bridge_from_the_team_page(alice: Page, bob: Page) -> str:
+    """alice, on her team page, asks bob to build a bridge and bob accepts; its address."""
+    alice.get_by_role("listitem").filter(has_text=BOB).get_by_role(
+        "link", name="Start a bridge"
+    ).click()
+    alice.get_by_role("form", name="With a teammate").get_by_role(
+        "button", name="Send the invitation"
+    ).click()
+    bridge_url = alice.url
+    bob.goto(bridge_url)
+    bob.get_by_role("button", name="Accept").click()
+    return bridge_url
+
+
 def test_long_words_and_names_fit_every_page_at_320_px(
     phone: Any, live_server: str, screenshot: Any
 ) -> None:
