@@ -11,8 +11,13 @@ schema, and each run starts from a copy of it (`CREATE DATABASE … TEMPLATE`).
 Then it runs the deployment shape: `bridgework serve` with BRIDGEWORK_WORKERS=2 and
 two `bridgework dispatch --loop` processes, all on that database, and:
 
-1. 200 concurrent signed-in clients for 60 s (browser-like headers, gzip), each
-   cycling through its own people: 80 % Today, 15 % check-ins, 5 % bridge pages;
+1. 200 signed-in people at once for 60 s (browser-like headers, gzip), each client
+   cycling through its own people: 80 % Today, 15 % check-ins, 5 % bridge pages, and
+   each person reading an answer for 1-5 s before the next tap (Locust's
+   `between(1, 5)`): what 200 people using the app at the same moment ask of it;
+   then the saturation: 200 other clients with no think time for 20 s, each sending
+   its next request the moment an answer arrives — the most the deployment serves,
+   and how long a page takes when it is full;
 2. a lead's dashboard for her 50-bridge team at the first visit of the day (none of
    her team's bridges was derived by any worker before);
 3. the morning: everyone's reminder falls due at the same moment, 20 s after it was
@@ -21,11 +26,14 @@ two `bridgework dispatch --loop` processes, all on that database, and:
 
 Prints:
   scale_people, scale_bridges, scale_acts: what was seeded
-  scale_requests, scale_errors: requests answered in the window, and those not 2xx (goal 0)
-  scale_requests_per_s
+  scale_requests, scale_errors: requests the 200 people made, and those not 2xx (goal 0)
+  scale_offered_per_s: what 200 people at once ask for, a second
+  scale_today_p99_ms (goal <= 150), scale_checkin_p99_ms (<= 150), scale_bridge_p99_ms:
+    what those people waited
+  scale_saturated_errors, scale_requests_per_s: the saturation's errors and requests
+    a second (the capacity), scale_saturated_today_p99_ms: Today when it is full
   scale_app_cpu_ms, scale_db_cpu_ms: CPU per request of the app workers and of their
-    PostgreSQL backends during the load (what runs out first, and when)
-  scale_today_p99_ms (goal <= 150), scale_checkin_p99_ms (<= 150), scale_bridge_p99_ms
+    PostgreSQL backends during the saturation (what runs out first, and when)
   scale_busiest_worker_share: the share of requests the busier app worker answered
     (0.50: even; uvicorn's workers share one socket and keep-alive connections stay
     with the worker that accepted them)
@@ -40,9 +48,9 @@ Prints:
   scale_db_mb, scale_bytes_per_act (trust_act with its indexes, per act)
 
 BENCH_SCALE (default 1) scales the people, bridges and acts (0.05: 1,000 people);
-BENCH_SCALE_CLIENTS and BENCH_SCALE_SECONDS change the load; BENCH_SCALE_FRESH=1
-seeds again even if today's template exists. The script stops itself after 10 minutes
-whatever happens, and stops every process it started.
+BENCH_SCALE_CLIENTS, BENCH_SCALE_SECONDS and BENCH_SCALE_SATURATE_SECONDS change the
+load; BENCH_SCALE_FRESH=1 seeds again even if today's template exists. The script stops
+itself after 10 minutes whatever happens, and stops every process it started.
 """
 
 from __future__ import annotations
@@ -92,6 +100,9 @@ BRIDGES = PEOPLE // 2
 DAYS = 365
 CLIENTS = int(os.environ.get("BENCH_SCALE_CLIENTS", "200"))
 SECONDS = float(os.environ.get("BENCH_SCALE_SECONDS", "60"))
+# A person reads what a tap answered before the next one: Locust's `between(1, 5)`.
+THINK = (1.0, 5.0)
+SATURATE_SECONDS = float(os.environ.get("BENCH_SCALE_SATURATE_SECONDS", "20"))
 PEOPLE_PER_CLIENT = 10
 WATCHDOG_S = 600
 SEED_VERSION = "1"  # change with the seeding SQL, so an old template is not reused
@@ -397,11 +408,15 @@ async def request(
     return status, response_headers, content
 
 
-async def drive(client: Client, port: int, stop_at: float, delay: float) -> None:
+async def drive(
+    client: Client, port: int, stop_at: float, delay: float, think: tuple[float, float] | None
+) -> None:
     """One browser tab per client, keep-alive, cycling through its people.
 
     Clients arrive over the first seconds, as people do: connections opened all at
-    once would all be accepted by whichever worker woke first."""
+    once would all be accepted by whichever worker woke first. With `think`, a person
+    reads each answer for a while (uniform, in seconds) before the next tap; without,
+    the next request leaves as soon as the answer arrives (the saturation run)."""
     await asyncio.sleep(delay)
     connection = await Connection.open(port)
     try:
@@ -445,17 +460,21 @@ async def drive(client: Client, port: int, stop_at: float, delay: float) -> None
             client.latencies.setdefault(kind, []).append((done - sent) * 1000)
             if not 200 <= status < 300:
                 client.errors += 1
+            if think is not None:
+                await asyncio.sleep(min(random.uniform(*think), max(0.0, stop_at - done)))
     finally:
         connection.close()
 
 
-async def load(port: int, clients: list[Client]) -> float:
-    stop_at = time.perf_counter() + SECONDS
-    arrivals = min(5.0, SECONDS / 10) / len(clients)
+async def load(
+    port: int, clients: list[Client], seconds: float, think: tuple[float, float] | None
+) -> float:
+    stop_at = time.perf_counter() + seconds
+    arrivals = min(5.0, seconds / 10) / len(clients)
     await asyncio.gather(
-        *(drive(client, port, stop_at, n * arrivals) for n, client in enumerate(clients))
+        *(drive(client, port, stop_at, n * arrivals, think) for n, client in enumerate(clients))
     )
-    return SECONDS
+    return seconds
 
 
 async def first_visit(port: int, lead: Person) -> tuple[float, float]:
@@ -584,6 +603,40 @@ class Cpu:
 # ---------------------------------------------------------------- the run
 
 
+def measure(
+    port: int,
+    clients: list[Client],
+    seconds: float,
+    think: tuple[float, float] | None,
+    workers: list[int],
+    database: str,
+) -> tuple[dict[str, list[float]], int, int, tuple[float, float]]:
+    """Drive `clients` for `seconds`: latencies by kind, requests answered, errors, and
+    the CPU ms a request of the app workers and of their PostgreSQL backends."""
+    before = Cpu.now(workers, database)
+    asyncio.run(load(port, clients, seconds, think))
+    used = Cpu.now(workers, database).since(before)
+    latencies: dict[str, list[float]] = {}
+    for client in clients:
+        for kind, samples in client.latencies.items():
+            latencies.setdefault(kind, []).extend(samples)
+    answered = sum(len(s) for s in latencies.values())
+    say(
+        f"  {answered} requests; CPU: app workers {used.processes:.0f} s"
+        f" ({used.processes / answered * 1000:.1f} ms a request), their PostgreSQL backends"
+        f" {used.database:.0f} s ({used.database / answered * 1000:.1f} ms), the whole"
+        f" machine {used.machine:.0f} s of {2 * seconds:.0f} (2 cores)"
+    )
+    for kind in ("today", "checkin", "bridge"):
+        samples = latencies.get(kind, [])
+        say(
+            f"  {kind}: {len(samples)} requests, p50 {percentile(samples, 0.5):.0f} ms,"
+            f" p99 {percentile(samples, 0.99):.0f} ms"
+        )
+    cpu = (used.processes / answered * 1000, used.database / answered * 1000)
+    return latencies, answered, sum(c.errors for c in clients), cpu
+
+
 def main() -> None:
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(WATCHDOG_S)
@@ -634,43 +687,47 @@ def main() -> None:
                 )
 
         # The lead's team (people 1-50) stays out of the load: her first visit is cold.
+        # Two sets of people: those of the 60 s with think time, then the saturation's.
         candidates = list(range(TEAM_SIZE + 1, PEOPLE + 1))
-        per_client = max(1, min(PEOPLE_PER_CLIENT, len(candidates) // CLIENTS))
-        chosen = random.Random(7).sample(candidates, per_client * CLIENTS)
+        per_client = max(1, min(PEOPLE_PER_CLIENT, len(candidates) // (2 * CLIENTS)))
+        chosen = random.Random(7).sample(candidates, 2 * per_client * CLIENTS)
         people = asyncio.run(sign_in_people(url, [*chosen, 1]))
         by_id = {p.id: p for p in people}
-        clients = [
-            Client([by_id[i] for i in chosen[n * per_client : (n + 1) * per_client]])
-            for n in range(CLIENTS)
+        groups = [
+            [
+                Client([by_id[i] for i in part[n * per_client : (n + 1) * per_client]])
+                for n in range(CLIENTS)
+            ]
+            for part in (chosen[: len(chosen) // 2], chosen[len(chosen) // 2 :])
         ]
-        say(f"{CLIENTS} clients, {per_client} people each, for {SECONDS:.0f} s")
         assert app.process is not None
         workers = children(app.process.pid)
         database = url.rsplit("/", 1)[1]
-        before = Cpu.now(workers, database)
-        seconds = asyncio.run(load(app.port, clients))
-        used = Cpu.now(workers, database).since(before)
-        latencies: dict[str, list[float]] = {}
-        for client in clients:
-            for kind, samples in client.latencies.items():
-                latencies.setdefault(kind, []).extend(samples)
-        answered = sum(len(s) for s in latencies.values())
-        figure("scale_requests", answered)
-        figure("scale_errors", sum(c.errors for c in clients))
-        figure("scale_requests_per_s", f"{answered / seconds:.0f}")
-        figure("scale_app_cpu_ms", f"{used.processes / answered * 1000:.1f}")
-        figure("scale_db_cpu_ms", f"{used.database / answered * 1000:.1f}")
+
         say(
-            f"CPU during the load: app workers {used.processes:.0f} s, their PostgreSQL"
-            f" backends {used.database:.0f} s, the whole machine {used.machine:.0f} s"
-            f" of {2 * seconds:.0f} (2 cores)"
+            f"{CLIENTS} people at once, {per_client} a client, for {SECONDS:.0f} s,"
+            f" each reading an answer {THINK[0]:.0f}-{THINK[1]:.0f} s before the next tap"
         )
+        latencies, answered, errors, _ = measure(
+            app.port, groups[0], SECONDS, THINK, workers, database
+        )
+        figure("scale_requests", answered)
+        figure("scale_errors", errors)
+        figure("scale_offered_per_s", f"{answered / SECONDS:.0f}")
         for kind in ("today", "checkin", "bridge"):
             figure(f"scale_{kind}_p99_ms", f"{percentile(latencies.get(kind, []), 0.99):.0f}")
-            say(
-                f"{kind}: {len(latencies.get(kind, []))} requests,"
-                f" p50 {percentile(latencies.get(kind, []), 0.5):.0f} ms"
-            )
+
+        say(f"saturation: {CLIENTS} clients with no think time for {SATURATE_SECONDS:.0f} s")
+        latencies, answered, errors, (app_ms, db_ms) = measure(
+            app.port, groups[1], SATURATE_SECONDS, None, workers, database
+        )
+        figure("scale_saturated_errors", errors)
+        figure("scale_requests_per_s", f"{answered / SATURATE_SECONDS:.0f}")
+        figure("scale_app_cpu_ms", f"{app_ms:.1f}")
+        figure("scale_db_cpu_ms", f"{db_ms:.1f}")
+        figure(
+            "scale_saturated_today_p99_ms", f"{percentile(latencies.get('today', []), 0.99):.0f}"
+        )
 
         served = Counter(
             line["pid"]
