@@ -97,6 +97,20 @@ def a_one_off_done_long_ago(two_months_of_history, alice):
     return one_off
 
 
+@pytest.fixture
+def bob_silent_for_three_weeks(two_months_of_history):
+    """Bob has said nothing on the bridge for the last 21 days: no check-in, no plank,
+    no confirmation."""
+    run(
+        TrustAct.delete().where(
+            (TrustAct.bridge == two_months_of_history)
+            & (TrustAct.author_side == "b")
+            & (TrustAct.day >= TODAY - timedelta(days=21))
+        )
+    )
+    return two_months_of_history
+
+
 def _read_and_whole() -> tuple[dict[int, list[due.BridgeDue]], dict[int, list[due.BridgeDue]]]:
     with time_machine.travel(NOW, tick=False):
         people = run(_people())
@@ -121,11 +135,24 @@ def test_a_one_off_done_weeks_ago_is_not_asked_for_again(a_one_off_done_long_ago
     assert a_one_off_done_long_ago not in [item.commitment_id for item in alices.open_items]
 
 
+def test_a_reminder_asks_bob_whether_he_was_away_for_all_his_silent_days(
+    bob_silent_for_three_weeks,
+):
+    """Silent all week, Bob's silence is read back past the first two weeks: the reminder
+    counts every silent day the whole log counts (up to the days a pause may be asked
+    for), not only those of the days it read first."""
+    read, whole = _read_and_whole()
+    assert read == whole
+    bob = run(_people())[d.Side.B]
+    [bobs] = read[bob.id]
+    assert bobs.away_days > due.READS_FIRST.days
+
+
 def test_a_reminder_does_not_read_a_bridges_older_acts(two_months_of_history):
-    """Acts from before READS_BACK are not read at all (what makes a morning cheap)."""
+    """Acts from before READS_FIRST are not read at all (what makes a morning cheap)."""
     with time_machine.travel(NOW, tick=False):
         rows = run(state.active_rows_of([run(_people())[d.Side.A].id]))
-        [recent] = run(state.load_many(rows, with_plan=False, since=TODAY - due.READS_BACK))
+        [recent] = run(state.load_many(rows, with_plan=False, since=TODAY - due.READS_FIRST))
         everything = run(TrustAct.count().where(TrustAct.bridge == two_months_of_history))
     assert len(recent.acts) < everything
-    assert min(act.day for act in recent.acts) >= TODAY - due.READS_BACK
+    assert min(act.day for act in recent.acts) >= TODAY - due.READS_FIRST

@@ -245,6 +245,14 @@ def span_text(first: date, last: date) -> str:
     return formats.days(first, last)
 
 
+class ReadFurther(Exception):
+    """`away` was given a log that starts too late for this side: read from `day` on."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(f"read the log from {day.isoformat()}")
+        self.day = day
+
+
 def away(
     log: Iterable[TrustAct] | Iterable[LiveAct],
     commitments: Iterable[Commitment],
@@ -252,6 +260,8 @@ def away(
     requests: Iterable[PauseRequest],
     side: Side,
     today: date,
+    *,
+    read_from: date | None = None,
 ) -> Absence | None:
     """`side`'s unsettled absence on `today`, from its ledger over the days a pause may
     still be asked for; `pauses` are the effective ones.
@@ -260,7 +270,9 @@ def away(
     away, whatever came before (`absence` stops at the first answered day back); only
     a side silent all week needs the whole window, unless the week reaches back to
     before anything was due. (Every morning's reminder asks this of everyone, and
-    most people answered yesterday.)"""
+    most people answered yesterday.) With `read_from`, `log` holds only the acts of
+    that day and later (a reminder reads a bridge's last days first): when the answer
+    needs an older day, ReadFurther says from which day to read instead."""
     live = as_live(log)
     commitments = list(commitments)
     pauses = list(pauses)
@@ -268,6 +280,9 @@ def away(
     first_due = min((c.start for c in commitments), default=today)
     for back in (FIRST_LOOK_DAYS, ASK_BACK_DAYS):
         start = today - timedelta(days=back)
+        if read_from is not None and start < read_from and first_due < read_from:
+            # From the furthest day any look reads: one more read always answers.
+            raise ReadFurther(max(today - timedelta(days=ASK_BACK_DAYS), first_due))
         ledger = side_days(live, commitments, pauses, side, start, today)
         found, answered = _walk_back(ledger, today)
         if answered or start <= first_due:

@@ -15,9 +15,12 @@ from server import domain as d
 from server.reminders.message import BridgeDue, OpenItem
 from server.repair import state
 
-# How far before a person's local date a reminder reads: "Were you away?" looks back
-# over the days a pause may still be asked for, and a plank waits at most CONFIRM_DAYS
-# for its confirmation. A bridge's older acts change nothing a reminder says.
+# How far before a person's local date a reminder reads: a plank waits at most
+# CONFIRM_DAYS for its confirmation, and "Were you away?" looks at the last week first.
+# Only a side silent all that week needs the days a pause may still be asked for
+# (d.ReadFurther): its bridge is read again, from READS_BACK. A bridge's older acts
+# change nothing a reminder says.
+READS_FIRST = timedelta(days=d.CONFIRM_DAYS)
 READS_BACK = timedelta(days=max(d.ASK_BACK_DAYS, d.CONFIRM_DAYS))
 
 
@@ -31,11 +34,13 @@ def bridge_due(
     pauses: list[d.Pause],
     requests: list[d.PauseRequest] | None = None,
     texts: dict[int, str] | None = None,
+    read_from: date | None = None,
 ) -> BridgeDue:
     """What one bridge asks of side `me` on the local date `today`; `acts` is its log
     or its live acts (derived once for both sides); `pauses` are the
     effective ones, `requests` to pause past days decide whether a silence is settled;
-    `texts` (commitment id → text) only for a person who wants them on the lock screen."""
+    `texts` (commitment id → text) only for a person who wants them on the lock screen;
+    `read_from`: `acts` hold only the days from then on (d.ReadFurther if too few)."""
     live = d.as_live(acts)
     yesterday = today - timedelta(days=1)
     counts = {today: 0, yesterday: 0}
@@ -51,7 +56,7 @@ def bridge_due(
         for la in live
         if not la.confirmed and d.can_confirm(la.act, me) and d.confirmable_on(la.act, today)
     )
-    away = d.away(live, commitments, pauses, requests or [], me, today)
+    away = d.away(live, commitments, pauses, requests or [], me, today, read_from=read_from)
     return BridgeDue(
         bridge_id,
         partner,
@@ -70,35 +75,62 @@ async def due_for(
     the `named` people see their commitments on the lock screen (their texts are read).
 
     The bridges are read as every derivation reads them (server/repair/state.py),
-    one query per table for the whole batch, and only their last days (READS_BACK):
-    a year of history costs a reminder no more than a month."""
+    one query per table for the whole batch, and only their last days (READS_FIRST,
+    READS_BACK for a bridge with a side silent all week): a year of history costs a
+    reminder no more than two weeks."""
     ids = list(people)
     found: dict[int, list[BridgeDue]] = {person: [] for person in ids}
     todays = {tz: d.local_today(now, tz) for tz in set(people.values())}
-    since = min(todays.values(), default=now.date()) - READS_BACK
+    first_day = min(todays.values(), default=now.date())
     rows = await state.active_rows_of(ids)
+    since = first_day - READS_FIRST
+    dues: dict[int, list[tuple[int, BridgeDue]]] = {}
+    further = []
     loaded = await state.load_many(rows, with_plan=False, since=since)
-    for data in loaded:
-        live: list[d.LiveAct] | None = None
-        for me in (d.Side.A, d.Side.B):
-            person = data.people[me].id
-            if person in found:
-                partner = data.people[d.other(me)].name
-                today = todays[people[person]]
-                live = d.live_acts(data.acts) if live is None else live
-                due = bridge_due(
-                    data.id,
-                    partner,
-                    me,
-                    today,
-                    live,
-                    data.commitments,
-                    data.pauses,
-                    data.pause_requests(today),
-                    _texts(data) if person in named else None,
-                )
-                found[person].append(due)
+    for row, data in zip(rows, loaded, strict=True):
+        try:
+            dues[data.id] = _bridge_dues(data, people, todays, named, since)
+        except d.ReadFurther:
+            further.append(row)
+    if further:  # someone silent all week: "Were you away?" reads the whole window
+        since = first_day - READS_BACK
+        for data in await state.load_many(further, with_plan=False, since=since):
+            dues[data.id] = _bridge_dues(data, people, todays, named, since)
+    for row in rows:  # in the bridges' order, whichever read found them
+        for person, due in dues[row["id"]]:
+            found[person].append(due)
     return found
+
+
+def _bridge_dues(
+    data: state.BridgeData,
+    people: dict[int, str],
+    todays: dict[str, date],
+    named: frozenset[int],
+    read_from: date,
+) -> list[tuple[int, BridgeDue]]:
+    """What `data`'s bridge asks of each of its sides among `people`."""
+    dues = []
+    live: list[d.LiveAct] | None = None
+    for me in (d.Side.A, d.Side.B):
+        person = data.people[me].id
+        if person in people:
+            today = todays[people[person]]
+            live = d.live_acts(data.acts) if live is None else live
+            due = bridge_due(
+                data.id,
+                data.people[d.other(me)].name,
+                me,
+                today,
+                live,
+                data.commitments,
+                data.pauses,
+                data.pause_requests(today),
+                _texts(data) if person in named else None,
+                read_from,
+            )
+            dues.append((person, due))
+    return dues
 
 
 def _texts(data: state.BridgeData) -> dict[int, str]:

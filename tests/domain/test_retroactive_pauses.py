@@ -23,7 +23,7 @@ from server.domain import (
     pause_requests,
     side_days,
 )
-from server.domain.pauses import ANSWER_DAYS, ASK_BACK_DAYS
+from server.domain.pauses import ANSWER_DAYS, ASK_BACK_DAYS, ReadFurther
 
 
 @st.composite
@@ -197,6 +197,33 @@ def test_away_reads_the_last_week_first_and_says_what_the_whole_window_says(
     today = day(today_n)
     window = side_days(quiet, commitments, [], side, today - timedelta(days=ASK_BACK_DAYS), today)
     assert away(quiet, commitments, [], [], side, today) == absence(window, today)
+
+
+@given(
+    bridge_logs(),
+    st.integers(0, 25),
+    st.integers(0, 40),
+    st.sampled_from([ALICE, BOB]),
+    st.integers(0, 20),
+)
+def test_away_given_only_the_last_days_says_what_the_whole_log_says_or_asks_for_more(
+    bridge, silent, today_n, side, known
+):
+    """Given only the acts of the last `known` days (a reminder's first read), `away`
+    answers as it would from the whole log, or says which older day it needs: and
+    read from that day, it answers as from the whole log."""
+    log, commitments = bridge
+    quiet = [a for a in log.acts if not (a.owner == side and a.day >= day(today_n - silent))]
+    today = day(today_n)
+    whole = away(quiet, commitments, [], [], side, today)
+    read_from = today - timedelta(days=known)
+    recent = [a for a in quiet if a.day >= read_from]
+    try:
+        assert away(recent, commitments, [], [], side, today, read_from=read_from) == whole
+    except ReadFurther as further:
+        assert further.day < read_from
+        older = [a for a in quiet if a.day >= further.day]
+        assert away(older, commitments, [], [], side, today, read_from=further.day) == whole
 
 
 def test_a_silence_longer_than_a_week_is_read_whole():
