@@ -107,12 +107,28 @@ def test_a_bridge_still_waiting_for_an_answer_shows_no_counts(team, alice, bob):
     bob_id = bob.api("GET", "/me").json()["id"]
     asked = alice.api("POST", "/bridges", {"partner": bob_id}).json()["id"]
     assert waits_on_home(alice, asked) == ""
+    [listed] = alice.api("GET", "/bridges").json()
+    assert listed["id"] == asked and listed["waits"] is None
+
+
+def test_the_apps_bridge_list_says_what_home_says_to_alice_and_bob(bridge, alice, bob):
+    reply = commit(alice, bridge, "Reply within a day")
+    commit(bob, bridge, "Review Alice's drafts")
+    check_in(alice, bridge, reply, "kept")
+
+    for person in (alice, bob):
+        [listed] = person.api("GET", "/bridges").json()
+        assert listed["id"] == bridge
+        assert listed["waits"] == _home_figures(person, bridge)
+    [bobs] = bob.api("GET", "/bridges").json()
+    assert bobs["waits"] == {"due_today": 1, "from_yesterday": 0, "to_confirm": 1}
 
 
 def test_mallory_reads_nothing_of_what_waits_on_their_bridge(bridge, alice, bob, mallory):
     commit(alice, bridge, "Reply within a day")
     page = mallory.get("/").text
     assert f"/bridges/{bridge}" not in page and "due today" not in page
+    assert mallory.api("GET", "/bridges").json() == []
 
 
 # What home says, tied to what Today shows: each person, each bridge.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from litestar.params import FromPath, JSONBody
 
 from server.bounds import Id, PathId
 from server.bridges import service
+from server.checkin import service as checkin
 from server.web import CurrentUser
 
 
@@ -62,6 +64,14 @@ class BridgeOut(msgspec.Struct, omit_defaults=True):
         )
 
 
+class WaitsOut(msgspec.Struct):
+    """What waits for me on a bridge being built, as home and Today count it."""
+
+    due_today: int
+    from_yesterday: int
+    to_confirm: int
+
+
 class BridgeSummaryOut(msgspec.Struct):
     id: int
     partner_name: str
@@ -69,6 +79,7 @@ class BridgeSummaryOut(msgspec.Struct):
     incoming: bool
     team_name: str | None
     span: int
+    waits: WaitsOut | None = None  # only on a bridge being built
 
 
 class LinkOut(msgspec.Struct):
@@ -84,8 +95,17 @@ class LinkInfoOut(msgspec.Struct):
 
 @get("/bridges", summary="My bridges")
 async def list_bridges(user: CurrentUser) -> list[BridgeSummaryOut]:
+    waits = await checkin.waits_by_bridge(user)
     return [
-        BridgeSummaryOut(b.id, b.partner_name, b.status, b.incoming, b.team_name, b.span)
+        BridgeSummaryOut(
+            b.id,
+            b.partner_name,
+            b.status,
+            b.incoming,
+            b.team_name,
+            b.span,
+            None if b.id not in waits else WaitsOut(**dataclasses.asdict(waits[b.id])),
+        )
         for b in await service.my_bridges(user)
     ]
 
