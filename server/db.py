@@ -38,9 +38,15 @@ def engine_from_url(url: str) -> Engine:
 
 def engine() -> Engine:
     """The engine the tables are bound to (tests rebind it per database)."""
+    return _tables_meta().db
+
+
+@lru_cache(maxsize=1)
+def _tables_meta() -> Any:
+    # Imported once, not on every call: each query asks for the engine (1 % of a page).
     from server.tables import User
 
-    return User._meta.db
+    return User._meta
 
 
 def is_sqlite() -> bool:
