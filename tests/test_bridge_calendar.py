@@ -152,3 +152,20 @@ def test_mallory_cannot_read_their_calendar(two_weeks, mallory):
     response = mallory.get(f"/bridges/{two_weeks}?day=2026-11-04")
     assert response.status_code == 404
     assert "Reply to Bob" not in response.text
+
+
+def test_a_plank_bob_confirms_after_alice_looked_shows_on_her_next_look(two_weeks, alice, bob):
+    """The calendar comes from the bridge's derivation kept for the day: a change made
+    after Alice's first look is on her next one, never a stale copy."""
+    day = "2026-11-13"  # Friday: Alice kept her item, Bob has not confirmed it
+    before = alice.get(f"/bridges/{two_weeks}?day={day}").text
+    assert "a plank laid, not confirmed yet" in text_of(before.split('class="cal-day"')[1])
+    planks = [
+        e["id"]
+        for e in bob.api("GET", f"/bridges/{two_weeks}/state").json()["timeline"]
+        if e["kind"] == "kept" and e["day"] == day and not e["mine"]
+    ]
+    assert act(bob, two_weeks, "confirmations", {"act": planks[0]}).status_code == 201
+    after = alice.get(f"/bridges/{two_weeks}?day={day}").text
+    said = text_of(after.split('class="cal-day"')[1])
+    assert "You · Kept and secured: 1 of 1 due checked in" in said

@@ -100,7 +100,9 @@ async def bridge_page(
         screen = await repair_view.bridge_screen(user, bridge_id, row=row)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
-        calendar = repair_calendar.screen_calendar(screen, repair_calendar.parse_day(day))
+        calendar = await repair_calendar.screen_calendar(
+            screen, user, repair_calendar.parse_day(day)
+        )
         # The plan's agreement and a lead's request to share (server/agreement/).
         plan = await agreement.agreement_of(screen.data, screen.me)
         share_ask = await sharing.ask_on(user, screen.data, screen.me, row.get("team.id"))

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from server import domain as d
+from server.repair import derived, state
 from server.repair.view import BridgeScreen
+from server.tables import User
 
 LABEL_W, PITCH, GAP, TOP = 46, 22, 6, 38  # viewBox units; 360 wide in all
 CELL = 19
@@ -181,6 +184,15 @@ def bridge_calendar(
     return Calendar(cells, weeks, sides, first, today, chosen, chosen_sides)
 
 
+def _kept(entry: derived.Entry, _row: dict[str, Any]) -> d.Derivation | None:
+    return entry.derivation
+
+
+def _derived(entry: derived.Entry, _data: object, _day: date) -> d.Derivation:
+    assert entry.derivation is not None  # derived.each has just derived it
+    return entry.derivation
+
+
 def parse_day(text: str) -> date | None:
     """A `?day=` value, or None when it is not a date (a made-up link shows no day)."""
     try:
@@ -189,9 +201,11 @@ def parse_day(text: str) -> date | None:
         return None
 
 
-def screen_calendar(screen: BridgeScreen, chosen: date | None = None) -> Calendar:
-    """The calendar of the bridge on `screen`, from the one derivation of its loaded log."""
-    data = screen.data
-    derivation = d.derive_bridge(data.acts, data.commitments, data.pauses, screen.today, keep=0)
-    names = {side: person.name or "The other side" for side, person in data.people.items()}
+async def screen_calendar(screen: BridgeScreen, user: User, chosen: date | None = None) -> Calendar:
+    """The calendar of the bridge on `screen`, as `user` reads it, from the bridge's one
+    derivation for the reader's day (server/repair/derived.py): the one their Today
+    and the lead read, derived once and kept."""
+    row = await state.bridge_row(user, screen.data.id)  # its version keys the derivation
+    [derivation] = await derived.each([row], screen.today, _kept, _derived)
+    names = {side: person.name or "The other side" for side, person in screen.data.people.items()}
     return bridge_calendar(derivation.ledgers, screen.me, names, screen.today, chosen)
