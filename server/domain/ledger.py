@@ -23,8 +23,8 @@ from typing import NamedTuple
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
+from server.domain.occurrences import CHECKED_IN, occurrences
 from server.domain.occurrences import OccurrenceState as State
-from server.domain.occurrences import occurrences
 from server.domain.sides import Side
 
 
@@ -121,7 +121,7 @@ def bridge_days(
                 counts[1] += item.confirmed
     grace_open_from = oldest_open_day(today)
     one_side = sides[0] if len(sides) == 1 else None
-    open_, reported_ = State.OPEN, State.REPORTED
+    open_, reported_, checked_in, miss_slot = State.OPEN, State.REPORTED, CHECKED_IN, _MISS_SLOT
     for occurrence in occurrences(commitments, live, pauses, today, side=one_side, since=start):
         tally = tallies[occurrence.owner]
         state = occurrence.state
@@ -129,13 +129,13 @@ def bridge_days(
         if due <= today:
             counts = tally.get(due) or tally.setdefault(due, [0] * 8)
             counts[2] += 1
-            if state.checked_in:
+            if state in checked_in:  # State.checked_in, without a property call per item
                 counts[3] += 1
             # A report still inside the grace window leaves the streak open, as an
             # unchecked item would: the owner answers it in words, not with a tick.
             elif state is open_ or (state is reported_ and due >= grace_open_from):
                 counts[4] += 1
-        slot = _MISS_SLOT.get(state)
+        slot = miss_slot.get(state)
         if slot is not None:
             charged = occurrence.charged_on
             if charged <= today:
@@ -151,32 +151,21 @@ def _ledger(
 ) -> list[SideDay]:
     ledger = []
     paused, quiet = Outcome.PAUSED, Outcome.QUIET
+    nothing = (0,) * 8
+    # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__, and
+    # a day's counts are SideDay's fields after the outcome, in order.
+    new = tuple.__new__
     for day, on_hold in zip(days, held, strict=True):
         if on_hold:
-            ledger.append(SideDay(side, day, paused))
+            ledger.append(new(SideDay, (side, day, paused, *nothing)))
             continue
         found = tally.get(day)
         if found is None:
-            ledger.append(SideDay(side, day, quiet))
+            ledger.append(new(SideDay, (side, day, quiet, *nothing)))
             continue
-        planks, secured, due_items, checked_in, still_open, self_missed, reported, lapsed = found
+        planks, _, _, _, still_open, self_missed, reported, lapsed = found
         outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
-        # Positional: SideDay's fields in order (keywords cost a call per day).
-        ledger.append(
-            SideDay(
-                side,
-                day,
-                outcome,
-                planks,
-                secured,
-                due_items,
-                checked_in,
-                still_open,
-                self_missed,
-                reported,
-                lapsed,
-            )
-        )
+        ledger.append(new(SideDay, (side, day, outcome, *found)))
     return ledger
 
 
@@ -186,11 +175,21 @@ _MISS_SLOT = {State.MISSED: 5, State.REPORTED: 6, State.LAPSED: 7}
 def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> Outcome:
     """A day's outcome: its worst miss, else kept, else open, else quiet."""
     if not_owned:
-        return Outcome.PARTNER_MISS
+        return _PARTNER_MISS
     if self_missed:
-        return Outcome.SELF_MISS
+        return _SELF_MISS
     if planks:
-        return Outcome.KEPT
+        return _KEPT
     if still_open:
-        return Outcome.OPEN
-    return Outcome.QUIET
+        return _OPEN
+    return _QUIET
+
+
+# Read once a day a side: an enum's class attribute costs far more than a global.
+_PARTNER_MISS, _SELF_MISS, _KEPT, _OPEN, _QUIET = (
+    Outcome.PARTNER_MISS,
+    Outcome.SELF_MISS,
+    Outcome.KEPT,
+    Outcome.OPEN,
+    Outcome.QUIET,
+)

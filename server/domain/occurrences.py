@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import StrEnum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
@@ -54,7 +54,10 @@ class OccurrenceState(StrEnum):
     @property
     def checked_in(self) -> bool:
         """Whether the owner settled it themselves (kept, or a miss they owned)."""
-        return self in (OccurrenceState.KEPT, OccurrenceState.SECURED, OccurrenceState.MISSED)
+        return self in CHECKED_IN
+
+
+CHECKED_IN = frozenset({OccurrenceState.KEPT, OccurrenceState.SECURED, OccurrenceState.MISSED})
 
 
 _STATE_OF = {
@@ -62,6 +65,7 @@ _STATE_OF = {
     ActKind.MISSED_SELF: OccurrenceState.MISSED,
     ActKind.MISSED_PARTNER: OccurrenceState.REPORTED,
 }
+_KEPT, _SECURED = OccurrenceState.KEPT, OccurrenceState.SECURED
 
 
 class Occurrence(NamedTuple):
@@ -95,19 +99,42 @@ class Occurrence(NamedTuple):
         return self.act.day if self.act is not None else self.due
 
 
+# The state a settling act leaves its occurrence in, and the act.
+Settling = tuple[OccurrenceState, TrustAct]
+
+
 def _settling_index(
     live: Iterable[LiveAct], side: Side | None, earliest: date = date.min
-) -> dict[int, dict[date, list[LiveAct]]]:
-    """commitment id -> day -> its live settling acts on that day, in log order; acts on
-    days before `earliest` are left out (no occurrence asked for can read them)."""
-    index: dict[int, dict[date, list[LiveAct]]] = {}
+) -> dict[tuple[int, Side], dict[date, list[Settling]]]:
+    """(commitment id, owner) -> day -> what each act able to settle an occurrence of it
+    that day would leave the occurrence in, with the act, in log order; acts on days
+    before `earliest` are left out (no occurrence asked for can read them).
+
+    Only the owner checks in; only the partner reports. A log entry that breaks that (a
+    buggy client) settles nothing. A kept act the partner confirmed leaves it secured.
+    """
+    index: dict[tuple[int, Side], dict[date, list[Settling]]] = {}
+    settling, reported_kind, kept, secured = SETTLING_KINDS, ActKind.MISSED_PARTNER, _KEPT, _SECURED
+    # Every act of a bridge passes here: no setdefault building a dict and a list per act.
     for item in live:
         act = item.act
-        if act.kind not in SETTLING_KINDS or act.commitment_id is None or act.day < earliest:
+        kind, cid, day, owner = act.kind, act.commitment_id, act.day, act.owner
+        if kind not in settling or cid is None or day < earliest:
             continue
-        if side is not None and act.owner != side:
+        if (side is not None and owner != side) or (act.author == owner) == (kind is reported_kind):
             continue
-        index.setdefault(act.commitment_id, {}).setdefault(act.day, []).append(item)
+        state = _STATE_OF[kind]
+        if state is kept and item.confirmed:
+            state = secured
+        key = (cid, owner)
+        by_day = index.get(key)
+        if by_day is None:
+            by_day = index[key] = {}
+        same_day = by_day.get(day)
+        if same_day is None:
+            by_day[day] = [(state, act)]
+        else:
+            same_day.append((state, act))
     return index
 
 
@@ -168,12 +195,14 @@ def occurrences(
     lapses_before = oldest_open_day(today)
     found: list[Occurrence] = []
     lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
-    for commitment in commitments:
+    new = tuple.__new__  # an Occurrence per due item: skips the named tuple's slower __new__
+    # In id order, so that a stable sort by due day alone orders by (due, commitment).
+    for commitment in sorted(commitments, key=_ID):
         if side is not None and commitment.owner != side:
             continue
-        acts_by_day = index.get(commitment.id, {})
-        begin = since if since is not None else commitment.start
         cid, owner = commitment.id, commitment.owner
+        acts_by_day = index.get((cid, owner), {})
+        begin = since if since is not None else commitment.start
         for opens, due in _due_days(commitment, begin, today):
             if pauses and bridge_paused(due, pauses):
                 continue
@@ -182,36 +211,24 @@ def occurrences(
             else:  # a one-off: any day of its window, earliest act first
                 candidates = sorted(
                     (i for day, acts in acts_by_day.items() if opens <= day <= due for i in acts),
-                    key=lambda i: i.act.id,
+                    key=_act_id,
                 )
-            settled = _settled(commitment, opens, due, candidates) if candidates else None
-            if settled is None:
-                state = lapsed if due < lapses_before else open_
-                settled = Occurrence(cid, owner, due, opens, state)
-            found.append(settled)
-    found.sort(key=_BY_DUE_THEN_COMMITMENT)
+            # The first act in the log settles it; without one it is open, then lapsed.
+            if candidates:
+                state, act = candidates[0]
+            else:
+                state, act = lapsed if due < lapses_before else open_, None
+            found.append(new(Occurrence, (cid, owner, due, opens, state, act)))
+    found.sort(key=_DUE)
     return found
 
 
-_BY_DUE_THEN_COMMITMENT = itemgetter(2, 0)
+_ID = attrgetter("id")
+_DUE = itemgetter(2)
 
 
-def _settled(
-    commitment: Commitment, opens: date, due: date, candidates: list[LiveAct]
-) -> Occurrence | None:
-    """The occurrence as its first valid settling act left it, if any settled it."""
-    # Only the owner checks in; only the partner reports. A log entry that breaks
-    # that (a buggy client) settles nothing.
-    for item in candidates:
-        act = item.act
-        by_owner = act.author == commitment.owner
-        if act.owner != commitment.owner or by_owner == (act.kind is ActKind.MISSED_PARTNER):
-            continue
-        state = _STATE_OF[act.kind]
-        if state is OccurrenceState.KEPT and item.confirmed:
-            state = OccurrenceState.SECURED
-        return Occurrence(commitment.id, commitment.owner, due, opens, state, act)
-    return None
+def _act_id(settling: Settling) -> int:
+    return settling[1].id
 
 
 def occurrence_for(
