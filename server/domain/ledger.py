@@ -142,7 +142,7 @@ def bridge_days(
                 counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
                 counts[slot] += 1
     days = days_between(start, today)
-    held = [bool(pauses) and bridge_paused(day, pauses) for day in days]
+    held = [bridge_paused(day, pauses) for day in days] if pauses else [False] * len(days)
     return {side: _ledger(side, tallies[side], days, held) for side in sides}
 
 
@@ -151,21 +151,37 @@ def _ledger(
 ) -> list[SideDay]:
     ledger = []
     paused, quiet = Outcome.PAUSED, Outcome.QUIET
-    nothing = (0,) * 8
-    # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__, and
-    # a day's counts are SideDay's fields after the outcome, in order.
+    # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__
+    # (SideDay's fields, in order).
     new = tuple.__new__
     for day, on_hold in zip(days, held, strict=True):
         if on_hold:
-            ledger.append(new(SideDay, (side, day, paused, *nothing)))
+            ledger.append(new(SideDay, (side, day, paused, 0, 0, 0, 0, 0, 0, 0, 0)))
             continue
         found = tally.get(day)
         if found is None:
-            ledger.append(new(SideDay, (side, day, quiet, *nothing)))
+            ledger.append(new(SideDay, (side, day, quiet, 0, 0, 0, 0, 0, 0, 0, 0)))
             continue
-        planks, _, _, _, still_open, self_missed, reported, lapsed = found
+        planks, secured, due, checked_in, still_open, self_missed, reported, lapsed = found
         outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
-        ledger.append(new(SideDay, (side, day, outcome, *found)))
+        ledger.append(
+            new(
+                SideDay,
+                (
+                    side,
+                    day,
+                    outcome,
+                    planks,
+                    secured,
+                    due,
+                    checked_in,
+                    still_open,
+                    self_missed,
+                    reported,
+                    lapsed,
+                ),
+            )
+        )
     return ledger
 
 

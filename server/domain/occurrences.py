@@ -104,16 +104,21 @@ Settling = tuple[OccurrenceState, TrustAct]
 
 
 def _settling_index(
-    live: Iterable[LiveAct], side: Side | None, earliest: date = date.min
-) -> dict[tuple[int, Side], dict[date, list[Settling]]]:
-    """(commitment id, owner) -> day -> what each act able to settle an occurrence of it
-    that day would leave the occurrence in, with the act, in log order; acts on days
-    before `earliest` are left out (no occurrence asked for can read them).
+    live: Iterable[LiveAct], side: Side | None, earliest: date, one_offs: set[int]
+) -> tuple[
+    dict[tuple[int, Side], dict[date, Settling]],
+    dict[tuple[int, Side], dict[date, list[Settling]]],
+]:
+    """What each act able to settle an occurrence would leave it in, with the act:
+    (commitment id, owner) -> day -> the first such act in the log on that day; and for
+    the `one_offs` (whose window reads several days), every such act in log order. Acts
+    on days before `earliest` are left out (no occurrence asked for can read them).
 
     Only the owner checks in; only the partner reports. A log entry that breaks that (a
     buggy client) settles nothing. A kept act the partner confirmed leaves it secured.
     """
-    index: dict[tuple[int, Side], dict[date, list[Settling]]] = {}
+    first: dict[tuple[int, Side], dict[date, Settling]] = {}
+    every: dict[tuple[int, Side], dict[date, list[Settling]]] = {}
     settling, reported_kind, kept, secured = SETTLING_KINDS, ActKind.MISSED_PARTNER, _KEPT, _SECURED
     # Every act of a bridge passes here: no setdefault building a dict and a list per act.
     for item in live:
@@ -127,15 +132,15 @@ def _settling_index(
         if state is kept and item.confirmed:
             state = secured
         key = (cid, owner)
-        by_day = index.get(key)
+        if cid in one_offs:
+            every.setdefault(key, {}).setdefault(day, []).append((state, act))
+            continue
+        by_day = first.get(key)
         if by_day is None:
-            by_day = index[key] = {}
-        same_day = by_day.get(day)
-        if same_day is None:
-            by_day[day] = [(state, act)]
-        else:
-            same_day.append((state, act))
-    return index
+            first[key] = {day: (state, act)}
+        elif day not in by_day:
+            by_day[day] = (state, act)
+    return first, every
 
 
 def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[date, date]]:
@@ -191,7 +196,8 @@ def occurrences(
     pauses = list(pauses)
     commitments = list(commitments)
     earliest = date.min if since is None else reads_from(commitments, since)
-    index = _settling_index(live, side, earliest)
+    one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
+    first, every = _settling_index(live, side, earliest, one_offs)
     lapses_before = oldest_open_day(today)
     found: list[Occurrence] = []
     lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
@@ -201,23 +207,27 @@ def occurrences(
         if side is not None and commitment.owner != side:
             continue
         cid, owner = commitment.id, commitment.owner
-        acts_by_day = index.get((cid, owner), {})
+        firsts, window = first.get((cid, owner), {}), every.get((cid, owner), {})
         begin = since if since is not None else commitment.start
         for opens, due in _due_days(commitment, begin, today):
             if pauses and bridge_paused(due, pauses):
                 continue
-            if opens == due:
-                candidates = acts_by_day.get(due)
-            else:  # a one-off: any day of its window, earliest act first
-                candidates = sorted(
-                    (i for day, acts in acts_by_day.items() if opens <= day <= due for i in acts),
-                    key=_act_id,
-                )
             # The first act in the log settles it; without one it is open, then lapsed.
-            if candidates:
-                state, act = candidates[0]
-            else:
+            settled: Settling | None
+            if cid not in one_offs:
+                settled = firsts.get(due)
+            elif opens == due:
+                settled = next(iter(window.get(due, ())), None)
+            else:  # a one-off: any day of its window, earliest act first
+                candidates = (
+                    i for day, acts in window.items() if opens <= day <= due for i in acts
+                )
+                settled = min(candidates, key=_act_id, default=None)
+            act: TrustAct | None
+            if settled is None:
                 state, act = lapsed if due < lapses_before else open_, None
+            else:
+                state, act = settled
             found.append(new(Occurrence, (cid, owner, due, opens, state, act)))
     found.sort(key=_DUE)
     return found
