@@ -23,7 +23,7 @@ from typing import NamedTuple
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
-from server.domain.occurrences import CHECKED_IN, occurrences
+from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
 from server.domain.occurrences import OccurrenceState as State
 from server.domain.sides import Side
 
@@ -122,10 +122,9 @@ def bridge_days(
     grace_open_from = oldest_open_day(today)
     one_side = sides[0] if len(sides) == 1 else None
     open_, reported_, checked_in, miss_slot = State.OPEN, State.REPORTED, CHECKED_IN, _MISS_SLOT
-    for occurrence in occurrences(commitments, live, pauses, today, side=one_side, since=start):
-        tally = tallies[occurrence.owner]
-        state = occurrence.state
-        due = occurrence.due
+    rows = occurrence_rows(commitments, live, pauses, today, side=one_side, since=start)
+    for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
+        tally = tallies[owner]
         if due <= today:
             counts = tally.get(due) or tally.setdefault(due, [0] * 8)
             counts[2] += 1
@@ -137,7 +136,7 @@ def bridge_days(
                 counts[4] += 1
         slot = miss_slot.get(state)
         if slot is not None:
-            charged = occurrence.charged_on
+            charged = charged_on(due, settled_by)
             if charged <= today:
                 counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
                 counts[slot] += 1

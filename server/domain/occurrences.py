@@ -96,7 +96,12 @@ class Occurrence(NamedTuple):
     @property
     def charged_on(self) -> date:
         """The day its outcome counts on: the day its act refers to, else its due day."""
-        return self.act.day if self.act is not None else self.due
+        return charged_on(self.due, self.act)
+
+
+def charged_on(due: date, act: TrustAct | None) -> date:
+    """The day an occurrence due on `due`, settled by `act` (if any), counts on."""
+    return act.day if act is not None else due
 
 
 # The state a settling act leaves its occurrence in, and the act.
@@ -192,6 +197,24 @@ def occurrences(
     `log` is the bridge's log, or its live acts when the caller derived them already.
     A one-off commitment's occurrence is included from its start, ahead of its date.
     """
+    rows = occurrence_rows(commitments, log, pauses, today, side=side, since=since)
+    rows.sort(key=_DUE)  # stable: commitments were walked in id order
+    new = tuple.__new__  # an Occurrence per due item: skips the named tuple's slower __new__
+    return [new(Occurrence, row) for row in rows]
+
+
+def occurrence_rows(
+    commitments: Iterable[Commitment],
+    log: Iterable[TrustAct] | Iterable[LiveAct],
+    pauses: Iterable[Pause],
+    today: date,
+    *,
+    side: Side | None = None,
+    since: date | None = None,
+) -> list[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]]:
+    """`occurrences` as plain tuples of Occurrence's fields, commitment by commitment
+    in id order: for a caller that counts them (the ledger reads every one of a
+    bridge), without building and sorting an Occurrence each."""
     live = as_live(log)
     pauses = list(pauses)
     commitments = list(commitments)
@@ -199,9 +222,8 @@ def occurrences(
     one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
     first, every = _settling_index(live, side, earliest, one_offs)
     lapses_before = oldest_open_day(today)
-    found: list[Occurrence] = []
+    found: list[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]] = []
     lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
-    new = tuple.__new__  # an Occurrence per due item: skips the named tuple's slower __new__
     # In id order, so that a stable sort by due day alone orders by (due, commitment).
     for commitment in sorted(commitments, key=_ID):
         if side is not None and commitment.owner != side:
@@ -228,8 +250,7 @@ def occurrences(
                 state, act = lapsed if due < lapses_before else open_, None
             else:
                 state, act = settled
-            found.append(new(Occurrence, (cid, owner, due, opens, state, act)))
-    found.sort(key=_DUE)
+            found.append((cid, owner, due, opens, state, act))
     return found
 
 
