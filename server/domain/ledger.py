@@ -18,6 +18,7 @@ Health and streaks both read this ledger, so they can never disagree about a day
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
@@ -26,6 +27,8 @@ from server.domain.localday import Pause, bridge_paused, days_between, oldest_op
 from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
 from server.domain.occurrences import OccurrenceState as State
 from server.domain.sides import Side
+
+_DAY = attrgetter("day")
 
 
 class Outcome(StrEnum):
@@ -71,8 +74,7 @@ class SideDay(NamedTuple):
 
 def first_day(log: Iterable[TrustAct], commitments: Iterable[Commitment]) -> date | None:
     """The earliest local day anything happened or was due on the bridge."""
-    days = [act.day for act in log] + [c.start for c in commitments]
-    return min(days, default=None)
+    return min([*map(_DAY, log), *(c.start for c in commitments)], default=None)
 
 
 def side_days(

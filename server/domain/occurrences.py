@@ -148,7 +148,7 @@ def _settling_index(
     return first, every
 
 
-def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[date, date]]:
+def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tuple[date, date]]:
     """(opens, due) of each occurrence due from `since` up to `today`, plus a one-off's
     that is open today ahead of its date."""
     if commitment.cadence is Cadence.ONCE:
@@ -163,7 +163,7 @@ def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[da
     picked = days_between(first, last)
     if commitment.cadence is not Cadence.DAILY:
         picked = [day for day in picked if is_due(commitment, day)]
-    return [(day, day) for day in picked]
+    return zip(picked, picked, strict=True)  # a walk over them reuses one tuple
 
 
 def reads_from(commitments: Iterable[Commitment], since: date) -> date:
