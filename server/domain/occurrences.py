@@ -27,7 +27,7 @@ walked once, so deriving a bridge is O(days x commitments + acts).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from enum import StrEnum
 from operator import attrgetter, itemgetter
@@ -197,7 +197,7 @@ def occurrences(
     `log` is the bridge's log, or its live acts when the caller derived them already.
     A one-off commitment's occurrence is included from its start, ahead of its date.
     """
-    rows = occurrence_rows(commitments, log, pauses, today, side=side, since=since)
+    rows = list(occurrence_rows(commitments, log, pauses, today, side=side, since=since))
     rows.sort(key=_DUE)  # stable: commitments were walked in id order
     new = tuple.__new__  # an Occurrence per due item: skips the named tuple's slower __new__
     return [new(Occurrence, row) for row in rows]
@@ -211,10 +211,10 @@ def occurrence_rows(
     *,
     side: Side | None = None,
     since: date | None = None,
-) -> list[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]]:
+) -> Iterator[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]]:
     """`occurrences` as plain tuples of Occurrence's fields, commitment by commitment
     in id order: for a caller that counts them (the ledger reads every one of a
-    bridge), without building and sorting an Occurrence each."""
+    bridge), without building and sorting an Occurrence each, nor keeping them."""
     live = as_live(log)
     pauses = list(pauses)
     commitments = list(commitments)
@@ -222,7 +222,6 @@ def occurrence_rows(
     one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
     first, every = _settling_index(live, side, earliest, one_offs)
     lapses_before = oldest_open_day(today)
-    found: list[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]] = []
     lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
     # In id order, so that a stable sort by due day alone orders by (due, commitment).
     for commitment in sorted(commitments, key=_ID):
@@ -250,8 +249,7 @@ def occurrence_rows(
                 state, act = lapsed if due < lapses_before else open_, None
             else:
                 state, act = settled
-            found.append((cid, owner, due, opens, state, act))
-    return found
+            yield cid, owner, due, opens, state, act
 
 
 _ID = attrgetter("id")
