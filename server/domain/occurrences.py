@@ -65,7 +65,12 @@ _STATE_OF = {
     ActKind.MISSED_SELF: OccurrenceState.MISSED,
     ActKind.MISSED_PARTNER: OccurrenceState.REPORTED,
 }
-_KEPT, _SECURED = OccurrenceState.KEPT, OccurrenceState.SECURED
+_KEPT, _SECURED, _LAPSED, _OPEN = (
+    OccurrenceState.KEPT,
+    OccurrenceState.SECURED,
+    OccurrenceState.LAPSED,
+    OccurrenceState.OPEN,
+)
 
 
 class Occurrence(NamedTuple):
@@ -104,27 +109,23 @@ def charged_on(due: date, act: TrustAct | None) -> date:
     return act.day if act is not None else due
 
 
-# The state a settling act leaves its occurrence in, and the act.
-Settling = tuple[OccurrenceState, TrustAct]
-
-
 def _settling_index(
     live: Iterable[LiveAct], side: Side | None, earliest: date, one_offs: set[int]
 ) -> tuple[
-    dict[tuple[int, Side], dict[date, Settling]],
-    dict[tuple[int, Side], dict[date, list[Settling]]],
+    dict[tuple[int, Side], dict[date, LiveAct]],
+    dict[tuple[int, Side], dict[date, list[LiveAct]]],
 ]:
-    """What each act able to settle an occurrence would leave it in, with the act:
-    (commitment id, owner) -> day -> the first such act in the log on that day; and for
-    the `one_offs` (whose window reads several days), every such act in log order. Acts
-    on days before `earliest` are left out (no occurrence asked for can read them).
+    """The live acts able to settle an occurrence: (commitment id, owner) -> day -> the
+    first such act in the log on that day; and for the `one_offs` (whose window reads
+    several days), every such act in log order. Acts on days before `earliest` are left
+    out (no occurrence asked for can read them).
 
     Only the owner checks in; only the partner reports. A log entry that breaks that (a
-    buggy client) settles nothing. A kept act the partner confirmed leaves it secured.
+    buggy client) settles nothing.
     """
-    first: dict[tuple[int, Side], dict[date, Settling]] = {}
-    every: dict[tuple[int, Side], dict[date, list[Settling]]] = {}
-    settling, reported_kind, kept, secured = SETTLING_KINDS, ActKind.MISSED_PARTNER, _KEPT, _SECURED
+    first: dict[tuple[int, Side], dict[date, LiveAct]] = {}
+    every: dict[tuple[int, Side], dict[date, list[LiveAct]]] = {}
+    settling, reported_kind = SETTLING_KINDS, ActKind.MISSED_PARTNER
     # Every act of a bridge passes here: no setdefault building a dict and a list per act.
     for item in live:
         act = item.act
@@ -133,18 +134,15 @@ def _settling_index(
             continue
         if (side is not None and owner != side) or (act.author == owner) == (kind is reported_kind):
             continue
-        state = _STATE_OF[kind]
-        if state is kept and item.confirmed:
-            state = secured
         key = (cid, owner)
         if cid in one_offs:
-            every.setdefault(key, {}).setdefault(day, []).append((state, act))
+            every.setdefault(key, {}).setdefault(day, []).append(item)
             continue
         by_day = first.get(key)
         if by_day is None:
-            first[key] = {day: (state, act)}
+            first[key] = {day: item}
         elif day not in by_day:
-            by_day[day] = (state, act)
+            by_day[day] = item
     return first, every
 
 
@@ -222,7 +220,7 @@ def occurrence_rows(
     one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
     first, every = _settling_index(live, side, earliest, one_offs)
     lapses_before = oldest_open_day(today)
-    lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
+    lapsed, open_, kept, secured = _LAPSED, _OPEN, _KEPT, _SECURED
     # In id order, so that a stable sort by due day alone orders by (due, commitment).
     for commitment in sorted(commitments, key=_ID):
         if side is not None and commitment.owner != side:
@@ -234,7 +232,7 @@ def occurrence_rows(
             if pauses and bridge_paused(due, pauses):
                 continue
             # The first act in the log settles it; without one it is open, then lapsed.
-            settled: Settling | None
+            settled: LiveAct | None
             if cid not in one_offs:
                 settled = firsts.get(due)
             elif opens == due:
@@ -247,8 +245,11 @@ def occurrence_rows(
             act: TrustAct | None
             if settled is None:
                 state, act = lapsed if due < lapses_before else open_, None
-            else:
-                state, act = settled
+            else:  # kept (secured once the partner confirmed it), missed or reported
+                act = settled.act
+                state = _STATE_OF[act.kind]
+                if state is kept and settled.confirmed:
+                    state = secured
             yield cid, owner, due, opens, state, act
 
 
@@ -256,8 +257,8 @@ _ID = attrgetter("id")
 _DUE = itemgetter(2)
 
 
-def _act_id(settling: Settling) -> int:
-    return settling[1].id
+def _act_id(item: LiveAct) -> int:
+    return item.act.id
 
 
 def occurrence_for(
