@@ -108,8 +108,11 @@ def bridge_days(
     """
     pauses = list(pauses)
     live = as_live(log)
-    # side -> day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed]
-    tallies: dict[Side, dict[date, list[int]]] = {side: {} for side in Side}
+    days = days_between(start, today)
+    # side -> day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed],
+    # a row for every day up front: the walks below then index it without a call (a day
+    # left at zeros is a quiet day, as a day without a row was).
+    tallies = {side: {day: [0] * 8 for day in days} for side in Side}
     missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
     for item in live:
         act = item.act
@@ -117,8 +120,7 @@ def bridge_days(
         if kind is not missed_self and kind is not missed_partner:
             day = act.day
             if start <= day <= today:  # the only days the ledger reads
-                tally = tallies[act.owner]
-                counts = tally.get(day) or tally.setdefault(day, [0] * 8)
+                counts = tallies[act.owner][day]
                 counts[0] += 1
                 counts[1] += item.confirmed
     grace_open_from = oldest_open_day(today)
@@ -127,8 +129,8 @@ def bridge_days(
     rows = occurrence_rows(commitments, live, pauses, today, side=one_side, since=start)
     for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
         tally = tallies[owner]
-        if due <= today:
-            counts = tally.get(due) or tally.setdefault(due, [0] * 8)
+        if start <= due <= today:
+            counts = tally[due]
             counts[2] += 1
             if state in checked_in:  # State.checked_in, without a property call per item
                 counts[3] += 1
@@ -136,13 +138,10 @@ def bridge_days(
             # unchecked item would: the owner answers it in words, not with a tick.
             elif state is open_ or (state is reported_ and due >= grace_open_from):
                 counts[4] += 1
-        slot = miss_slot.get(state)
-        if slot is not None:
+        if state in miss_slot:
             charged = charged_on(due, settled_by)
-            if charged <= today:
-                counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
-                counts[slot] += 1
-    days = days_between(start, today)
+            if start <= charged <= today:
+                tally[charged][miss_slot[state]] += 1
     held = [bridge_paused(day, pauses) for day in days] if pauses else [False] * len(days)
     return {side: _ledger(side, tallies[side], days, held) for side in sides}
 
@@ -151,7 +150,7 @@ def _ledger(
     side: Side, tally: dict[date, list[int]], days: list[date], held: list[bool]
 ) -> list[SideDay]:
     ledger = []
-    paused, quiet = Outcome.PAUSED, Outcome.QUIET
+    paused = Outcome.PAUSED
     # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__
     # (SideDay's fields, in order).
     new = tuple.__new__
@@ -159,11 +158,7 @@ def _ledger(
         if on_hold:
             ledger.append(new(SideDay, (side, day, paused, 0, 0, 0, 0, 0, 0, 0, 0)))
             continue
-        found = tally.get(day)
-        if found is None:
-            ledger.append(new(SideDay, (side, day, quiet, 0, 0, 0, 0, 0, 0, 0, 0)))
-            continue
-        planks, secured, due, checked_in, still_open, self_missed, reported, lapsed = found
+        planks, secured, due, checked_in, still_open, self_missed, reported, lapsed = tally[day]
         outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
         ledger.append(
             new(
