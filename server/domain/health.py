@@ -97,14 +97,16 @@ def after_kept(value: float, secured_share: float) -> float:
 
 def after_miss(value: float, *, by_partner: bool) -> float:
     """A side's value after a day with a miss: owned (by_partner=False) or not."""
+    above = 0.0 if value < 0.0 else value  # max(value, 0.0) without a call, as below
     if by_partner:
-        slide = (1 - M) * (max(value, 0.0) - PARTNER_MISS_INPUT)
+        slide = (1 - M) * (above - PARTNER_MISS_INPUT)
         setback_days = PARTNER_MISS_SETBACK_DAYS
     else:
-        slide = (1 - M) * max(value, 0.0)
+        slide = (1 - M) * above
         setback_days = SELF_MISS_SETBACK_DAYS
     setback = (1 - value) * (M**-setback_days - 1)
-    return max(FLOOR, value - slide - setback)
+    after = value - slide - setback
+    return after if after > FLOOR else FLOOR
 
 
 def after_weathering(value: float) -> float:
