@@ -228,12 +228,13 @@ def occurrence_rows(
         cid, owner = commitment.id, commitment.owner
         firsts, window = first.get((cid, owner), {}), every.get((cid, owner), {})
         begin = since if since is not None else commitment.start
+        one_off = cid in one_offs
         for opens, due in _due_days(commitment, begin, today):
             if pauses and bridge_paused(due, pauses):
                 continue
             # The first act in the log settles it; without one it is open, then lapsed.
             settled: LiveAct | None
-            if cid not in one_offs:
+            if not one_off:
                 settled = firsts.get(due)
             elif opens == due:
                 settled = next(iter(window.get(due, ())), None)
