@@ -117,8 +117,8 @@ def _settling_index(
 ]:
     """The live acts able to settle an occurrence: (commitment id, owner) -> day -> the
     first such act in the log on that day; and for the `one_offs` (whose window reads
-    several days), every such act in log order. Acts on days before `earliest` are left
-    out (no occurrence asked for can read them).
+    several days), every such act in log order too. Acts on days before `earliest` are
+    left out (no occurrence asked for can read them).
 
     Only the owner checks in; only the partner reports. A log entry that breaks that (a
     buggy client) settles nothing.
@@ -137,7 +137,6 @@ def _settling_index(
         key = (cid, owner)
         if cid in one_offs:
             every.setdefault(key, {}).setdefault(day, []).append(item)
-            continue
         by_day = first.get(key)
         if by_day is None:
             first[key] = {day: item}
