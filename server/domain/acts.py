@@ -129,18 +129,20 @@ def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
     gone = _withdrawn(acts, [act for act in answers if act.kind is withdrawal])
     confirmed = set()
     if answers:
-        targets = {act.target_id for act in answers if act.kind is confirmation}
-        by_id = {act.id: act for act in acts if act.id in targets and act.id not in gone}
+        by_id = {act.id: act for act in acts}
         for act in answers:
             if act.kind is not confirmation or act.id in gone:
                 continue
             target = by_id.get(act.target_id)
-            if target is not None and can_confirm(target, act.author):
+            if target is not None and target.id not in gone and can_confirm(target, act.author):
                 confirmed.add(target.id)
+    new = tuple.__new__  # a LiveAct per plank: skips the named tuple's slower __new__
+    # Plank kinds only: asking to pause past days, and the answer, lay no plank.
+    if not gone:
+        return [new(LiveAct, (act, act.id in confirmed)) for act in acts if act.kind in plank_kinds]
     return [
-        LiveAct(act, act.id in confirmed)
+        new(LiveAct, (act, act.id in confirmed))
         for act in acts
-        # Plank kinds only: asking to pause past days, and the answer, lay no plank.
         if act.kind in plank_kinds and act.id not in gone
     ]
 

@@ -90,19 +90,23 @@ def band(score: int) -> Band:
 def after_kept(value: float, secured_share: float) -> float:
     """A side's value after a kept day whose planks were `secured_share` confirmed."""
     target = LAID_TARGET + (1 - LAID_TARGET) * secured_share
-    return value + (1 - M) * max(0.0, target - value)
+    gap = target - value
+    # It never lowers the value (a max() call a kept day cost more; + 0.0 keeps -0.0 out).
+    return value + (1 - M) * gap if gap > 0.0 else value + 0.0
 
 
 def after_miss(value: float, *, by_partner: bool) -> float:
     """A side's value after a day with a miss: owned (by_partner=False) or not."""
+    above = 0.0 if value < 0.0 else value  # max(value, 0.0) without a call, as below
     if by_partner:
-        slide = (1 - M) * (max(value, 0.0) - PARTNER_MISS_INPUT)
+        slide = (1 - M) * (above - PARTNER_MISS_INPUT)
         setback_days = PARTNER_MISS_SETBACK_DAYS
     else:
-        slide = (1 - M) * max(value, 0.0)
+        slide = (1 - M) * above
         setback_days = SELF_MISS_SETBACK_DAYS
     setback = (1 - value) * (M**-setback_days - 1)
-    return max(FLOOR, value - slide - setback)
+    after = value - slide - setback
+    return after if after > FLOOR else FLOOR
 
 
 def after_weathering(value: float) -> float:
@@ -122,29 +126,46 @@ def side_run(
     quiet days in a row; and the value and the quiet days in a row it ends with, so a
     later stretch of days can go on from there."""
     value, values = start, []
+    # Run over every day of a bridge: the outcomes bound once (an enum's class attribute
+    # costs more than the rule), the commonest first.
+    kept, quiet_day, self_miss, partner_miss, open_ = (
+        _KEPT,
+        _QUIET,
+        _SELF_MISS,
+        _PARTNER_MISS,
+        _OPEN,
+    )
     for day in days:
-        match day.outcome:
-            case Outcome.PAUSED:
-                pass  # neither counts toward weathering nor interrupts it
-            case Outcome.QUIET:
-                quiet += 1
-                if quiet > QUIET_DAYS_BEFORE_WEATHERING:
-                    value = after_weathering(value)
-            case Outcome.OPEN:
-                quiet = 0  # something is due: not silence, just not settled yet
-            case Outcome.KEPT:
-                quiet, value = 0, after_kept(value, day.secured_share)
-            case Outcome.SELF_MISS:
-                quiet, value = 0, after_miss(value, by_partner=False)
-            case Outcome.PARTNER_MISS:
-                quiet, value = 0, after_miss(value, by_partner=True)
+        outcome = day.outcome
+        if outcome == kept:
+            quiet, value = 0, after_kept(value, day.secured_share)
+        elif outcome == quiet_day:
+            quiet += 1
+            if quiet > QUIET_DAYS_BEFORE_WEATHERING:
+                value = after_weathering(value)
+        elif outcome == self_miss:
+            quiet, value = 0, after_miss(value, by_partner=False)
+        elif outcome == partner_miss:
+            quiet, value = 0, after_miss(value, by_partner=True)
+        elif outcome == open_:
+            quiet = 0  # something is due: not silence, just not settled yet
+        # Paused: neither counts toward weathering nor interrupts it.
         values.append(value)
     return values, value, quiet
 
 
+_KEPT, _QUIET, _SELF_MISS, _PARTNER_MISS, _OPEN = (
+    Outcome.KEPT,
+    Outcome.QUIET,
+    Outcome.SELF_MISS,
+    Outcome.PARTNER_MISS,
+    Outcome.OPEN,
+)
+
+
 def points(value: float) -> float:
     """A side's value on the 0-100 scale people see."""
-    return 100 * max(0.0, value)
+    return 100 * value if value > 0.0 else 0.0  # max() cost a call a side a day
 
 
 def shown(score: float) -> int:
@@ -154,7 +175,9 @@ def shown(score: float) -> int:
 
 def bridge_points(a: float, b: float) -> float:
     """Bridge health from the two sides' values: the weaker side, nudged by the stronger."""
-    weak, strong = sorted((points(a), points(b)))
+    weak, strong = points(a), points(b)
+    if strong < weak:
+        weak, strong = strong, weak
     return weak + min(NUDGE_MAX, max(0.0, strong - weak - NUDGE_GAP) / 4)
 
 

@@ -18,14 +18,17 @@ Health and streaks both read this ledger, so they can never disagree about a day
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
+from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
 from server.domain.occurrences import OccurrenceState as State
-from server.domain.occurrences import occurrences
 from server.domain.sides import Side
+
+_DAY = attrgetter("day")
 
 
 class Outcome(StrEnum):
@@ -71,8 +74,7 @@ class SideDay(NamedTuple):
 
 def first_day(log: Iterable[TrustAct], commitments: Iterable[Commitment]) -> date | None:
     """The earliest local day anything happened or was due on the bridge."""
-    days = [act.day for act in log] + [c.start for c in commitments]
-    return min(days, default=None)
+    return min([*map(_DAY, log), *(c.start for c in commitments)], default=None)
 
 
 def side_days(
@@ -106,8 +108,11 @@ def bridge_days(
     """
     pauses = list(pauses)
     live = as_live(log)
-    # side -> day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed]
-    tallies: dict[Side, dict[date, list[int]]] = {side: {} for side in Side}
+    days = days_between(start, today)
+    # side -> day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed],
+    # a row for every day up front: the walks below then index it without a call (a day
+    # left at zeros is a quiet day, as a day without a row was).
+    tallies = {side: {day: [0] * 8 for day in days} for side in Side}
     missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
     for item in live:
         act = item.act
@@ -115,34 +120,29 @@ def bridge_days(
         if kind is not missed_self and kind is not missed_partner:
             day = act.day
             if start <= day <= today:  # the only days the ledger reads
-                tally = tallies[act.owner]
-                counts = tally.get(day) or tally.setdefault(day, [0] * 8)
+                counts = tallies[act.owner][day]
                 counts[0] += 1
                 counts[1] += item.confirmed
     grace_open_from = oldest_open_day(today)
     one_side = sides[0] if len(sides) == 1 else None
-    open_, reported_ = State.OPEN, State.REPORTED
-    for occurrence in occurrences(commitments, live, pauses, today, side=one_side, since=start):
-        tally = tallies[occurrence.owner]
-        state = occurrence.state
-        due = occurrence.due
-        if due <= today:
-            counts = tally.get(due) or tally.setdefault(due, [0] * 8)
+    open_, reported_, checked_in, miss_slot = State.OPEN, State.REPORTED, CHECKED_IN, _MISS_SLOT
+    rows = occurrence_rows(commitments, live, pauses, today, side=one_side, since=start)
+    for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
+        tally = tallies[owner]
+        if start <= due <= today:
+            counts = tally[due]
             counts[2] += 1
-            if state.checked_in:
+            if state in checked_in:  # State.checked_in, without a property call per item
                 counts[3] += 1
             # A report still inside the grace window leaves the streak open, as an
             # unchecked item would: the owner answers it in words, not with a tick.
             elif state is open_ or (state is reported_ and due >= grace_open_from):
                 counts[4] += 1
-        slot = _MISS_SLOT.get(state)
-        if slot is not None:
-            charged = occurrence.charged_on
-            if charged <= today:
-                counts = tally.get(charged) or tally.setdefault(charged, [0] * 8)
-                counts[slot] += 1
-    days = days_between(start, today)
-    held = [bool(pauses) and bridge_paused(day, pauses) for day in days]
+        if state in miss_slot:
+            charged = charged_on(due, settled_by)
+            if start <= charged <= today:
+                tally[charged][miss_slot[state]] += 1
+    held = [bridge_paused(day, pauses) for day in days] if pauses else [False] * len(days)
     return {side: _ledger(side, tallies[side], days, held) for side in sides}
 
 
@@ -150,31 +150,32 @@ def _ledger(
     side: Side, tally: dict[date, list[int]], days: list[date], held: list[bool]
 ) -> list[SideDay]:
     ledger = []
-    paused, quiet = Outcome.PAUSED, Outcome.QUIET
+    paused = Outcome.PAUSED
+    # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__
+    # (SideDay's fields, in order).
+    new = tuple.__new__
     for day, on_hold in zip(days, held, strict=True):
         if on_hold:
-            ledger.append(SideDay(side, day, paused))
+            ledger.append(new(SideDay, (side, day, paused, 0, 0, 0, 0, 0, 0, 0, 0)))
             continue
-        found = tally.get(day)
-        if found is None:
-            ledger.append(SideDay(side, day, quiet))
-            continue
-        planks, secured, due_items, checked_in, still_open, self_missed, reported, lapsed = found
+        planks, secured, due, checked_in, still_open, self_missed, reported, lapsed = tally[day]
         outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
-        # Positional: SideDay's fields in order (keywords cost a call per day).
         ledger.append(
-            SideDay(
-                side,
-                day,
-                outcome,
-                planks,
-                secured,
-                due_items,
-                checked_in,
-                still_open,
-                self_missed,
-                reported,
-                lapsed,
+            new(
+                SideDay,
+                (
+                    side,
+                    day,
+                    outcome,
+                    planks,
+                    secured,
+                    due,
+                    checked_in,
+                    still_open,
+                    self_missed,
+                    reported,
+                    lapsed,
+                ),
             )
         )
     return ledger
@@ -186,11 +187,21 @@ _MISS_SLOT = {State.MISSED: 5, State.REPORTED: 6, State.LAPSED: 7}
 def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> Outcome:
     """A day's outcome: its worst miss, else kept, else open, else quiet."""
     if not_owned:
-        return Outcome.PARTNER_MISS
+        return _PARTNER_MISS
     if self_missed:
-        return Outcome.SELF_MISS
+        return _SELF_MISS
     if planks:
-        return Outcome.KEPT
+        return _KEPT
     if still_open:
-        return Outcome.OPEN
-    return Outcome.QUIET
+        return _OPEN
+    return _QUIET
+
+
+# Read once a day a side: an enum's class attribute costs far more than a global.
+_PARTNER_MISS, _SELF_MISS, _KEPT, _OPEN, _QUIET = (
+    Outcome.PARTNER_MISS,
+    Outcome.SELF_MISS,
+    Outcome.KEPT,
+    Outcome.OPEN,
+    Outcome.QUIET,
+)

@@ -12,15 +12,18 @@ today's score with yesterday's as it stood before the confirmation ("+3 since
 yesterday: Bob secured your plank from Monday").
 """
 
+from bisect import bisect_left
 from datetime import date
+from operator import attrgetter
 
 from server import formats
-from server.domain.explain import Story, _count, _name, _whose
-from server.domain.health import bridge_points, shown, side_values
+from server.domain.explain import Story, _count, _name, _quiet_run, _whose
+from server.domain.health import bridge_points, shown, side_run
 from server.domain.ledger import Outcome, SideDay
 from server.domain.sides import Side, other
 
 LOOK_BACK = 7  # older moves are history, not news
+_DAY = attrgetter("day")
 
 
 def why_moved(story: Story) -> str:
@@ -32,19 +35,25 @@ def _since_yesterday(story: Story) -> str:
     """The move since yesterday when today's confirmations raised earlier days."""
     if not story.late or not story.scores:
         return ""
-    # Yesterday as it stood: the same ledger without today's late confirmations.
-    stood = {
-        side: side_values(
-            [
-                d._replace(secured=d.secured - story.late[side, d.day])
-                if (side, d.day) in story.late
-                else d
-                for d in days[:-1]
-            ]
-        )
-        for side, days in story.ledger.items()
-    }
-    before = shown(bridge_points(stood[Side.A][-1], stood[Side.B][-1])) if stood[Side.A] else 0
+    # Yesterday as it stood: the same ledger without today's late confirmations. The
+    # days before the first of those planks stood as they stand, so health runs again
+    # from there on (a bridge two years old is not walked again for a week's news).
+    first = bisect_left(story.ledger[Side.A], min(day for _, day in story.late), key=_DAY)
+    first = min(first, len(story.scores) - 1)  # a plank's day is before today's
+    stood: dict[Side, float] = {}
+    for side, days in story.ledger.items():
+        values = story.values[side]
+        changed = [
+            d._replace(secured=d.secured - story.late[side, d.day])
+            if (side, d.day) in story.late
+            else d
+            for d in days[first:-1]
+        ]
+        stood[side] = side_run(
+            changed, values[first - 1] if first else 0.0, _quiet_run(days[:first])
+        )[1]
+    yesterday = len(story.scores) > 1
+    before = shown(bridge_points(stood[Side.A], stood[Side.B])) if yesterday else 0
     change = story.scores[-1] - before
     if not change:
         return ""

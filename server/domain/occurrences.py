@@ -27,10 +27,10 @@ walked once, so deriving a bridge is O(days x commitments + acts).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from enum import StrEnum
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
@@ -54,7 +54,10 @@ class OccurrenceState(StrEnum):
     @property
     def checked_in(self) -> bool:
         """Whether the owner settled it themselves (kept, or a miss they owned)."""
-        return self in (OccurrenceState.KEPT, OccurrenceState.SECURED, OccurrenceState.MISSED)
+        return self in CHECKED_IN
+
+
+CHECKED_IN = frozenset({OccurrenceState.KEPT, OccurrenceState.SECURED, OccurrenceState.MISSED})
 
 
 _STATE_OF = {
@@ -62,6 +65,12 @@ _STATE_OF = {
     ActKind.MISSED_SELF: OccurrenceState.MISSED,
     ActKind.MISSED_PARTNER: OccurrenceState.REPORTED,
 }
+_KEPT, _SECURED, _LAPSED, _OPEN = (
+    OccurrenceState.KEPT,
+    OccurrenceState.SECURED,
+    OccurrenceState.LAPSED,
+    OccurrenceState.OPEN,
+)
 
 
 class Occurrence(NamedTuple):
@@ -92,26 +101,51 @@ class Occurrence(NamedTuple):
     @property
     def charged_on(self) -> date:
         """The day its outcome counts on: the day its act refers to, else its due day."""
-        return self.act.day if self.act is not None else self.due
+        return charged_on(self.due, self.act)
+
+
+def charged_on(due: date, act: TrustAct | None) -> date:
+    """The day an occurrence due on `due`, settled by `act` (if any), counts on."""
+    return act.day if act is not None else due
 
 
 def _settling_index(
-    live: Iterable[LiveAct], side: Side | None, earliest: date = date.min
-) -> dict[int, dict[date, list[LiveAct]]]:
-    """commitment id -> day -> its live settling acts on that day, in log order; acts on
-    days before `earliest` are left out (no occurrence asked for can read them)."""
-    index: dict[int, dict[date, list[LiveAct]]] = {}
+    live: Iterable[LiveAct], side: Side | None, earliest: date, one_offs: set[int]
+) -> tuple[
+    dict[tuple[int, Side], dict[date, LiveAct]],
+    dict[tuple[int, Side], dict[date, list[LiveAct]]],
+]:
+    """The live acts able to settle an occurrence: (commitment id, owner) -> day -> the
+    first such act in the log on that day; and for the `one_offs` (whose window reads
+    several days), every such act in log order too. Acts on days before `earliest` are
+    left out (no occurrence asked for can read them).
+
+    Only the owner checks in; only the partner reports. A log entry that breaks that (a
+    buggy client) settles nothing.
+    """
+    first: dict[tuple[int, Side], dict[date, LiveAct]] = {}
+    every: dict[tuple[int, Side], dict[date, list[LiveAct]]] = {}
+    settling, reported_kind = SETTLING_KINDS, ActKind.MISSED_PARTNER
+    # Every act of a bridge passes here: no setdefault building a dict and a list per act.
     for item in live:
         act = item.act
-        if act.kind not in SETTLING_KINDS or act.commitment_id is None or act.day < earliest:
+        kind, cid, day, owner = act.kind, act.commitment_id, act.day, act.owner
+        if kind not in settling or cid is None or day < earliest:
             continue
-        if side is not None and act.owner != side:
+        if (side is not None and owner != side) or (act.author == owner) == (kind is reported_kind):
             continue
-        index.setdefault(act.commitment_id, {}).setdefault(act.day, []).append(item)
-    return index
+        key = (cid, owner)
+        if cid in one_offs:
+            every.setdefault(key, {}).setdefault(day, []).append(item)
+        by_day = first.get(key)
+        if by_day is None:
+            first[key] = {day: item}
+        elif day not in by_day:
+            by_day[day] = item
+    return first, every
 
 
-def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[date, date]]:
+def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tuple[date, date]]:
     """(opens, due) of each occurrence due from `since` up to `today`, plus a one-off's
     that is open today ahead of its date."""
     if commitment.cadence is Cadence.ONCE:
@@ -126,7 +160,7 @@ def _due_days(commitment: Commitment, since: date, today: date) -> list[tuple[da
     picked = days_between(first, last)
     if commitment.cadence is not Cadence.DAILY:
         picked = [day for day in picked if is_due(commitment, day)]
-    return [(day, day) for day in picked]
+    return zip(picked, picked, strict=True)  # a walk over them reuses one tuple
 
 
 def reads_from(commitments: Iterable[Commitment], since: date) -> date:
@@ -160,58 +194,71 @@ def occurrences(
     `log` is the bridge's log, or its live acts when the caller derived them already.
     A one-off commitment's occurrence is included from its start, ahead of its date.
     """
+    rows = list(occurrence_rows(commitments, log, pauses, today, side=side, since=since))
+    rows.sort(key=_DUE)  # stable: commitments were walked in id order
+    new = tuple.__new__  # an Occurrence per due item: skips the named tuple's slower __new__
+    return [new(Occurrence, row) for row in rows]
+
+
+def occurrence_rows(
+    commitments: Iterable[Commitment],
+    log: Iterable[TrustAct] | Iterable[LiveAct],
+    pauses: Iterable[Pause],
+    today: date,
+    *,
+    side: Side | None = None,
+    since: date | None = None,
+) -> Iterator[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]]:
+    """`occurrences` as plain tuples of Occurrence's fields, commitment by commitment
+    in id order: for a caller that counts them (the ledger reads every one of a
+    bridge), without building and sorting an Occurrence each, nor keeping them."""
     live = as_live(log)
     pauses = list(pauses)
     commitments = list(commitments)
     earliest = date.min if since is None else reads_from(commitments, since)
-    index = _settling_index(live, side, earliest)
+    one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
+    first, every = _settling_index(live, side, earliest, one_offs)
     lapses_before = oldest_open_day(today)
-    found: list[Occurrence] = []
-    lapsed, open_ = OccurrenceState.LAPSED, OccurrenceState.OPEN
-    for commitment in commitments:
+    lapsed, open_, kept, secured = _LAPSED, _OPEN, _KEPT, _SECURED
+    # In id order, so that a stable sort by due day alone orders by (due, commitment).
+    for commitment in sorted(commitments, key=_ID):
         if side is not None and commitment.owner != side:
             continue
-        acts_by_day = index.get(commitment.id, {})
-        begin = since if since is not None else commitment.start
         cid, owner = commitment.id, commitment.owner
+        firsts, window = first.get((cid, owner), {}), every.get((cid, owner), {})
+        begin = since if since is not None else commitment.start
+        one_off = cid in one_offs
         for opens, due in _due_days(commitment, begin, today):
             if pauses and bridge_paused(due, pauses):
                 continue
-            if opens == due:
-                candidates = acts_by_day.get(due)
+            # The first act in the log settles it; without one it is open, then lapsed.
+            settled: LiveAct | None
+            if not one_off:
+                settled = firsts.get(due)
+            elif opens == due:
+                settled = next(iter(window.get(due, ())), None)
             else:  # a one-off: any day of its window, earliest act first
-                candidates = sorted(
-                    (i for day, acts in acts_by_day.items() if opens <= day <= due for i in acts),
-                    key=lambda i: i.act.id,
+                candidates = (
+                    i for day, acts in window.items() if opens <= day <= due for i in acts
                 )
-            settled = _settled(commitment, opens, due, candidates) if candidates else None
+                settled = min(candidates, key=_act_id, default=None)
+            act: TrustAct | None
             if settled is None:
-                state = lapsed if due < lapses_before else open_
-                settled = Occurrence(cid, owner, due, opens, state)
-            found.append(settled)
-    found.sort(key=_BY_DUE_THEN_COMMITMENT)
-    return found
+                state, act = lapsed if due < lapses_before else open_, None
+            else:  # kept (secured once the partner confirmed it), missed or reported
+                act = settled.act
+                state = _STATE_OF[act.kind]
+                if state is kept and settled.confirmed:
+                    state = secured
+            yield cid, owner, due, opens, state, act
 
 
-_BY_DUE_THEN_COMMITMENT = itemgetter(2, 0)
+_ID = attrgetter("id")
+_DUE = itemgetter(2)
 
 
-def _settled(
-    commitment: Commitment, opens: date, due: date, candidates: list[LiveAct]
-) -> Occurrence | None:
-    """The occurrence as its first valid settling act left it, if any settled it."""
-    # Only the owner checks in; only the partner reports. A log entry that breaks
-    # that (a buggy client) settles nothing.
-    for item in candidates:
-        act = item.act
-        by_owner = act.author == commitment.owner
-        if act.owner != commitment.owner or by_owner == (act.kind is ActKind.MISSED_PARTNER):
-            continue
-        state = _STATE_OF[act.kind]
-        if state is OccurrenceState.KEPT and item.confirmed:
-            state = OccurrenceState.SECURED
-        return Occurrence(commitment.id, commitment.owner, due, opens, state, act)
-    return None
+def _act_id(item: LiveAct) -> int:
+    return item.act.id
 
 
 def occurrence_for(

@@ -33,7 +33,7 @@ class PlankState(IntEnum):
     @property
     def counts(self) -> bool:
         """Whether a plank in this state counts toward the span."""
-        return self >= PlankState.LAID
+        return self >= _LAID
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,23 @@ class Plank:
 
 def plank_state(live: LiveAct) -> PlankState:
     """The state of the plank a live act lays."""
-    if live.act.kind is ActKind.MISSED_PARTNER:
-        return PlankState.BROKEN
-    if live.act.kind is ActKind.MISSED_SELF:
-        return PlankState.CRACKED
-    return PlankState.SECURED if live.confirmed else PlankState.LAID
+    kind = live.act.kind
+    if kind is _MISSED_PARTNER:
+        return _BROKEN
+    if kind is _MISSED_SELF:
+        return _CRACKED
+    return _SECURED if live.confirmed else _LAID
+
+
+# Bound once: every act of a bridge is read, and on Python 3.11 an enum's class
+# attribute costs more than the rule.
+_MISSED_PARTNER, _MISSED_SELF = ActKind.MISSED_PARTNER, ActKind.MISSED_SELF
+_BROKEN, _CRACKED, _LAID, _SECURED = (
+    PlankState.BROKEN,
+    PlankState.CRACKED,
+    PlankState.LAID,
+    PlankState.SECURED,
+)
 
 
 def planks(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[Plank]:

@@ -38,10 +38,11 @@ def late_confirmations(
 
     # Most days have no such confirmation: look at the last two days' acts first.
     recent = datetime.combine(today - timedelta(days=2), time(), UTC)
+    confirmed_kind = ActKind.CONFIRMATION  # bound once: it is compared with every act
     confirmations = [
         act
         for act in log
-        if act.kind is ActKind.CONFIRMATION and act.created_at >= recent and made_on(act) == today
+        if act.kind is confirmed_kind and act.created_at >= recent and made_on(act) == today
     ]
     if not confirmations:
         return {}

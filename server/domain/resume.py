@@ -364,9 +364,10 @@ def _carry_on(
     for side in Side:
         was = summary[side]
         days = days_of[side]
-        checks = {day.day: day_check(day) for day in days}
-        streak = streak_run((checks[day.day] for day in days[:n_settled]), *was.streak)
-        best_streaks[side] = streak_run((checks[day.day] for day in days[n_settled:]), *streak)[0]
+        day_checks = [day_check(day) for day in days]  # one a ledger day, in order
+        checks = dict(zip([day.day for day in days], day_checks, strict=True))
+        streak = streak_run(day_checks[:n_settled], *was.streak)
+        best_streaks[side] = streak_run(day_checks[n_settled:], *streak)[0]
         closing, end_value, end_quiet = side_run(days[:n_settled], was.value, was.quiet)
         later, _, _ = side_run(days[n_settled:], end_value, end_quiet)
         values[side] = closing + later
@@ -377,8 +378,8 @@ def _carry_on(
             item.act
             for item in unsettled
             if not item.confirmed
+            and confirmable_on(item.act, today)  # first: it leaves out most of the history
             and can_confirm(item.act, side)
-            and confirmable_on(item.act, today)
         ]
         # What waited and has aged out of the confirmation window waits no more.
         still = tuple(a for a in was.waiting if confirmable_on(a, today))
@@ -456,8 +457,7 @@ def _tallies(
             found = counts[day <= settled]
             found[3] += 1
             found[4] += state is secured
-    early, late = (Tally(*counts[True]), Tally(*counts[False]))
-    return early, late
+    return Tally(*counts[True]), Tally(*counts[False])  # early, late
 
 
 def _still_recent(

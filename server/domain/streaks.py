@@ -32,15 +32,28 @@ class DayCheck(IntEnum):
 
 def day_check(day: SideDay) -> DayCheck:
     """Where one ledger day leaves a streak."""
-    if day.outcome is Outcome.PAUSED:
-        return DayCheck.PAUSED
-    if not day.due:
-        return DayCheck.NOTHING_DUE
-    if day.checked_in == day.due:
-        return DayCheck.DONE
-    if day.checked_in + day.open == day.due:
-        return DayCheck.OPEN
-    return DayCheck.BROKEN
+    if day.outcome is _PAUSED_DAY:
+        return _PAUSED
+    due = day.due
+    if not due:
+        return _NOTHING_DUE
+    if day.checked_in == due:
+        return _DONE
+    if day.checked_in + day.open == due:
+        return _OPEN
+    return _BROKEN
+
+
+# Bound once: a check a side a day, and on Python 3.11 an enum's class attribute
+# costs more than the rule.
+_PAUSED_DAY = Outcome.PAUSED
+_PAUSED, _NOTHING_DUE, _DONE, _OPEN, _BROKEN = (
+    DayCheck.PAUSED,
+    DayCheck.NOTHING_DUE,
+    DayCheck.DONE,
+    DayCheck.OPEN,
+    DayCheck.BROKEN,
+)
 
 
 def checkins(
@@ -142,9 +155,9 @@ def streak_run(checks: Iterable[DayCheck], best: int = 0, run: int = 0) -> tuple
     """The longest streak and the current run after `checks` (days in order), going on
     from `best` and `run`: a later stretch of days carries on from an earlier one."""
     for check in checks:
-        if check is DayCheck.BROKEN:
+        if check is _BROKEN:
             run = 0
-        elif check is DayCheck.DONE:
+        elif check is _DONE:
             run += 1
             if run > best:
                 best = run
