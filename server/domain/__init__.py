@@ -89,7 +89,17 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
-from server.domain.resume import LEDGER_DAYS, Derivation, Tally, advance, derive_bridge
+from server.domain.resume import (
+    LEDGER_DAYS,
+    ZONES_APART,
+    Derivation,
+    Tally,
+    advance,
+    derive_bridge,
+    fold_day,
+    folded,
+    resume,
+)
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
@@ -114,6 +124,7 @@ __all__ = [
     "LEDGER_DAYS",
     "MILESTONES",
     "WITHDRAW_WINDOW",
+    "ZONES_APART",
     "Absence",
     "ActKind",
     "Asked",
@@ -168,6 +179,8 @@ __all__ = [
     "effective_pauses",
     "first_day",
     "first_monday",
+    "fold_day",
+    "folded",
     "grace_closed",
     "half_needed",
     "health_report",
@@ -186,6 +199,7 @@ __all__ = [
     "pause_requests",
     "planks",
     "reads_from",
+    "resume",
     "side_days",
     "span_text",
     "streak_across",
