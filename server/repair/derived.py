@@ -13,7 +13,7 @@ keyed by all they are derived from:
 
 Any change makes a new key, never a stale hit: the row is read before the rows it
 keys, so what is derived is at least as new as its version. Old keys age out of the
-LRU. Nothing is stored in the database, and nothing needs warming.
+LRU.
 
 A key's first reader does not derive a year of history again when an earlier
 derivation of the same bridge is kept: the same row on an earlier day (nobody wrote
@@ -25,6 +25,29 @@ reaches back further (a withdrawn old plank, a changed commitment or pause) deri
 the whole log again. tests/domain/test_resume.py proves carrying on
 equals deriving afresh; the stateful test checks every Today against a fresh one.
 Readers of one key share its entry: alice's Today, bob's Today, carol's dashboard.
+
+A bridge this process never derived (after a restart, on the other worker, the lead's
+first look at fifty quiet bridges) is carried on from its stored fold, the second tier
+of the same cache: table `bridge_fold`, one row a bridge, `domain.folded` of a
+derivation of its log up to `last_act_id`, derived on `domain.fold_day` (two days
+back, so a reader in any zone may carry it on: `domain.resume` refuses one of a later
+day than the reader's). Its rows are read for all missing bridges in one query, then
+the acts after each fold in one more, and carried on as an earlier derivation is; the
+texts of acts still waiting from before the fold are read by id. Still one cache, not
+a second truth: each tier is keyed by what changes it. The LRU by the bridge's version
+and the local day; the fold by the acts it holds (`last_act_id`: later acts are read
+and carried on), the commitments and pauses it was derived with (`advance` refuses
+any other), the day it was derived on, and the rules it was derived by (`DOMAIN`, a
+hash of server/domain's source: a deploy that changes a rule makes every stored fold
+ignored, never wrong). tests/domain/test_stored_fold.py proves a fold carried on to any
+reader's day with the acts after it equals the whole log derived on that day. A fold
+holds no text anyone wrote (acts as the domain sees them, dates, figures): deleting an
+account has nothing to clear there; deleting a bridge deletes its fold (cascade).
+
+A fold is stored (one upsert a request, never failing the read) after a derivation
+of the whole log, and when the fold carried on had settled days more than REFOLD_DAYS
+before the new derivation's: the stretch carried on stays short. It leaves out acts
+younger than SURE_AFTER, which readers read after it (see there why).
 """
 
 from __future__ import annotations
