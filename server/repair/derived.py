@@ -383,6 +383,8 @@ async def _stored(bridge_ids: list[int]) -> dict[int, d.Derivation]:
 async def _store(folds: list[tuple[int, d.Derivation]]) -> int:
     """Upsert these folds in one statement; how many were written."""
     now = clock.now()
+    # In bridge order: two workers' upserts then lock common rows in the same order.
+    folds = sorted(folds, key=lambda item: item[0])
     values = ", ".join("({}, {}, {}, {}, {}, {})" for _ in folds)
     args = [
         value
