@@ -136,3 +136,18 @@ def test_store_folds_stores_what_a_reader_would_have_left(team, shared, carol):
     through_fold = dashboard(carol, team)
     assert counted(metrics.DERIVATIONS, "fold") == folds + 1
     assert through_fold == from_the_whole_log(lambda: dashboard(carol, team))
+
+
+def test_a_fold_carol_stored_a_day_ahead_carries_alices_today_two_days_behind(
+    frozen, team, shared, alice, carol
+):
+    # 10:30 UTC: already the 21st at Kiritimati (carol), still the 19th at Pago Pago (alice).
+    frozen.move_to(datetime(2026, 11, 20, 10, 30, tzinfo=UTC))
+    run(User.update({User.time_zone: "Pacific/Kiritimati"}).where(User.email == carol.email))
+    run(User.update({User.time_zone: "Pacific/Pago_Pago"}).where(User.email == alice.email))
+    dashboard(carol, team)  # derived on the 21st, its fold stored
+    restart()
+    folds = counted(metrics.DERIVATIONS, "fold")
+    through_fold = todays(alice)
+    assert counted(metrics.DERIVATIONS, "fold") == folds + 1
+    assert through_fold == from_the_whole_log(lambda: todays(alice))

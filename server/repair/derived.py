@@ -374,9 +374,12 @@ async def _stored(bridge_ids: list[int]) -> dict[int, d.Derivation]:
         if domain != DOMAIN:
             continue
         try:
-            found[bridge_id] = _unpacked(payload)
+            fold = _unpacked(payload)
         except Exception:  # unreadable: derived from the log, and stored anew
             log.exception("bridge %s: its stored fold does not load", bridge_id)
+            continue
+        if fold.keep == KEEP_SCORES:  # (a fold keeps the scores this module asked for)
+            found[bridge_id] = fold
     return found
 
 

@@ -16,6 +16,7 @@ from server.domain import (
     ZONES_APART,
     Derivation,
     TrustAct,
+    advance,
     derive_bridge,
     fold_day,
     folded,
@@ -31,9 +32,17 @@ def stored(fold: Derivation) -> Derivation:
 
 
 @settings(max_examples=300, deadline=None)
-@given(bridges(), st.integers(0, 28), st.integers(-2, 5), st.booleans(), LATER)
+@given(
+    bridges(),
+    st.integers(0, 28),
+    st.integers(-2, 5),
+    st.booleans(),
+    LATER,
+    st.integers(0, 3),
+    LATER,
+)
 def test_a_fold_carried_on_to_any_readers_day_equals_the_whole_log_derived_on_it(
-    bridge, first, days_on, cut, later
+    bridge, first, days_on, cut, later, then_days, then
 ):
     log, commitments, pauses = bridge
     written = day(first)  # the writer's local day
@@ -50,6 +59,14 @@ def test_a_fold_carried_on_to_any_readers_day_equals_the_whole_log_derived_on_it
         assert log.acts[known:] or not commitments
         carried = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
     what_screens_read(carried, log.acts, commitments, pauses)
+    # The process keeps what it carried on, and carries it on again later.
+    before = len(log.acts)
+    today += timedelta(days=then_days)
+    act_later(log, then, today)
+    again = advance(carried, today, log.acts[before:])
+    if again is None:
+        again = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+    what_screens_read(again, log.acts, commitments, pauses)
 
 
 @settings(max_examples=200, deadline=None)
