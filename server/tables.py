@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns import Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Bytea, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -157,6 +157,19 @@ class TrustAct(Table, tablename="trust_act"):
     details = Text(default="{}")  # WRITTEN: the act's shared texts, as JSON
     # "<person id>:<client key>": the same request twice creates one act.
     idempotency_key = Varchar(length=120, null=True, default=None, unique=True)
+
+
+class BridgeFold(Table, tablename="bridge_fold"):
+    """A bridge's derivation folded for carrying on (server/repair/derived.py): the
+    stored tier of the one derivation cache. No text anyone wrote: kinds, sides, days,
+    ids and figures. Made in raw SQL by the migration of 2026-12-07T14:00."""
+
+    bridge = ForeignKey(references=Bridge, on_delete=OnDelete.cascade, primary_key=True)
+    domain = Varchar(length=16)  # the rules it was derived by (derived.DOMAIN)
+    last_act_id = Integer()
+    settled = Date()
+    payload = Bytea()  # zlib of the pickled domain.folded(derivation)
+    written_at = Timestamptz()
 
 
 class PrivateNote(Table, tablename="private_note"):

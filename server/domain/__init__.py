@@ -90,7 +90,17 @@ from server.domain.planks import (
     planks,
 )
 from server.domain.report import HealthReport, health_report
-from server.domain.resume import LEDGER_DAYS, Derivation, Tally, advance, derive_bridge
+from server.domain.resume import (
+    LEDGER_DAYS,
+    ZONES_APART,
+    Derivation,
+    Tally,
+    advance,
+    derive_bridge,
+    fold_day,
+    folded,
+    resume,
+)
 from server.domain.sides import Side, other
 from server.domain.streaks import (
     DayCheck,
@@ -115,6 +125,7 @@ __all__ = [
     "LEDGER_DAYS",
     "MILESTONES",
     "WITHDRAW_WINDOW",
+    "ZONES_APART",
     "Absence",
     "ActKind",
     "Asked",
@@ -170,6 +181,8 @@ __all__ = [
     "effective_pauses",
     "first_day",
     "first_monday",
+    "fold_day",
+    "folded",
     "grace_closed",
     "half_needed",
     "health_report",
@@ -188,6 +201,7 @@ __all__ = [
     "pause_requests",
     "planks",
     "reads_from",
+    "resume",
     "side_days",
     "span_text",
     "streak_across",

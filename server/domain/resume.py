@@ -495,3 +495,43 @@ def _still_late(late: list[TrustAct], newest: datetime | None) -> list[TrustAct]
         if act.kind in ANSWERS and newest - act.created_at < WITHDRAW_WINDOW:
             young.add(plank)
     return [act for act in late if plank_of[act.id] in young]
+
+
+# A stored fold (server/repair/derived.py keeps one per bridge in the database): a
+# derivation with only what carrying it on reads, so that a process that never derived
+# a bridge carries it on from there instead of deriving its whole log.
+
+# At any moment, local dates on Earth are at most two apart (UTC-12 to UTC+14).
+ZONES_APART = timedelta(days=2)
+
+
+def fold_day(today: date) -> date:
+    """The local day a fold written by a reader on `today` is derived for: every
+    reader of the bridge, in whatever zone, is on that day or a later one."""
+    return today - ZONES_APART
+
+
+def folded(derivation: Derivation) -> Derivation:
+    """`derivation` without what a later day derives again (scores, streak records,
+    tallies, what waits, live acts, ledgers): `advance` reads none of it."""
+    return derivation._replace(
+        scores=[], records={}, best_streaks={}, tallies={}, waiting={}, live=[], ledgers={}
+    )
+
+
+def resume(
+    fold: Derivation,
+    today: date,
+    new_acts: Iterable[TrustAct],
+    commitments: Iterable[Commitment],
+    pauses: Iterable[Pause],
+) -> Derivation | None:
+    """`fold`'s bridge on the local day `today`, carried on with `new_acts` (the acts
+    after its `last_act_id`) and the current commitments and pauses; None when `advance`
+    refuses them, or when `today` is before the fold's own day: the fold has summed up
+    days still open on `today`, and let go of planks that still wait for a confirmation
+    on `today` but no longer did on its day. (A fold's day is not set back after the
+    fact for that reason: it is derived on `fold_day`.)"""
+    if today < fold.today:
+        return None
+    return advance(fold, today, new_acts, commitments, pauses)

@@ -70,6 +70,17 @@ TRUST_ACTS = Counter(
     "Trust acts written: check-ins (kept, missed_self), confirmations and the rest, by kind.",
     ["kind"],
 )
+DERIVATIONS = Counter(
+    "bridgework_derivations_total",
+    "Bridges derived for a local day (server/repair/derived.py), by where each started:"
+    " an earlier derivation kept in the process, a stored fold, or the whole log.",
+    ["start"],
+)
+DERIVED_ACTS_READ = Counter(
+    "bridgework_derived_acts_read_total",
+    "Trust acts read to derive bridges, by where the derivations started.",
+    ["start"],
+)
 REMINDERS = Counter(
     "bridgework_reminders_total",
     "Daily reminders settled by the dispatchers: sent, failed, or retrying later.",

@@ -13,7 +13,7 @@ keyed by all they are derived from:
 
 Any change makes a new key, never a stale hit: the row is read before the rows it
 keys, so what is derived is at least as new as its version. Old keys age out of the
-LRU. Nothing is stored in the database, and nothing needs warming.
+LRU.
 
 A key's first reader does not derive a year of history again when an earlier
 derivation of the same bridge is kept: the same row on an earlier day (nobody wrote
@@ -25,24 +25,76 @@ reaches back further (a withdrawn old plank, a changed commitment or pause) deri
 the whole log again. tests/domain/test_resume.py proves carrying on
 equals deriving afresh; the stateful test checks every Today against a fresh one.
 Readers of one key share its entry: alice's Today, bob's Today, carol's dashboard.
+
+A bridge this process never derived (after a restart, on the other worker, the lead's
+first look at fifty quiet bridges) is carried on from its stored fold, the second tier
+of the same cache: table `bridge_fold`, one row a bridge, `domain.folded` of a
+derivation of its log up to `last_act_id`, derived on `domain.fold_day` (two days
+back, so a reader in any zone may carry it on: `domain.resume` refuses one of a later
+day than the reader's). Its rows are read for all missing bridges in one query, then
+the acts after each fold in one more, and carried on as an earlier derivation is; the
+texts of acts still waiting from before the fold are read by id. Still one cache, not
+a second truth: each tier is keyed by what changes it. The LRU by the bridge's version
+and the local day; the fold by the acts it holds (`last_act_id`: later acts are read
+and carried on), the commitments and pauses it was derived with (`advance` refuses
+any other), the day it was derived on, and the rules it was derived by (`DOMAIN`, a
+hash of server/domain's source: a deploy that changes a rule makes every stored fold
+ignored, never wrong). tests/domain/test_stored_fold.py proves a fold carried on to any
+reader's day with the acts after it equals the whole log derived on that day. A fold
+holds no text anyone wrote (acts as the domain sees them, dates, figures): deleting an
+account has nothing to clear there; deleting a bridge deletes its fold (cascade).
+
+A fold is stored (one upsert a request, never failing the read) after a derivation
+of the whole log, and when the fold carried on had settled days more than REFOLD_DAYS
+before the new derivation's: the stretch carried on stays short. It leaves out acts
+younger than SURE_AFTER, which readers read after it (see there why).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
+import pickle
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
-from server import db
+from server import clock, db
 from server import domain as d
+from server.observe import metrics
 from server.repair import state
 from server.repair.state import BridgeData
 
+log = logging.getLogger(__name__)
+
 CACHE_SIZE = 4096
 DAYS_KEPT = 3  # local days a bridge's newest derivation is remembered for
+# A fold carried on over more newly settled days than this is stored anew: the stretch
+# a reader carries on stays short.
+REFOLD_DAYS = 7
+# Acts younger than this stay out of a stored fold (the reader reads them after it).
+# On PostgreSQL an act can become visible after one with a higher id (ids are handed
+# out before commit): a fold up to an id must not leave out a lower one still to come.
+# A transaction that writes an act lasts far less than this from the act's created_at.
+SURE_AFTER = timedelta(minutes=10)
+FOLD_BATCH = 200  # bridges store_folds derives at a time
+
+
+def _domain_hash() -> str:
+    """A short hash of the rules' source: a deploy that changes any of them makes
+    every stored fold ignored, never wrong."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(d.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+DOMAIN = _domain_hash()
 
 T = TypeVar("T")
 
@@ -162,15 +214,17 @@ async def each(
 
 async def _derive(rows: list[dict[str, Any]], entries: list[Entry], day: date) -> list[BridgeData]:
     """Fill each entry's derivation for `day`: carried on from an earlier one where one
-    is kept, else from the whole log. Returns each bridge's frame (its rows but acts)."""
+    is kept, else from the bridge's stored fold, else from the whole log. Returns each
+    bridge's frame (its rows but acts)."""
     read: dict[int, BridgeData] = {}
     newer: list[tuple[dict[str, Any], Entry, Entry, d.Derivation]] = []
+    unknown: list[tuple[dict[str, Any], Entry]] = []  # never derived in this process
     afresh: list[tuple[dict[str, Any], Entry]] = []
     for row, entry in zip(rows, entries, strict=True):
         earlier = _cache.before(row["id"], day)
         was = None if earlier is None else earlier[1]
         if was is None or was.derivation is None or was.frame is None:
-            afresh.append((row, entry))
+            unknown.append((row, entry))
         elif earlier is not None and earlier[0] == key(row):
             # Nothing written since: carried to this day without reading anything.
             derivation = d.advance(was.derivation, day)
@@ -179,6 +233,7 @@ async def _derive(rows: list[dict[str, Any]], entries: list[Entry], day: date) -
             else:
                 entry.derivation, entry.texts = derivation, was.texts
                 read[row["id"]] = was.frame
+                metrics.DERIVATIONS.labels("kept").inc()
         else:
             newer.append((row, entry, was, was.derivation))
     if newer:
@@ -194,25 +249,196 @@ async def _derive(rows: list[dict[str, Any]], entries: list[Entry], day: date) -
             entry.derivation = derivation
             entry.texts = _texts(derivation, {**was.texts, **data.act_rows})
             read[row["id"]] = data
+            metrics.DERIVATIONS.labels("kept").inc()
+            metrics.DERIVED_ACTS_READ.labels("kept").inc(len(data.acts))
+    folds: list[tuple[int, d.Derivation]] = []  # to store
+    if unknown:
+        afresh += await _from_folds(unknown, day, read, folds)
     if afresh:
         loaded = await state.load_many([row for row, _ in afresh], with_plan=False)
         for data, (row, entry) in zip(loaded, afresh, strict=True):
-            entry.derivation = d.derive_bridge(
-                data.acts, data.commitments, data.pauses, day, keep=KEEP_SCORES
-            )
+            entry.derivation, fold = _from_log(data, day)
+            if fold is not None:
+                folds.append((row["id"], fold))
             entry.texts = _texts(entry.derivation, data.act_rows)
             read[row["id"]] = data
+            metrics.DERIVATIONS.labels("log").inc()
+            metrics.DERIVED_ACTS_READ.labels("log").inc(len(data.acts))
+    if folds:
+        try:
+            await _store(folds)
+        except Exception:  # a fold spares work later: never fail a read for one
+            log.exception("storing %d bridges' folds failed", len(folds))
     for row, entry in zip(rows, entries, strict=True):
         entry.frame = read[row["id"]] = _frame(read[row["id"]])
         _cache.derived_for(row["id"], key(row), day)
     return [read[row["id"]] for row in rows]
 
 
+# ---------------------------------------------------------------- stored folds
+
+_FOLDS = "SELECT bridge, domain, payload FROM bridge_fold WHERE bridge IN ({ids})"
+_STORE = """
+    INSERT INTO bridge_fold (bridge, domain, last_act_id, settled, payload, written_at)
+    VALUES {values}
+    ON CONFLICT (bridge) DO UPDATE SET domain = excluded.domain,
+        last_act_id = excluded.last_act_id, settled = excluded.settled,
+        payload = excluded.payload, written_at = excluded.written_at
+    WHERE bridge_fold.domain <> excluded.domain OR (
+        bridge_fold.last_act_id <= excluded.last_act_id
+        AND bridge_fold.settled <= excluded.settled)
+    RETURNING bridge
+"""
+# (A fold of the same acts and settled days replaces the stored one: a changed
+# commitment or pause made that one useless. One derived from fewer acts, by a reader
+# that read before the last act, never replaces a newer one.)
+
+
+async def _from_folds(
+    items: list[tuple[dict[str, Any], Entry]],
+    day: date,
+    read: dict[int, BridgeData],
+    to_store: list[tuple[int, d.Derivation]],
+) -> list[tuple[dict[str, Any], Entry]]:
+    """Derive what the stored folds allow, reading only the acts after each fold; the
+    rest (no fold, another domain's, or one `resume` refuses) go on to the whole log."""
+    folds = await _stored([row["id"] for row, _ in items])
+    found = [(row, entry) for row, entry in items if row["id"] in folds]
+    rest = [(row, entry) for row, entry in items if row["id"] not in folds]
+    if not found:
+        return rest
+    after = {row["id"]: folds[row["id"]].last_act_id for row, _ in found}
+    loaded = await state.load_many([row for row, _ in found], with_plan=False, after=after)
+    resumed: list[tuple[Entry, d.Derivation, BridgeData]] = []
+    for data, (row, entry) in zip(loaded, found, strict=True):
+        fold = folds[row["id"]]
+        derivation = d.resume(fold, day, data.acts, data.commitments, data.pauses)
+        if derivation is None:
+            rest.append((row, entry))
+            continue
+        resumed.append((entry, derivation, data))
+        read[row["id"]] = data
+        metrics.DERIVATIONS.labels("fold").inc()
+        metrics.DERIVED_ACTS_READ.labels("fold").inc(len(data.acts))
+        if derivation.settled - fold.settled > timedelta(days=REFOLD_DAYS):
+            sure = data.acts[: _sure(data.acts)]
+            refold = d.resume(fold, d.fold_day(day), sure, data.commitments, data.pauses)
+            if refold is not None:
+                to_store.append((row["id"], d.folded(refold)))
+    # Today shows the texts of acts that wait for a confirmation: those from before the
+    # fold were not read, so read theirs, all bridges' at once.
+    missing = [
+        act_id
+        for _, derivation, data in resumed
+        for act_id in _waiting_ids(derivation)
+        if act_id not in data.act_rows
+    ]
+    texts = await state.texts_of(missing)
+    for entry, derivation, data in resumed:
+        entry.derivation = derivation
+        entry.texts = _texts(derivation, {**texts, **data.act_rows})
+    return rest
+
+
+def _from_log(data: BridgeData, day: date) -> tuple[d.Derivation, d.Derivation | None]:
+    """The bridge on `day` from its whole log, and its fold to store (None for a bridge
+    with nothing on it yet): derived on `d.fold_day` from the acts old enough to be
+    sure of (SURE_AFTER), then carried on with the rest to `day`."""
+    sure = _sure(data.acts)
+    fold = d.derive_bridge(
+        data.acts[:sure], data.commitments, data.pauses, d.fold_day(day), keep=KEEP_SCORES
+    )
+    derivation = d.resume(fold, day, data.acts[sure:], data.commitments, data.pauses)
+    if derivation is None:
+        derivation = d.derive_bridge(
+            data.acts, data.commitments, data.pauses, day, keep=KEEP_SCORES
+        )
+    storable = fold.last_act_id > 0 or bool(fold.commitments)
+    return derivation, d.folded(fold) if storable else None
+
+
+def _sure(acts: list[d.TrustAct]) -> int:
+    """How many of `acts` (in id order) a stored fold may hold: those before the first
+    one younger than SURE_AFTER."""
+    young = clock.now() - SURE_AFTER
+    return next((n for n, act in enumerate(acts) if act.created_at > young), len(acts))
+
+
+async def _stored(bridge_ids: list[int]) -> dict[int, d.Derivation]:
+    """The stored folds of these bridges derived by this code's rules, in one query."""
+    placeholders = ", ".join("{}" for _ in bridge_ids)
+    found: dict[int, d.Derivation] = {}
+    for bridge_id, domain, payload in await db.fetch_values(
+        _FOLDS.format(ids=placeholders), *bridge_ids
+    ):
+        if domain != DOMAIN:
+            continue
+        try:
+            fold = _unpacked(payload)
+        except Exception:  # unreadable: derived from the log, and stored anew
+            log.exception("bridge %s: its stored fold does not load", bridge_id)
+            continue
+        if fold.keep == KEEP_SCORES:  # (a fold keeps the scores this module asked for)
+            found[bridge_id] = fold
+    return found
+
+
+async def _store(folds: list[tuple[int, d.Derivation]]) -> int:
+    """Upsert these folds in one statement; how many were written."""
+    now = clock.now()
+    # In bridge order: two workers' upserts then lock common rows in the same order.
+    folds = sorted(folds, key=lambda item: item[0])
+    values = ", ".join("({}, {}, {}, {}, {}, {})" for _ in folds)
+    args = [
+        value
+        for bridge_id, fold in folds
+        for value in (bridge_id, DOMAIN, fold.last_act_id, fold.settled, _packed(fold), now)
+    ]
+    written = await db.write((_STORE.format(values=values), args))
+    return len(written[0])
+
+
+def _packed(fold: d.Derivation) -> bytes:
+    return zlib.compress(pickle.dumps(fold, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _unpacked(payload: bytes) -> d.Derivation:
+    # Only _store writes the table, with _packed: nothing else is ever unpickled here.
+    fold = pickle.loads(zlib.decompress(payload))  # noqa: S301
+    if not isinstance(fold, d.Derivation):
+        raise TypeError(f"a stored fold is a {type(fold).__name__}")
+    return fold
+
+
+async def store_folds(bridge_ids: list[int], day: date) -> int:
+    """Derive these bridges for the local `day` from their whole logs and store their
+    folds, FOLD_BATCH bridges at a time; how many were written. (For seeding: the folds
+    a year of use would have left.)"""
+    written = 0
+    for start in range(0, len(bridge_ids), FOLD_BATCH):
+        rows = await state.rows_of(bridge_ids[start : start + FOLD_BATCH])
+        folds = [
+            (data.id, fold)
+            for data in await state.load_many(rows, with_plan=False)
+            if (fold := _from_log(data, day)[1]) is not None
+        ]
+        if folds:
+            written += await _store(folds)
+    return written
+
+
+def _waiting_ids(derivation: d.Derivation) -> set[int]:
+    """The acts whose texts Today may show: those waiting for a confirmation (or
+    waiting again if a late confirmation is withdrawn)."""
+    waiting = {act.id for acts in derivation.waiting.values() for act in acts}
+    waiting.update(act.id for act in derivation.late)
+    return waiting
+
+
 def _texts(derivation: d.Derivation, rows: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
     """The texts Today shows of acts still waiting for a confirmation (or waiting again
     if a late confirmation is withdrawn), and no others."""
-    waiting = {act.id for acts in derivation.waiting.values() for act in acts}
-    waiting.update(act.id for act in derivation.late)
+    waiting = _waiting_ids(derivation)
     return {act_id: row for act_id, row in rows.items() if act_id in waiting}
 
 

@@ -163,10 +163,20 @@ _PAUSE_ACTS = """
         'missed_partner', 'pause_asked', 'pause_agreed', 'pause_declined', 'withdrawal')
     ORDER BY id
 """
+# Each bridge's acts after an act id, all bridges in one query: one range of the
+# (bridge, id) index a bridge (SQLite's bridge index holds the id, its rowid; PostgreSQL
+# has trust_act_bridge_id, the migration of 2026-12-07T14:00).
 _ACTS_TO_DERIVE_AFTER = """
     SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
         CASE WHEN kind IN ('listening', 'mistake', 'pause_asked') THEN details END AS details
-    FROM trust_act WHERE bridge = {} AND id > {} ORDER BY id
+    FROM trust_act WHERE {after} ORDER BY id
+"""
+_ONE_BRIDGE_AFTER = "(bridge = {} AND id > {})"
+# The texts of some acts a derivation reads texts of (see _ACTS_TO_DERIVE): those of a
+# carried-on derivation's waiting acts, which were not read again.
+_TEXTS = """
+    SELECT id, details FROM trust_act
+    WHERE id IN ({ids}) AND kind IN ('listening', 'mistake', 'pause_asked')
 """
 # A bridge's last days (the reminders read no further): through the (bridge, day)
 # index of the migration of 2026-12-07T11:00, a few weeks of a bridge's log instead of
@@ -214,7 +224,7 @@ async def _acts_to_derive(
 ) -> tuple[dict[int, list[d.TrustAct]], Texts]:
     """Each bridge's log for a derivation, read as plain values (see db.fetch_values),
     and the texts of the acts that have them, keyed by act id; with `after`, only
-    each bridge's acts after the act id it gives (one query a bridge); with
+    each bridge's acts after the act id it gives; with
     `pause_acts`, only the acts that decide which pauses count (PAUSE_LOG_KINDS);
     with `since`, only the acts about that day or later."""
     if since is not None:
@@ -228,9 +238,9 @@ async def _acts_to_derive(
         placeholders = ", ".join("{}" for _ in bridge_ids)
         found = list(await db.fetch_values(_ACTS_TO_DERIVE.format(ids=placeholders), *bridge_ids))
     else:
-        found = []
-        for bridge_id in bridge_ids:
-            found += await db.fetch_values(_ACTS_TO_DERIVE_AFTER, bridge_id, after[bridge_id])
+        ranges = " OR ".join(_ONE_BRIDGE_AFTER for _ in bridge_ids)
+        bounds = [value for bridge_id in bridge_ids for value in (bridge_id, after[bridge_id])]
+        found = list(await db.fetch_values(_ACTS_TO_DERIVE_AFTER.format(after=ranges), *bounds))
     logs: dict[int, list[d.TrustAct]] = {}
     texts: Texts = {}
     kinds, sides = _KINDS, _SIDES
@@ -250,6 +260,25 @@ async def _acts_to_derive(
         if details is not None:
             texts[id_] = {"id": id_, "details": details}
     return logs, texts
+
+
+async def texts_of(act_ids: list[int]) -> Texts:
+    """The texts of those of these acts that have them (as _acts_to_derive gives them)."""
+    if not act_ids:
+        return {}
+    placeholders = ", ".join("{}" for _ in act_ids)
+    found = await db.fetch_values(_TEXTS.format(ids=placeholders), *act_ids)
+    return {id_: {"id": id_, "details": details} for id_, details in found}
+
+
+async def rows_of(bridge_ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of these bridges, in the order given (those that still exist)."""
+    if not bridge_ids:
+        return []
+    placeholders = ", ".join("{}" for _ in bridge_ids)
+    found = await _rows(_BRIDGE + f" WHERE bridge.id IN ({placeholders})", *bridge_ids)
+    by_id = {row["id"]: row for row in found}
+    return [by_id[i] for i in bridge_ids if i in by_id]
 
 
 async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:

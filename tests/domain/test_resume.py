@@ -2,7 +2,7 @@
 gives exactly what deriving its whole log gives: health, streak records, facts,
 progress and what waits for a confirmation, on both sides."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -134,16 +134,8 @@ LATER = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(bridges(), st.integers(0, 28), LATER, st.integers(0, 3))
-def test_new_acts_carried_on_equal_the_whole_log_derived_or_are_refused(
-    bridge, first, later, days_on
-):
-    log, commitments, pauses = bridge
-    today = day(first)
-    derived = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
-    before = len(log.acts)
-    today += timedelta(days=days_on)
+def act_later(log: Log, later: list[tuple[str, Side, int]], today: date) -> None:
+    """Append to `log` what `later` (drawn from LATER) says people did by `today`."""
     for what, side, back in later:
         on = today + timedelta(days=back)
         if what == "confirm" or what == "withdraw":
@@ -160,6 +152,19 @@ def test_new_acts_carried_on_equal_the_whole_log_derived_or_are_refused(
         else:
             commitment = 1 if side is ALICE else 2
             getattr(log, what)(side, on, commitment)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bridges(), st.integers(0, 28), LATER, st.integers(0, 3))
+def test_new_acts_carried_on_equal_the_whole_log_derived_or_are_refused(
+    bridge, first, later, days_on
+):
+    log, commitments, pauses = bridge
+    today = day(first)
+    derived = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
+    before = len(log.acts)
+    today += timedelta(days=days_on)
+    act_later(log, later, today)
     carried = advance(derived, today, log.acts[before:])
     if carried is None:  # it reached back into settled days: derived afresh
         carried = derive_bridge(log.acts, commitments, pauses, today, keep=KEEP)
