@@ -1,5 +1,7 @@
 """Every setting in one place, read once from the environment.
 
+(Over 400 lines: one documented field per setting, each with its check and message.)
+
 Each field's docstring is what the README says about it; `tests/test_docs.py`
 fails when a setting is missing from the README. A bad value stops start-up with
 a message naming the variable (`SettingsError`).

@@ -1,5 +1,8 @@
 """A bridge derived up to a day, and carried on from there instead of from its start.
 
+(Over 400 lines: deriving, carrying on and folding share the summary they keep; apart,
+the proof that carrying on equals deriving afresh would span several modules.)
+
 A bridge's log only grows, and every morning each day past its grace window is
 settled: with no new act about it, nothing can change it again. So a derivation
 keeps a summary of its settled days (each side's health value and run of quiet days,

@@ -1,5 +1,8 @@
 """The one place that keeps derived state: each bridge's derivation for a local day.
 
+(Over 400 lines: both tiers of the one cache, the process's and the stored folds, with
+the one read path that chooses between them.)
+
 Today's share of a bridge (per side), the lead's figures and everything else read from
 a bridge come from one `domain.Derivation` of its log (server/domain/resume.py). A
 page is read far more often than a bridge changes, so each process keeps them here,
