@@ -145,9 +145,15 @@ def _settling_index(
     return first, every
 
 
-def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tuple[date, date]]:
+def _due_days(
+    commitment: Commitment,
+    since: date,
+    today: date,
+    spans: dict[tuple[date, date], list[date]] | None = None,
+) -> Iterable[tuple[date, date]]:
     """(opens, due) of each occurrence due from `since` up to `today`, plus a one-off's
-    that is open today ahead of its date."""
+    that is open today ahead of its date. `spans` keeps the runs of days already made,
+    for the next commitment with the same first and last day (never mutated)."""
     if commitment.cadence is Cadence.ONCE:
         due = commitment.due_by
         # Retired before its date, a one-off is no longer due at all.
@@ -157,7 +163,12 @@ def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tupl
         return []
     first = max(since, commitment.start)
     last = today if commitment.last_day is None else min(today, commitment.last_day)
-    picked = days_between(first, last)
+    if spans is None:
+        picked = days_between(first, last)
+    else:  # the commitments of a bridge mostly share their days: one list of dates for them
+        picked = spans.get((first, last)) or spans.setdefault(
+            (first, last), days_between(first, last)
+        )
     if commitment.cadence is not Cadence.DAILY:
         picked = [day for day in picked if is_due(commitment, day)]
     return zip(picked, picked, strict=True)  # a walk over them reuses one tuple
@@ -220,6 +231,7 @@ def occurrence_rows(
     first, every = _settling_index(live, side, earliest, one_offs)
     lapses_before = oldest_open_day(today)
     lapsed, open_, kept, secured = _LAPSED, _OPEN, _KEPT, _SECURED
+    spans: dict[tuple[date, date], list[date]] = {}
     # In id order, so that a stable sort by due day alone orders by (due, commitment).
     for commitment in sorted(commitments, key=_ID):
         if side is not None and commitment.owner != side:
@@ -228,7 +240,7 @@ def occurrence_rows(
         firsts, window = first.get((cid, owner), {}), every.get((cid, owner), {})
         begin = since if since is not None else commitment.start
         one_off = cid in one_offs
-        for opens, due in _due_days(commitment, begin, today):
+        for opens, due in _due_days(commitment, begin, today, spans):
             if pauses and bridge_paused(due, pauses):
                 continue
             # The first act in the log settles it; without one it is open, then lapsed.
