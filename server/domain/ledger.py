@@ -18,7 +18,9 @@ Health and streaks both read this ledger, so they can never disagree about a day
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter
+from functools import partial
+from itertools import repeat
+from operator import add, attrgetter
 from typing import NamedTuple
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
@@ -151,46 +153,17 @@ def bridge_days(
 def _ledger(
     side: Side, columns: list[list[int]], days: list[date], held: list[bool]
 ) -> list[SideDay]:
-    ledger = []
-    paused = Outcome.PAUSED
-    # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__
-    # (SideDay's fields, in order).
-    new = tuple.__new__
-    for (
-        day,
-        on_hold,
-        planks,
-        secured,
-        due,
-        checked_in,
-        still_open,
-        self_missed,
-        reported,
-        lapsed,
-    ) in zip(days, held, *columns, strict=True):
-        if on_hold:
-            ledger.append(new(SideDay, (side, day, paused, 0, 0, 0, 0, 0, 0, 0, 0)))
-            continue
-        outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
-        ledger.append(
-            new(
-                SideDay,
-                (
-                    side,
-                    day,
-                    outcome,
-                    planks,
-                    secured,
-                    due,
-                    checked_in,
-                    still_open,
-                    self_missed,
-                    reported,
-                    lapsed,
-                ),
-            )
-        )
-    return ledger
+    planks, _, _, _, still_open, self_missed, reported, lapsed = columns
+    outcomes = list(map(_outcome, planks, still_open, self_missed, map(add, reported, lapsed)))
+    if True in held:  # a paused day: PAUSED, and nothing counted
+        for row, on_hold in enumerate(held):
+            if on_hold:
+                outcomes[row] = _PAUSED
+                for column in columns:
+                    column[row] = 0
+    # A SideDay a side a day, built in C: zip makes each row's tuple (SideDay's fields,
+    # in order) and tuple.__new__ makes it a SideDay without the named tuple's __new__.
+    return list(map(_SIDE_DAY, zip(repeat(side), days, outcomes, *columns, strict=False)))
 
 
 _MISS_SLOT = {State.MISSED: 5, State.REPORTED: 6, State.LAPSED: 7}
@@ -210,10 +183,12 @@ def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> 
 
 
 # Read once a day a side: an enum's class attribute costs far more than a global.
-_PARTNER_MISS, _SELF_MISS, _KEPT, _OPEN, _QUIET = (
+_PARTNER_MISS, _SELF_MISS, _KEPT, _OPEN, _QUIET, _PAUSED = (
     Outcome.PARTNER_MISS,
     Outcome.SELF_MISS,
     Outcome.KEPT,
     Outcome.OPEN,
     Outcome.QUIET,
+    Outcome.PAUSED,
 )
+_SIDE_DAY = partial(tuple.__new__, SideDay)
