@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import add, attrgetter
 from typing import NamedTuple
 
-from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
+from server.domain.acts import LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
 from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
@@ -117,20 +117,15 @@ def bridge_days(
     # count rather than a list a day: sixteen lists for a ledger instead of two a day,
     # so fewer allocations and garbage collections.
     tallies = {side: [[0] * len(days) for _ in range(8)] for side in Side}
-    missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
-    for item in live:
-        act = item.act
-        kind = act.kind
-        if kind is not missed_self and kind is not missed_partner:
-            row = row_of.get(act.day)
-            if row is not None:
-                columns = tallies[act.owner]
-                columns[0][row] += 1
-                columns[1][row] += item.confirmed
     grace_open_from = oldest_open_day(today)
     one_side = sides[0] if len(sides) == 1 else None
     open_, reported_, checked_in, miss_slot = State.OPEN, State.REPORTED, CHECKED_IN, _MISS_SLOT
-    rows = occurrence_rows(commitments, live, pauses, today, side=one_side, since=start)
+    # The planks and secured columns are counted as the occurrences index the acts: one
+    # walk over every act of the bridge instead of two. Every live act that is not a
+    # miss is a plank on its owner's day.
+    rows = occurrence_rows(
+        commitments, live, pauses, today, side=one_side, since=start, planks=(row_of, tallies)
+    )
     for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
         columns = tallies[owner]
         row = row_of.get(due)
