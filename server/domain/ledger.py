@@ -18,10 +18,12 @@ Health and streaks both read this ledger, so they can never disagree about a day
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
-from operator import attrgetter
+from functools import partial
+from itertools import repeat
+from operator import add, attrgetter
 from typing import NamedTuple
 
-from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
+from server.domain.acts import LiveAct, TrustAct, as_live
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
 from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
@@ -109,76 +111,54 @@ def bridge_days(
     pauses = list(pauses)
     live = as_live(log)
     days = days_between(start, today)
-    # side -> day -> [planks, secured, due, checked in, open, self-missed, reported, lapsed],
-    # a row for every day up front: the walks below then index it without a call (a day
-    # left at zeros is a quiet day, as a day without a row was).
-    tallies = {side: {day: [0] * 8 for day in days} for side in Side}
-    missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
-    for item in live:
-        act = item.act
-        kind = act.kind
-        if kind is not missed_self and kind is not missed_partner:
-            day = act.day
-            if start <= day <= today:  # the only days the ledger reads
-                counts = tallies[act.owner][day]
-                counts[0] += 1
-                counts[1] += item.confirmed
+    row_of = {day: row for row, day in enumerate(days)}  # the only days the ledger reads
+    # side -> eight columns, a row a day: planks, secured, due, checked in, open,
+    # self-missed, reported, lapsed (a day left at zeros is a quiet day). A column a
+    # count rather than a list a day: sixteen lists for a ledger instead of two a day,
+    # so fewer allocations and garbage collections.
+    tallies = {side: [[0] * len(days) for _ in range(8)] for side in Side}
     grace_open_from = oldest_open_day(today)
     one_side = sides[0] if len(sides) == 1 else None
     open_, reported_, checked_in, miss_slot = State.OPEN, State.REPORTED, CHECKED_IN, _MISS_SLOT
-    rows = occurrence_rows(commitments, live, pauses, today, side=one_side, since=start)
+    # The planks and secured columns are counted as the occurrences index the acts: one
+    # walk over every act of the bridge instead of two. Every live act that is not a
+    # miss is a plank on its owner's day.
+    rows = occurrence_rows(
+        commitments, live, pauses, today, side=one_side, since=start, planks=(row_of, tallies)
+    )
     for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
-        tally = tallies[owner]
-        if start <= due <= today:
-            counts = tally[due]
-            counts[2] += 1
+        columns = tallies[owner]
+        row = row_of.get(due)
+        if row is not None:
+            columns[2][row] += 1
             if state in checked_in:  # State.checked_in, without a property call per item
-                counts[3] += 1
+                columns[3][row] += 1
             # A report still inside the grace window leaves the streak open, as an
             # unchecked item would: the owner answers it in words, not with a tick.
             elif state is open_ or (state is reported_ and due >= grace_open_from):
-                counts[4] += 1
+                columns[4][row] += 1
         if state in miss_slot:
-            charged = charged_on(due, settled_by)
-            if start <= charged <= today:
-                tally[charged][miss_slot[state]] += 1
+            row = row_of.get(charged_on(due, settled_by))
+            if row is not None:
+                columns[miss_slot[state]][row] += 1
     held = [bridge_paused(day, pauses) for day in days] if pauses else [False] * len(days)
     return {side: _ledger(side, tallies[side], days, held) for side in sides}
 
 
 def _ledger(
-    side: Side, tally: dict[date, list[int]], days: list[date], held: list[bool]
+    side: Side, columns: list[list[int]], days: list[date], held: list[bool]
 ) -> list[SideDay]:
-    ledger = []
-    paused = Outcome.PAUSED
-    # A SideDay a side a day: tuple.__new__ skips the named tuple's slower __new__
-    # (SideDay's fields, in order).
-    new = tuple.__new__
-    for day, on_hold in zip(days, held, strict=True):
-        if on_hold:
-            ledger.append(new(SideDay, (side, day, paused, 0, 0, 0, 0, 0, 0, 0, 0)))
-            continue
-        planks, secured, due, checked_in, still_open, self_missed, reported, lapsed = tally[day]
-        outcome = _outcome(planks, still_open, self_missed, reported + lapsed)
-        ledger.append(
-            new(
-                SideDay,
-                (
-                    side,
-                    day,
-                    outcome,
-                    planks,
-                    secured,
-                    due,
-                    checked_in,
-                    still_open,
-                    self_missed,
-                    reported,
-                    lapsed,
-                ),
-            )
-        )
-    return ledger
+    planks, _, _, _, still_open, self_missed, reported, lapsed = columns
+    outcomes = list(map(_outcome, planks, still_open, self_missed, map(add, reported, lapsed)))
+    if True in held:  # a paused day: PAUSED, and nothing counted
+        for row, on_hold in enumerate(held):
+            if on_hold:
+                outcomes[row] = _PAUSED
+                for column in columns:
+                    column[row] = 0
+    # A SideDay a side a day, built in C: zip makes each row's tuple (SideDay's fields,
+    # in order) and tuple.__new__ makes it a SideDay without the named tuple's __new__.
+    return list(map(_SIDE_DAY, zip(repeat(side), days, outcomes, *columns, strict=False)))
 
 
 _MISS_SLOT = {State.MISSED: 5, State.REPORTED: 6, State.LAPSED: 7}
@@ -198,10 +178,12 @@ def _outcome(planks: int, still_open: int, self_missed: int, not_owned: int) -> 
 
 
 # Read once a day a side: an enum's class attribute costs far more than a global.
-_PARTNER_MISS, _SELF_MISS, _KEPT, _OPEN, _QUIET = (
+_PARTNER_MISS, _SELF_MISS, _KEPT, _OPEN, _QUIET, _PAUSED = (
     Outcome.PARTNER_MISS,
     Outcome.SELF_MISS,
     Outcome.KEPT,
     Outcome.OPEN,
     Outcome.QUIET,
+    Outcome.PAUSED,
 )
+_SIDE_DAY = partial(tuple.__new__, SideDay)

@@ -109,8 +109,16 @@ def charged_on(due: date, act: TrustAct | None) -> date:
     return act.day if act is not None else due
 
 
+# For the ledger: its day -> row, and side -> its columns (planks first, then secured).
+PlankColumns = tuple[dict[date, int], dict[Side, list[list[int]]]]
+
+
 def _settling_index(
-    live: Iterable[LiveAct], side: Side | None, earliest: date, one_offs: set[int]
+    live: Iterable[LiveAct],
+    side: Side | None,
+    earliest: date,
+    one_offs: set[int],
+    planks: PlankColumns | None = None,
 ) -> tuple[
     dict[tuple[int, Side], dict[date, LiveAct]],
     dict[tuple[int, Side], dict[date, list[LiveAct]]],
@@ -122,14 +130,26 @@ def _settling_index(
 
     Only the owner checks in; only the partner reports. A log entry that breaks that (a
     buggy client) settles nothing.
+
+    `planks`: the ledger's plank counts, filled in the same pass so that the ledger does
+    not walk every act again: each live act that is not a miss adds a plank to its
+    owner's day (when the ledger has that day), and a secured one if confirmed.
     """
     first: dict[tuple[int, Side], dict[date, LiveAct]] = {}
     every: dict[tuple[int, Side], dict[date, list[LiveAct]]] = {}
     settling, reported_kind = SETTLING_KINDS, ActKind.MISSED_PARTNER
+    missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
+    row_of, columns_of = planks if planks is not None else ({}, {})
     # Every act of a bridge passes here: no setdefault building a dict and a list per act.
     for item in live:
         act = item.act
         kind, cid, day, owner = act.kind, act.commitment_id, act.day, act.owner
+        if planks is not None and kind is not missed_self and kind is not missed_partner:
+            row = row_of.get(day)
+            if row is not None:
+                columns = columns_of[owner]
+                columns[0][row] += 1
+                columns[1][row] += item.confirmed
         if kind not in settling or cid is None or day < earliest:
             continue
         if (side is not None and owner != side) or (act.author == owner) == (kind is reported_kind):
@@ -145,9 +165,15 @@ def _settling_index(
     return first, every
 
 
-def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tuple[date, date]]:
+def _due_days(
+    commitment: Commitment,
+    since: date,
+    today: date,
+    spans: dict[tuple[date, date], list[date]] | None = None,
+) -> Iterable[tuple[date, date]]:
     """(opens, due) of each occurrence due from `since` up to `today`, plus a one-off's
-    that is open today ahead of its date."""
+    that is open today ahead of its date. `spans` keeps the runs of days already made,
+    for the next commitment with the same first and last day (never mutated)."""
     if commitment.cadence is Cadence.ONCE:
         due = commitment.due_by
         # Retired before its date, a one-off is no longer due at all.
@@ -157,7 +183,12 @@ def _due_days(commitment: Commitment, since: date, today: date) -> Iterable[tupl
         return []
     first = max(since, commitment.start)
     last = today if commitment.last_day is None else min(today, commitment.last_day)
-    picked = days_between(first, last)
+    if spans is None:
+        picked = days_between(first, last)
+    else:  # the commitments of a bridge mostly share their days: one list of dates for them
+        picked = spans.get((first, last)) or spans.setdefault(
+            (first, last), days_between(first, last)
+        )
     if commitment.cadence is not Cadence.DAILY:
         picked = [day for day in picked if is_due(commitment, day)]
     return zip(picked, picked, strict=True)  # a walk over them reuses one tuple
@@ -208,18 +239,23 @@ def occurrence_rows(
     *,
     side: Side | None = None,
     since: date | None = None,
+    planks: PlankColumns | None = None,
 ) -> Iterator[tuple[int, Side, date, date, OccurrenceState, TrustAct | None]]:
     """`occurrences` as plain tuples of Occurrence's fields, commitment by commitment
     in id order: for a caller that counts them (the ledger reads every one of a
-    bridge), without building and sorting an Occurrence each, nor keeping them."""
+    bridge), without building and sorting an Occurrence each, nor keeping them.
+
+    `planks`: the ledger's plank columns, counted while the acts are indexed (see
+    _settling_index), so filled once the first row is asked for."""
     live = as_live(log)
     pauses = list(pauses)
     commitments = list(commitments)
     earliest = date.min if since is None else reads_from(commitments, since)
     one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
-    first, every = _settling_index(live, side, earliest, one_offs)
+    first, every = _settling_index(live, side, earliest, one_offs, planks)
     lapses_before = oldest_open_day(today)
     lapsed, open_, kept, secured = _LAPSED, _OPEN, _KEPT, _SECURED
+    spans: dict[tuple[date, date], list[date]] = {}
     # In id order, so that a stable sort by due day alone orders by (due, commitment).
     for commitment in sorted(commitments, key=_ID):
         if side is not None and commitment.owner != side:
@@ -228,7 +264,7 @@ def occurrence_rows(
         firsts, window = first.get((cid, owner), {}), every.get((cid, owner), {})
         begin = since if since is not None else commitment.start
         one_off = cid in one_offs
-        for opens, due in _due_days(commitment, begin, today):
+        for opens, due in _due_days(commitment, begin, today, spans):
             if pauses and bridge_paused(due, pauses):
                 continue
             # The first act in the log settles it; without one it is open, then lapsed.

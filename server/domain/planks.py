@@ -12,7 +12,7 @@ item really was kept, and the miss is charged to health instead.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import IntEnum
 
 from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
@@ -65,6 +65,21 @@ _BROKEN, _CRACKED, _LAID, _SECURED = (
     PlankState.LAID,
     PlankState.SECURED,
 )
+
+
+def _counting_kinds(confirmed: bool) -> frozenset[ActKind]:
+    """The kinds of act whose plank counts toward the span, read from `plank_state`."""
+    at = datetime.min.replace(tzinfo=UTC)
+    return frozenset(
+        kind
+        for kind in ActKind
+        if plank_state(LiveAct(TrustAct(0, kind, Side.A, Side.A, at.date(), at), confirmed)).counts
+    )
+
+
+# COUNTING_KINDS[confirmed]: for a loop over every act of a bridge, a set lookup where
+# plank_state(live).counts costs two calls an act (the rule itself stays above).
+COUNTING_KINDS = (_counting_kinds(False), _counting_kinds(True))
 
 
 def planks(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[Plank]:

@@ -46,7 +46,7 @@ def late_confirmations(
     ]
     if not confirmations:
         return {}
-    secured = {item.act.id: item.act for item in as_live(live or log) if item.confirmed}
+    secured = _secured(as_live(live or log), {c.target_id for c in confirmations})
     late: dict[tuple[Side, date], int] = {}
     for confirmation in confirmations:
         plank = secured.get(confirmation.target_id)  # type: ignore[arg-type]
@@ -54,6 +54,20 @@ def late_confirmations(
             key = (plank.owner, plank.day)
             late[key] = late.get(key, 0) + 1
     return late
+
+
+def _secured(live: list[LiveAct], wanted: set[int | None]) -> dict[int, TrustAct]:
+    """{item.act.id: item.act for item in live if item.confirmed}, for the `wanted` ids
+    only: read from the newest act back and stopped once all are found (the planks a
+    day's confirmations secure are recent; the comprehension read the whole history)."""
+    found: dict[int, TrustAct] = {}
+    for item in reversed(live):  # the last of an id wins, as in the comprehension
+        act_id = item.act.id
+        if item.confirmed and act_id in wanted and act_id not in found:
+            found[act_id] = item.act
+            if len(found) == len(wanted):
+                break
+    return found
 
 
 @dataclass(frozen=True)

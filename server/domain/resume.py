@@ -56,10 +56,10 @@ from server.domain.ledger import Outcome, SideDay, bridge_days, first_day
 from server.domain.localday import ONE_DAY, Pause, oldest_open_day
 from server.domain.pauses import ASK_BACK_DAYS, ASKING_KINDS
 from server.domain.planks import (
+    COUNTING_KINDS,
     PlankState,
     day_planks,
     half_needed,
-    plank_state,
     span_percent,
 )
 from server.domain.sides import Side, other
@@ -445,10 +445,10 @@ def _tallies(
     """`side`'s counts over its unsettled live acts on days up to `settled`, and after."""
     # One pass for both stretches: a whole derivation runs this over every act.
     counts = {True: [0, 0, 0, 0, 0], False: [0, 0, 0, 0, 0]}  # by "on a settled day"
-    listening, mistake = ActKind.LISTENING, ActKind.MISTAKE
+    listening, mistake, counting = ActKind.LISTENING, ActKind.MISTAKE, COUNTING_KINDS
     for item in mine:
-        if plank_state(item).counts:
-            act = item.act
+        act = item.act
+        if act.kind in counting[item.confirmed]:  # plank_state(item).counts, without 2 calls
             kind = act.kind
             found = counts[act.day <= settled]
             found[0] += 1  # laid or secured: a plank that counts
