@@ -6,7 +6,10 @@ missed, misses reported by the partner, confirmations, listening sessions, owned
 mistakes, pauses — and a reminder subscription for everyone. The history is written
 by PostgreSQL itself (`INSERT … SELECT` over `generate_series`, the trust_act indexes
 built afterwards) into a template database kept between runs of the same day and
-schema, and each run starts from a copy of it (`CREATE DATABASE … TEMPLATE`).
+schema, and each run starts from a copy of it (`CREATE DATABASE … TEMPLATE`). The
+template also holds what a year of use leaves in `bridge_fold`: each bridge's fold,
+stored by the app's own `derived.store_folds` as of yesterday (a bridge's first reader
+after a restart stores one, server/repair/derived.py).
 
 Then it runs the deployment shape: `bridgework serve` with BRIDGEWORK_WORKERS=2 and
 two `bridgework dispatch --loop` processes, all on that database, and:
@@ -19,7 +22,8 @@ two `bridgework dispatch --loop` processes, all on that database, and:
    its next request the moment an answer arrives — the most the deployment serves,
    and how long a page takes when it is full;
 2. a lead's dashboard for her 50-bridge team at the first visit of the day (none of
-   her team's bridges was derived by any worker before);
+   her team's bridges was derived by any worker before: each is carried on from its
+   stored fold);
 3. the morning: everyone's reminder falls due at the same moment, 20 s after it was
    set (a time set ahead, as people set theirs), and the two dispatchers send them to
    a loopback push service answering after 50 ms.
@@ -70,10 +74,10 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import harness  # noqa: F401 - points the settings at a scratch folder first
+import harness  # points the settings at a scratch folder first
 from bench_push import backends_cpu_s, machine_cpu_s, process_cpu_s
 from harness import (
     HOST,
@@ -105,7 +109,7 @@ THINK = (1.0, 5.0)
 SATURATE_SECONDS = float(os.environ.get("BENCH_SCALE_SATURATE_SECONDS", "20"))
 PEOPLE_PER_CLIENT = 10
 WATCHDOG_S = 600
-SEED_VERSION = "1"  # change with the seeding SQL, so an old template is not reused
+SEED_VERSION = "2"  # change with the seeding SQL, so an old template is not reused
 BROWSER = {
     "User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
@@ -310,6 +314,48 @@ async def seed(url: str) -> None:
         await connection.close()
 
 
+def store_folds(url: str) -> None:
+    """What a year of use leaves in `bridge_fold`: each bridge's derivation, stored by
+    the app's own `derived.store_folds` as its first reader after a restart would
+    (server/repair/derived.py), here as of yesterday — the morning's first visits find
+    folds written on earlier days. Two processes, one per core, half the bridges each."""
+    started = time.perf_counter()
+    yesterday = datetime.now(ZoneInfo(midday_zone())).date() - timedelta(days=1)
+    total = BRIDGES + 25
+    halves = [(1, total // 2), (total // 2 + 1, total)]
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--store-folds",
+                url,
+                str(first),
+                str(last),
+                yesterday.isoformat(),
+            ],
+            cwd=ROOT,
+        )
+        for first, last in halves
+    ]
+    for worker in workers:
+        if worker.wait() != 0:
+            raise RuntimeError("storing the folds failed")
+    say(f"  stored {total} bridges' folds ({time.perf_counter() - started:.1f} s)")
+
+
+async def _store_folds(url: str, first: int, last: int, day: date) -> None:
+    from server.repair.derived import store_folds as store
+
+    engine = harness.bind(url)
+    await engine.start_connection_pool(min_size=1, max_size=2)
+    try:
+        for start in range(first, last + 1, 500):
+            await store(list(range(start, min(last, start + 499) + 1)), day)
+    finally:
+        await engine.close_connection_pool()
+
+
 def seeded_database() -> str:
     """A fresh copy of today's seeded template (seeding it first if there is none)."""
     template = template_name()
@@ -328,6 +374,7 @@ def seeded_database() -> str:
         say(f"seeding {PEOPLE:,} people and a year of history into {making}")
         migrate(url_of(making))
         asyncio.run(seed(url_of(making)))
+        store_folds(url_of(making))
         # Renamed only once complete: a template by its final name is always whole.
         asyncio.run(admin(f'ALTER DATABASE "{making}" RENAME TO "{template}"'))
         say(f"seeded in {time.perf_counter() - started:.0f} s")
@@ -780,4 +827,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--store-folds"]:
+        url, first, last, day = sys.argv[2:6]
+        asyncio.run(_store_folds(url, int(first), int(last), date.fromisoformat(day)))
+    else:
+        main()
