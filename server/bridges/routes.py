@@ -97,12 +97,11 @@ async def bridge_page(
     bridge, row = await service.bridge_view_and_row(user, bridge_id)
     screen = drawing = calendar = plan = share_ask = None
     if not bridge.limited and bridge.accepted_at is not None:
-        screen = await repair_view.bridge_screen(user, bridge_id, row=row)
+        chosen = repair_calendar.parse_day(day)
+        screen = await repair_view.bridge_screen(user, bridge_id, row=row, page_day=chosen)
         names = {side: p.name for side, p in screen.data.people.items()}
         drawing = bridge_drawing(screen.drawing, screen.progress, screen.report, screen.me, names)
-        calendar = await repair_calendar.screen_calendar(
-            screen, user, repair_calendar.parse_day(day)
-        )
+        calendar = await repair_calendar.screen_calendar(screen, user, chosen)
         # The plan's agreement and a lead's request to share (server/agreement/).
         plan = await agreement.agreement_of(screen.data, screen.me)
         share_ask = await sharing.ask_on(user, screen.data, screen.me, row.get("team.id"))

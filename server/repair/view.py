@@ -230,6 +230,20 @@ def health(data: BridgeData, today: date, reader: d.Side) -> d.HealthReport:
     )
 
 
+def _on_page(acts: list[d.TrustAct], today: date, page_day: date | None) -> list[d.TrustAct]:
+    """The acts the bridge page shows, in log order (see bridge_screen)."""
+    still = today - timedelta(days=d.CONFIRM_DAYS)
+    kept: list[d.TrustAct] = []
+    newest = 0
+    for act in reversed(acts):
+        counted = act.kind is not d.ActKind.CONFIRMATION
+        if (counted and newest < TIMELINE_ON_PAGE) or act.day >= still or act.day == page_day:
+            kept.append(act)
+        newest += counted
+    kept.reverse()
+    return kept
+
+
 async def miss_responses(act_ids: list[int]) -> dict[int, str]:
     """Answers to partner-reported misses; both sides read them."""
     if not act_ids:
@@ -240,11 +254,24 @@ async def miss_responses(act_ids: list[int]) -> dict[int, str]:
     return {r["act"]: r["text"] for r in rows}
 
 
+# The acts on the bridge page (web/templates/bridges/_repair.html shows this many).
+TIMELINE_ON_PAGE = 25
+
+
 async def bridge_screen(
-    user: User, bridge_id: int, *, row: dict[str, Any] | None = None
+    user: User,
+    bridge_id: int,
+    *,
+    row: dict[str, Any] | None = None,
+    page_day: date | None = None,
 ) -> BridgeScreen:
     """The bridge as `user` sees it. `row`: the bridge's row, accepted and with `user`
-    as a side, when the caller has read it already (the bridge page reads it once)."""
+    as a side, when the caller has read it already (the bridge page reads it once).
+
+    The timeline holds every act (the API's), or with `row` only what the page shows:
+    the newest TIMELINE_ON_PAGE acts but confirmations, every act that may still be
+    confirmed, and the acts of `page_day` (the calendar's chosen day). A year of
+    history is thousands of acts; the page shows a few dozen."""
     if row is None:
         data, me = await state.load(user, bridge_id)
     else:
@@ -255,10 +282,9 @@ async def bridge_screen(
     now = clock.now()
     withdrawn = d.withdrawn_ids(data.acts)
     live = {la.act.id: la for la in d.live_acts(data.acts)}
-    notes = await state.private_notes(user, [a.id for a in data.acts if a.author == me])
-    responses = await miss_responses(
-        [a.id for a in data.acts if a.kind is d.ActKind.MISSED_PARTNER]
-    )
+    shown = data.acts if row is None else _on_page(data.acts, today, page_day)
+    notes = await state.private_notes(user, [a.id for a in shown if a.author == me])
+    responses = await miss_responses([a.id for a in shown if a.kind is d.ActKind.MISSED_PARTNER])
     commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
     acts_by_id = {a.id: a for a in data.acts}
     asked_spans = {
@@ -269,7 +295,7 @@ async def bridge_screen(
         return data.people[side].name or "Someone who left"
 
     timeline = []
-    for act in reversed(data.acts):
+    for act in reversed(shown):
         row = data.act_rows[act.id]
         target = acts_by_id.get(act.target_id) if act.target_id else None
         target_label = ""
