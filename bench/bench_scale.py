@@ -14,6 +14,8 @@ after a restart stores one, server/repair/derived.py).
 Then it runs the deployment shape: `bridgework serve` with BRIDGEWORK_WORKERS=2 and
 two `bridgework dispatch --loop` processes, all on that database, and:
 
+0. 40 other people open Today and a bridge page, untimed: workers that have been up a
+   while (templates compiled, connections open), as in production;
 1. 200 signed-in people at once for 60 s (browser-like headers, gzip), each client
    cycling through its own people: 80 % Today, 15 % check-ins, 5 % bridge pages, and
    each person reading an answer for 1-5 s before the next tap (Locust's
@@ -53,7 +55,8 @@ Prints:
 
 BENCH_SCALE (default 1) scales the people, bridges and acts (0.05: 1,000 people);
 BENCH_SCALE_CLIENTS, BENCH_SCALE_SECONDS and BENCH_SCALE_SATURATE_SECONDS change the
-load; BENCH_SCALE_FRESH=1 seeds again even if today's template exists. The script stops
+load; BENCH_SCALE_FRESH=1 seeds again even if today's template exists; BENCH_SCALE_LOG
+names a file to keep the app's log in (a JSON line a request, with its duration). The script stops
 itself after 10 minutes whatever happens, and stops every process it started.
 """
 
@@ -75,6 +78,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import harness  # points the settings at a scratch folder first
@@ -108,6 +112,7 @@ SECONDS = float(os.environ.get("BENCH_SCALE_SECONDS", "60"))
 THINK = (1.0, 5.0)
 SATURATE_SECONDS = float(os.environ.get("BENCH_SCALE_SATURATE_SECONDS", "20"))
 PEOPLE_PER_CLIENT = 10
+WARM_UP = 40  # people who warm the workers up before the load, untimed
 WATCHDOG_S = 600
 SEED_VERSION = "2"  # change with the seeding SQL, so an old template is not reused
 BROWSER = {
@@ -151,10 +156,13 @@ def midday_zone() -> str:
 
 
 def template_name() -> str:
-    """Today's seeded database for this scale and this schema (the migrations' ids)."""
+    """Today's seeded database for this scale, this schema (the migrations' ids) and
+    these rules (the folds' domain hash)."""
     from server.observe.health import expected_migrations
+    from server.repair.derived import DOMAIN
 
-    schema = hashlib.sha256(repr(sorted(expected_migrations())).encode()).hexdigest()[:8]
+    # The stored folds are ignored once server/domain changes: seed them again then.
+    schema = hashlib.sha256(repr((sorted(expected_migrations()), DOMAIN)).encode()).hexdigest()[:8]
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return f"bridgework_scale_{PEOPLE}_{stamp}_{schema}{SEED_VERSION}"
 
@@ -495,12 +503,17 @@ async def drive(
                 kind = "today"
                 args = ("GET", "/today", {**BROWSER, "Cookie": cookie}, b"")
             sent = time.perf_counter()
-            try:
-                status, _, _ = await request(connection, *args)
-            except (OSError, asyncio.IncompleteReadError):
-                connection.close()
-                connection = await Connection.open(port)
-                status = 0
+            status = 0
+            for _ in range(2):
+                try:
+                    status, _, _ = await request(connection, *args)
+                    break
+                except (OSError, asyncio.IncompleteReadError):
+                    # The server closed the idle keep-alive connection (uvicorn does after
+                    # 5 s): a browser opens another and sends the request again, and so
+                    # does this (a check-in carries its Idempotency-Key). Twice is an error.
+                    connection.close()
+                    connection = await Connection.open(port)
             done = time.perf_counter()
             if done >= stop_at:
                 break
@@ -522,6 +535,23 @@ async def load(
         *(drive(client, port, stop_at, n * arrivals, think) for n, client in enumerate(clients))
     )
     return seconds
+
+
+async def warm_up(port: int, people: list[Person]) -> None:
+    """A server that has been up a while: each worker has compiled its templates and
+    opened its database connections. WARM_UP other people (none in the load, none on
+    the lead's team) open Today and their bridge page once, untimed."""
+
+    async def visit(person: Person) -> None:
+        connection = await Connection.open(port)
+        headers = {**BROWSER, "Cookie": f"bw_session={person.token}"}
+        try:
+            for path in ("/today", f"/bridges/{person.bridge}", "/today"):
+                await request(connection, "GET", path, headers)
+        finally:
+            connection.close()
+
+    await asyncio.gather(*(visit(person) for person in people))
 
 
 async def first_visit(port: int, lead: Person) -> tuple[float, float]:
@@ -737,8 +767,9 @@ def main() -> None:
         # Two sets of people: those of the 60 s with think time, then the saturation's.
         candidates = list(range(TEAM_SIZE + 1, PEOPLE + 1))
         per_client = max(1, min(PEOPLE_PER_CLIENT, len(candidates) // (2 * CLIENTS)))
-        chosen = random.Random(7).sample(candidates, 2 * per_client * CLIENTS)
-        people = asyncio.run(sign_in_people(url, [*chosen, 1]))
+        picked = random.Random(7).sample(candidates, 2 * per_client * CLIENTS + WARM_UP)
+        chosen, warming = picked[:-WARM_UP], picked[-WARM_UP:]
+        people = asyncio.run(sign_in_people(url, [*chosen, *warming, 1]))
         by_id = {p.id: p for p in people}
         groups = [
             [
@@ -751,6 +782,7 @@ def main() -> None:
         workers = children(app.process.pid)
         database = url.rsplit("/", 1)[1]
 
+        asyncio.run(warm_up(app.port, [by_id[i] for i in warming]))
         say(
             f"{CLIENTS} people at once, {per_client} a client, for {SECONDS:.0f} s,"
             f" each reading an answer {THINK[0]:.0f}-{THINK[1]:.0f} s before the next tap"
@@ -813,6 +845,8 @@ def main() -> None:
     finally:
         signal.alarm(0)
         if app is not None:
+            if os.environ.get("BENCH_SCALE_LOG"):  # the app's log, a JSON line a request
+                Path(os.environ["BENCH_SCALE_LOG"]).write_text(app.log())
             app.stop()
         for process in processes:
             process.terminate()
