@@ -114,7 +114,7 @@ SATURATE_SECONDS = float(os.environ.get("BENCH_SCALE_SATURATE_SECONDS", "20"))
 PEOPLE_PER_CLIENT = 10
 WARM_UP = 40  # people who warm the workers up before the load, untimed
 WATCHDOG_S = 600
-SEED_VERSION = "2"  # change with the seeding SQL, so an old template is not reused
+SEED_VERSION = "3"  # change with the seeding SQL or the folds' format: no old template reused
 BROWSER = {
     "User-Agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",

@@ -120,6 +120,26 @@ def test_a_fold_that_does_not_load_is_ignored(team, shared, carol):
     assert dashboard(carol, team) == before
 
 
+def test_a_fold_not_signed_with_the_apps_key_is_never_loaded_and_is_stored_anew(
+    team, shared, carol
+):
+    """A row written by anything but this app (or before its key was rotated) is never
+    unpickled: the bridge is derived from its log and its fold stored again, signed."""
+    before = dashboard(carol, team)
+    [stored] = run(BridgeFold.select(BridgeFold.payload))
+    forged = b"\0" * 32 + bytes(stored["payload"])[32:]  # the same fold, another signature
+    run(BridgeFold.update({BridgeFold.payload: forged}, force=True))
+    restart()
+    folds = counted(metrics.DERIVATIONS, "fold")
+    assert dashboard(carol, team) == before
+    assert counted(metrics.DERIVATIONS, "fold") == folds  # not carried on from it
+    [again] = run(BridgeFold.select(BridgeFold.payload))
+    assert bytes(again["payload"])[:32] != b"\0" * 32
+    restart()
+    assert dashboard(carol, team) == before
+    assert counted(metrics.DERIVATIONS, "fold") == folds + 1  # the new one loads
+
+
 def test_deleting_the_bridge_deletes_its_fold(team, shared, carol):
     from server.tables import Bridge
 

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import hmac
 import logging
 import pickle
 import zlib
@@ -72,6 +73,7 @@ from server import domain as d
 from server.observe import metrics
 from server.repair import state
 from server.repair.state import BridgeData
+from server.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +380,8 @@ async def _stored(bridge_ids: list[int]) -> dict[int, d.Derivation]:
             continue
         try:
             fold = _unpacked(payload)
+        except NotSigned:  # another key's: derived from the log, and stored anew
+            continue
         except Exception:  # unreadable: derived from the log, and stored anew
             log.exception("bridge %s: its stored fold does not load", bridge_id)
             continue
@@ -402,15 +406,33 @@ async def _store(folds: list[tuple[int, d.Derivation]]) -> int:
 
 
 def _packed(fold: d.Derivation) -> bytes:
-    return zlib.compress(pickle.dumps(fold, protocol=pickle.HIGHEST_PROTOCOL))
+    """The fold pickled, compressed, and signed with the app's secret key."""
+    body = zlib.compress(pickle.dumps(fold, protocol=pickle.HIGHEST_PROTOCOL))
+    return _signature(body) + body
 
 
 def _unpacked(payload: bytes) -> d.Derivation:
-    # Only _store writes the table, with _packed: nothing else is ever unpickled here.
-    fold = pickle.loads(zlib.decompress(payload))  # noqa: S301
+    # Unpickled only when signed with this app's key: a row anything else wrote (or
+    # one of a rotated key) is never loaded, and the bridge is derived from its log.
+    signature, body = payload[:_SIGNATURE_BYTES], payload[_SIGNATURE_BYTES:]
+    if not hmac.compare_digest(signature, _signature(body)):
+        raise NotSigned
+    fold = pickle.loads(zlib.decompress(body))  # noqa: S301 - signed by _packed
     if not isinstance(fold, d.Derivation):
         raise TypeError(f"a stored fold is a {type(fold).__name__}")
     return fold
+
+
+_SIGNATURE_BYTES = 32  # HMAC-SHA256
+
+
+class NotSigned(ValueError):
+    """A stored fold not signed with this app's secret key (rotated, or not ours)."""
+
+
+def _signature(body: bytes) -> bytes:
+    key = get_settings().secret_key.encode()
+    return hmac.new(b"bridge_fold:" + key, body, hashlib.sha256).digest()
 
 
 async def store_folds(bridge_ids: list[int], day: date) -> int:
