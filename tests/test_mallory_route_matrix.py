@@ -295,7 +295,7 @@ _NOBODYS = {"sign_in_challenge"}
 async def _everything() -> dict[str, list[dict[str, Any]]]:
     async with User._meta.db.transaction():  # one connection, not one per table
         return {
-            t._meta.tablename: await t.select().order_by(t.id)
+            t._meta.tablename: await t.select().order_by(t._meta.primary_key)
             for t in TABLES
             if t._meta.tablename not in _NOBODYS
         }
