@@ -16,6 +16,7 @@ from server import clock
 from server.reminders import bulk
 from server.reminders import schedule as s
 from server.reminders.delivery import DELIVERED, Holds, push_one, record
+from server.reminders.email.channel import Reach
 from server.reminders.message import BridgeDue, Message, compose, payload
 from server.reminders.push import Sender
 from server.reminders.settle import CLAIMED, FAILED
@@ -85,6 +86,8 @@ class Claimed:
     # Some device has it already: a dispatcher died after storing the attempts and
     # before the reminder's status. It counts as sent even if nothing is left to push.
     reached_before: bool = False
+    # How it goes out (push, email), when the batch that claimed it read that already.
+    reach: Reach | None = None
 
 
 CLAIM_COLUMNS = (

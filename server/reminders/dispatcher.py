@@ -69,8 +69,10 @@ from server.reminders.delivery import (
 )
 from server.reminders.due import due_for
 from server.reminders.email.channel import (
+    REACH_COLUMNS,
     EmailChannel,
     Reach,
+    reach_from,
     reach_of,
     turn_off_refused,
     wants_email,
@@ -172,8 +174,7 @@ class Dispatcher:
             ReminderSettings.select(
                 ReminderSettings.id,
                 *SCHEDULE_COLUMNS,
-                ReminderSettings.channel,
-                ReminderSettings.email_confirmed_at,
+                *REACH_COLUMNS,
                 ReminderSettings.lock_screen_names,
             )
             .where((ReminderSettings.next_due_at <= now) & (ReminderSettings.id > after))
@@ -214,7 +215,12 @@ class Dispatcher:
                 next_at[row["id"]] = None  # no way to reach them until a device or address
         named = frozenset(row["person"] for row in rows if row["lock_screen_names"])
         dues = await due_for({p: tz for p, (_, tz) in today.items()}, now, named)
-        return Batch(make_claims(today, dues, named), next_at, lease)
+        claims = make_claims(today, dues, named)
+        # How each goes out, from the rows just read: no query per chunk for it.
+        reach = {row["person"]: row for row in rows}
+        for c in claims:
+            c.reach = reach_from(reach[c.person], self.email is not None)
+        return Batch(claims, next_at, lease)
 
     async def claim(self, claims: list[Claimed]) -> list[Claimed]:
         """Claim reminders, each with a slot of the window; only our own claims come back.
@@ -240,7 +246,8 @@ class Dispatcher:
         if not claimed:
             return []
         devices = await devices_of([c.person for c in claimed])
-        reach = await reach_of([c.person for c in claimed], self.email is not None)
+        unknown = [c.person for c in claimed if c.reach is None]  # retries, take-overs
+        reach = await reach_of(unknown, self.email is not None) if unknown else {}
         resumed = [c.id for c in claimed if c.resumed or c.attempts]
         delivered_before = await delivered_devices(resumed) if resumed else {}
         now = clock.now()
@@ -248,7 +255,7 @@ class Dispatcher:
         for c in claimed:
             reached = delivered_before.get(c.id, set())
             c.reached_before = bool(reached)
-            way = reach.get(c.person, Reach(push=True))
+            way = c.reach or reach.get(c.person, Reach(push=True))
             rows = [row for row in devices.get(c.person, []) if row["id"] not in reached]
             rows = rows if way.push else []
             # An email already delivered (an attempt with no device) is not sent again.

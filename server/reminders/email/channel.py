@@ -49,23 +49,30 @@ class Reach:
 
 async def reach_of(people: list[int], emails_on: bool) -> dict[int, Reach]:
     """Each person's channels (push only when they have no settings row)."""
-    rows = await ReminderSettings.select(
-        ReminderSettings.person,
-        ReminderSettings.channel,
-        ReminderSettings.email,
-        ReminderSettings.email_confirmed_at,
-        ReminderSettings.person.locale,
-    ).where(bulk.id_in(ReminderSettings.person, people))
-    found = {}
-    for r in rows:
-        email = emails_on and wants_email(r["channel"], r["email_confirmed_at"])
-        found[r["person"]] = Reach(
-            push=wants_push(r["channel"]),
-            email=r["email"] if email else "",
-            confirmed_at=r["email_confirmed_at"] if email else None,
-            locale=r["person.locale"] or "",
-        )
-    return found
+    rows = await ReminderSettings.select(ReminderSettings.person, *REACH_COLUMNS).where(
+        bulk.id_in(ReminderSettings.person, people)
+    )
+    return {r["person"]: reach_from(r, emails_on) for r in rows}
+
+
+# What reach_from() reads of a reminder_settings row.
+REACH_COLUMNS = (
+    ReminderSettings.channel,
+    ReminderSettings.email,
+    ReminderSettings.email_confirmed_at,
+    ReminderSettings.person.locale,
+)
+
+
+def reach_from(row: dict[str, Any], emails_on: bool) -> Reach:
+    """A person's channels from their reminder_settings row (REACH_COLUMNS)."""
+    email = emails_on and wants_email(row["channel"], row["email_confirmed_at"])
+    return Reach(
+        push=wants_push(row["channel"]),
+        email=row["email"] if email else "",
+        confirmed_at=row["email_confirmed_at"] if email else None,
+        locale=row["person.locale"] or "",
+    )
 
 
 class EmailChannel:
