@@ -7,7 +7,8 @@ that points at another one, and every piece of bridge state is derived from the 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from operator import attrgetter
+from typing import NamedTuple, cast
 
 from server.domain.sides import Side, other
 
@@ -117,11 +118,20 @@ def _withdrawn(acts: list[TrustAct], withdrawals: list[TrustAct]) -> frozenset[i
     return frozenset(withdrawn)
 
 
-def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
-    """The plank-laying acts that still count, in log order, each with its confirmation.
+class Counted(NamedTuple):
+    """A bridge's live acts without a LiveAct each: the plank-laying acts that still
+    count, in log order, and the ids of those the partner confirmed. (The ledger reads
+    every act of a bridge on each derivation; a LiveAct an act cost it a third of it.)"""
 
-    (Written as two plain passes: it runs over every act of a bridge on each
-    derivation, so it avoids a call per act.)
+    planks: list[TrustAct]
+    confirmed: set[int]
+
+
+def counted(log: Iterable[TrustAct]) -> Counted:
+    """The plank-laying acts that still count, and which of them the partner confirmed.
+
+    (Written as plain passes: it runs over every act of a bridge on each derivation,
+    so it avoids a call per act.)
     """
     acts = log if isinstance(log, list) else list(log)
     confirmation, withdrawal, plank_kinds = ActKind.CONFIRMATION, ActKind.WITHDRAWAL, PLANK_KINDS
@@ -136,15 +146,48 @@ def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
             target = by_id.get(act.target_id)
             if target is not None and target.id not in gone and can_confirm(target, act.author):
                 confirmed.add(target.id)
-    new = tuple.__new__  # a LiveAct per plank: skips the named tuple's slower __new__
     # Plank kinds only: asking to pause past days, and the answer, lay no plank.
     if not gone:
-        return [new(LiveAct, (act, act.id in confirmed)) for act in acts if act.kind in plank_kinds]
-    return [
-        new(LiveAct, (act, act.id in confirmed))
-        for act in acts
-        if act.kind in plank_kinds and act.id not in gone
-    ]
+        return Counted([act for act in acts if act.kind in plank_kinds], confirmed)
+    planks = [act for act in acts if act.kind in plank_kinds and act.id not in gone]
+    return Counted(planks, confirmed)
+
+
+def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
+    """The plank-laying acts that still count, in log order, each with its confirmation."""
+    planks, confirmed = counted(log)
+    new = tuple.__new__  # a LiveAct per plank: skips the named tuple's slower __new__
+    return [new(LiveAct, (act, act.id in confirmed)) for act in planks]
+
+
+def as_counted(log: Iterable[TrustAct] | Iterable[LiveAct] | Counted) -> Counted:
+    """A bridge's live acts as `counted` gives them, from its log, its live acts or
+    those already counted."""
+    if isinstance(log, Counted):
+        return log
+    items = log if isinstance(log, list) else list(log)
+    if items and isinstance(items[0], LiveAct):
+        live = cast(list[LiveAct], items)
+        return Counted([i.act for i in live], {i.act.id for i in live if i.confirmed})
+    return counted(cast(list[TrustAct], items))
+
+
+def live_pairs(
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
+) -> Iterable[tuple[TrustAct, bool]]:
+    """Each live act and whether the partner confirmed it, from a bridge's log, its
+    live acts (a LiveAct is such a pair) or those counted, for a caller that reads
+    each pair once: from a log, no pair is built per act (zip reuses its tuple)."""
+    if not isinstance(log, Counted):
+        items = log if isinstance(log, list) else list(log)
+        if items and isinstance(items[0], LiveAct):
+            return cast(list[LiveAct], items)
+        log = cast(list[TrustAct], items)
+    planks, confirmed = as_counted(log)
+    return zip(planks, map(confirmed.__contains__, map(_ID, planks)), strict=True)
+
+
+_ID = attrgetter("id")
 
 
 def as_live(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[LiveAct]:

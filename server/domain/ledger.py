@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import add, attrgetter
 from typing import NamedTuple
 
-from server.domain.acts import LiveAct, TrustAct, as_live
+from server.domain.acts import Counted, LiveAct, TrustAct
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
 from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
@@ -80,7 +80,7 @@ def first_day(log: Iterable[TrustAct], commitments: Iterable[Commitment]) -> dat
 
 
 def side_days(
-    log: Iterable[TrustAct] | Iterable[LiveAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     side: Side,
@@ -89,13 +89,14 @@ def side_days(
 ) -> list[SideDay]:
     """The ledger of `side` for every local day from `start` to `today`.
 
-    `log` is the bridge's log, or its live acts when the caller derived them already.
+    `log` is the bridge's log, or its live acts when the caller derived them already
+    (as LiveActs, or counted).
     """
     return bridge_days(log, commitments, pauses, start, today, sides=(side,))[side]
 
 
 def bridge_days(
-    log: Iterable[TrustAct] | Iterable[LiveAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     start: date,
@@ -106,10 +107,10 @@ def bridge_days(
     `today`, in one walk: the log is indexed by day once, the occurrences derived
     once for both sides, and each day reads only its own entries.
 
-    `log` is the bridge's log, or its live acts when the caller derived them already.
+    `log` is the bridge's log, or its live acts when the caller derived them already
+    (as LiveActs, or counted).
     """
     pauses = list(pauses)
-    live = as_live(log)
     days = days_between(start, today)
     row_of = {day: row for row, day in enumerate(days)}  # the only days the ledger reads
     # side -> eight columns, a row a day: planks, secured, due, checked in, open,
@@ -124,7 +125,7 @@ def bridge_days(
     # walk over every act of the bridge instead of two. Every live act that is not a
     # miss is a plank on its owner's day.
     rows = occurrence_rows(
-        commitments, live, pauses, today, side=one_side, since=start, planks=(row_of, tallies)
+        commitments, log, pauses, today, side=one_side, since=start, planks=(row_of, tallies)
     )
     for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
         columns = tallies[owner]

@@ -33,7 +33,7 @@ from enum import StrEnum
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
+from server.domain.acts import ActKind, Counted, LiveAct, TrustAct, live_pairs
 from server.domain.cadence import Cadence, Commitment, is_due
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
 from server.domain.sides import Side
@@ -114,19 +114,21 @@ PlankColumns = tuple[dict[date, int], dict[Side, list[list[int]]]]
 
 
 def _settling_index(
-    live: Iterable[LiveAct],
+    live: Iterable[tuple[TrustAct, bool]],
     side: Side | None,
     earliest: date,
     one_offs: set[int],
     planks: PlankColumns | None = None,
 ) -> tuple[
-    dict[tuple[int, Side], dict[date, LiveAct]],
-    dict[tuple[int, Side], dict[date, list[LiveAct]]],
+    dict[tuple[int, Side], dict[date, TrustAct]],
+    dict[tuple[int, Side], dict[date, list[TrustAct]]],
+    set[int],
 ]:
     """The live acts able to settle an occurrence: (commitment id, owner) -> day -> the
-    first such act in the log on that day; and for the `one_offs` (whose window reads
-    several days), every such act in log order too. Acts on days before `earliest` are
-    left out (no occurrence asked for can read them).
+    first such act in the log on that day; for the `one_offs` (whose window reads
+    several days), every such act in log order too; and the ids of those the partner
+    confirmed. `live`: each live act, and whether it is confirmed. Acts on days before
+    `earliest` are left out (no occurrence asked for can read them).
 
     Only the owner checks in; only the partner reports. A log entry that breaks that (a
     buggy client) settles nothing.
@@ -135,34 +137,36 @@ def _settling_index(
     not walk every act again: each live act that is not a miss adds a plank to its
     owner's day (when the ledger has that day), and a secured one if confirmed.
     """
-    first: dict[tuple[int, Side], dict[date, LiveAct]] = {}
-    every: dict[tuple[int, Side], dict[date, list[LiveAct]]] = {}
+    first: dict[tuple[int, Side], dict[date, TrustAct]] = {}
+    every: dict[tuple[int, Side], dict[date, list[TrustAct]]] = {}
+    secured: set[int] = set()
     settling, reported_kind = SETTLING_KINDS, ActKind.MISSED_PARTNER
     missed_self, missed_partner = ActKind.MISSED_SELF, ActKind.MISSED_PARTNER
     row_of, columns_of = planks if planks is not None else ({}, {})
     # Every act of a bridge passes here: no setdefault building a dict and a list per act.
-    for item in live:
-        act = item.act
+    for act, confirmed in live:
         kind, cid, day, owner = act.kind, act.commitment_id, act.day, act.owner
         if planks is not None and kind is not missed_self and kind is not missed_partner:
             row = row_of.get(day)
             if row is not None:
                 columns = columns_of[owner]
                 columns[0][row] += 1
-                columns[1][row] += item.confirmed
+                columns[1][row] += confirmed
         if kind not in settling or cid is None or day < earliest:
             continue
         if (side is not None and owner != side) or (act.author == owner) == (kind is reported_kind):
             continue
+        if confirmed:
+            secured.add(act.id)
         key = (cid, owner)
         if cid in one_offs:
-            every.setdefault(key, {}).setdefault(day, []).append(item)
+            every.setdefault(key, {}).setdefault(day, []).append(act)
         by_day = first.get(key)
         if by_day is None:
-            first[key] = {day: item}
+            first[key] = {day: act}
         elif day not in by_day:
-            by_day[day] = item
-    return first, every
+            by_day[day] = act
+    return first, every, secured
 
 
 def _due_days(
@@ -212,7 +216,7 @@ def reads_from(commitments: Iterable[Commitment], since: date) -> date:
 
 def occurrences(
     commitments: Iterable[Commitment],
-    log: Iterable[TrustAct] | Iterable[LiveAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
     pauses: Iterable[Pause],
     today: date,
     *,
@@ -222,8 +226,9 @@ def occurrences(
     """Every occurrence due from `since` (each commitment's start by default) to the
     local date `today`, with one state each, oldest first; `side` keeps one side's.
 
-    `log` is the bridge's log, or its live acts when the caller derived them already.
-    A one-off commitment's occurrence is included from its start, ahead of its date.
+    `log` is the bridge's log, or its live acts when the caller derived them already
+    (as LiveActs, or counted). A one-off commitment's occurrence is included from its
+    start, ahead of its date.
     """
     rows = list(occurrence_rows(commitments, log, pauses, today, side=side, since=since))
     rows.sort(key=_DUE)  # stable: commitments were walked in id order
@@ -233,7 +238,7 @@ def occurrences(
 
 def occurrence_rows(
     commitments: Iterable[Commitment],
-    log: Iterable[TrustAct] | Iterable[LiveAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
     pauses: Iterable[Pause],
     today: date,
     *,
@@ -247,12 +252,12 @@ def occurrence_rows(
 
     `planks`: the ledger's plank columns, counted while the acts are indexed (see
     _settling_index), so filled once the first row is asked for."""
-    live = as_live(log)
+    live = live_pairs(log)
     pauses = list(pauses)
     commitments = list(commitments)
     earliest = date.min if since is None else reads_from(commitments, since)
     one_offs = {c.id for c in commitments if c.cadence is Cadence.ONCE}
-    first, every = _settling_index(live, side, earliest, one_offs, planks)
+    first, every, confirmed = _settling_index(live, side, earliest, one_offs, planks)
     lapses_before = oldest_open_day(today)
     lapsed, open_, kept, secured = _LAPSED, _OPEN, _KEPT, _SECURED
     spans: dict[tuple[date, date], list[date]] = {}
@@ -268,33 +273,27 @@ def occurrence_rows(
             if pauses and bridge_paused(due, pauses):
                 continue
             # The first act in the log settles it; without one it is open, then lapsed.
-            settled: LiveAct | None
+            act: TrustAct | None
             if not one_off:
-                settled = firsts.get(due)
+                act = firsts.get(due)
             elif opens == due:
-                settled = next(iter(window.get(due, ())), None)
+                act = next(iter(window.get(due, ())), None)
             else:  # a one-off: any day of its window, earliest act first
                 candidates = (
-                    i for day, acts in window.items() if opens <= day <= due for i in acts
+                    a for day, acts in window.items() if opens <= day <= due for a in acts
                 )
-                settled = min(candidates, key=_act_id, default=None)
-            act: TrustAct | None
-            if settled is None:
-                state, act = lapsed if due < lapses_before else open_, None
+                act = min(candidates, key=_ID, default=None)
+            if act is None:
+                state = lapsed if due < lapses_before else open_
             else:  # kept (secured once the partner confirmed it), missed or reported
-                act = settled.act
                 state = _STATE_OF[act.kind]
-                if state is kept and settled.confirmed:
+                if state is kept and act.id in confirmed:
                     state = secured
             yield cid, owner, due, opens, state, act
 
 
 _ID = attrgetter("id")
 _DUE = itemgetter(2)
-
-
-def _act_id(item: LiveAct) -> int:
-    return item.act.id
 
 
 def occurrence_for(
