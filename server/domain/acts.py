@@ -10,7 +10,7 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import NamedTuple, cast
 
-from server.domain.sides import Side, other
+from server.domain.sides import Side
 
 # Long enough to undo a slip of the thumb the next morning, short enough that the
 # partner can rely on what they saw.
@@ -90,7 +90,9 @@ def can_withdraw(act: TrustAct, by_side: Side, now: datetime) -> bool:
 
 def can_confirm(act: TrustAct, by_side: Side) -> bool:
     """Whether `by_side` may confirm `act`: a kept, listening or mistake act of the other side."""
-    return act.kind in CONFIRMATION_LABELS and by_side == other(act.owner)
+    # The other side: a bridge has two, so whichever is not the owner (not a call to
+    # `other`: this runs for every confirmation of a bridge on each derivation).
+    return act.kind in CONFIRMATION_LABELS and by_side != act.owner
 
 
 def confirmable_on(act: TrustAct, today: date) -> bool:
@@ -137,13 +139,13 @@ def counted(log: Iterable[TrustAct]) -> Counted:
     confirmation, withdrawal, plank_kinds = ActKind.CONFIRMATION, ActKind.WITHDRAWAL, PLANK_KINDS
     answers = [act for act in acts if act.kind is confirmation or act.kind is withdrawal]
     gone = _withdrawn(acts, [act for act in answers if act.kind is withdrawal])
+    confirmations = [act for act in answers if act.kind is confirmation and act.id not in gone]
     confirmed = set()
-    if answers:
+    if confirmations:
         by_id = {act.id: act for act in acts}
-        for act in answers:
-            if act.kind is not confirmation or act.id in gone:
-                continue
-            target = by_id.get(act.target_id)
+        # Each confirmation with the act it names, looked up in C (map), not a step each.
+        targets = map(by_id.get, map(_TARGET, confirmations))
+        for act, target in zip(confirmations, targets, strict=True):
             if target is not None and target.id not in gone and can_confirm(target, act.author):
                 confirmed.add(target.id)
     # Plank kinds only: asking to pause past days, and the answer, lay no plank.
@@ -188,6 +190,7 @@ def live_pairs(
 
 
 _ID = attrgetter("id")
+_TARGET = attrgetter("target_id")
 
 
 def as_live(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[LiveAct]:

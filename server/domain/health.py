@@ -178,7 +178,12 @@ def bridge_points(a: float, b: float) -> float:
     weak, strong = points(a), points(b)
     if strong < weak:
         weak, strong = strong, weak
-    return weak + min(NUDGE_MAX, max(0.0, strong - weak - NUDGE_GAP) / 4)
+    # min(NUDGE_MAX, max(0.0, ahead) / 4), without the two calls (a bridge a day).
+    ahead = strong - weak - NUDGE_GAP
+    if ahead <= 0.0:
+        return weak + 0.0
+    nudge = ahead / 4
+    return weak + (nudge if nudge < NUDGE_MAX else NUDGE_MAX)
 
 
 def recovery_days(value: float, target: float) -> int:

@@ -76,7 +76,9 @@ class SideDay(NamedTuple):
 
 def first_day(log: Iterable[TrustAct], commitments: Iterable[Commitment]) -> date | None:
     """The earliest local day anything happened or was due on the bridge."""
-    return min([*map(_DAY, log), *(c.start for c in commitments)], default=None)
+    starts = [c.start for c in commitments]
+    acted = min(map(_DAY, log), default=None)  # no list of every act's day
+    return min(starts if acted is None else [acted, *starts], default=None)
 
 
 def side_days(
