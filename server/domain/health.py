@@ -138,7 +138,9 @@ def side_run(
     for day in days:
         outcome = day.outcome
         if outcome == kept:
-            quiet, value = 0, after_kept(value, day.secured_share)
+            # SideDay.secured_share, read without a property call (a kept day a side).
+            laid = day.planks
+            quiet, value = 0, after_kept(value, day.secured / laid if laid else 0.0)
         elif outcome == quiet_day:
             quiet += 1
             if quiet > QUIET_DAYS_BEFORE_WEATHERING:
