@@ -7,9 +7,10 @@ that points at another one, and every piece of bridge state is derived from the 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from operator import attrgetter
+from typing import NamedTuple, cast
 
-from server.domain.sides import Side, other
+from server.domain.sides import Side
 
 # Long enough to undo a slip of the thumb the next morning, short enough that the
 # partner can rely on what they saw.
@@ -89,7 +90,9 @@ def can_withdraw(act: TrustAct, by_side: Side, now: datetime) -> bool:
 
 def can_confirm(act: TrustAct, by_side: Side) -> bool:
     """Whether `by_side` may confirm `act`: a kept, listening or mistake act of the other side."""
-    return act.kind in CONFIRMATION_LABELS and by_side == other(act.owner)
+    # The other side: a bridge has two, so whichever is not the owner (not a call to
+    # `other`: this runs for every confirmation of a bridge on each derivation).
+    return act.kind in CONFIRMATION_LABELS and by_side != act.owner
 
 
 def confirmable_on(act: TrustAct, today: date) -> bool:
@@ -117,34 +120,77 @@ def _withdrawn(acts: list[TrustAct], withdrawals: list[TrustAct]) -> frozenset[i
     return frozenset(withdrawn)
 
 
-def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
-    """The plank-laying acts that still count, in log order, each with its confirmation.
+class Counted(NamedTuple):
+    """A bridge's live acts without a LiveAct each: the plank-laying acts that still
+    count, in log order, and the ids of those the partner confirmed. (The ledger reads
+    every act of a bridge on each derivation; a LiveAct an act cost it a third of it.)"""
 
-    (Written as two plain passes: it runs over every act of a bridge on each
-    derivation, so it avoids a call per act.)
+    planks: list[TrustAct]
+    confirmed: set[int]
+
+
+def counted(log: Iterable[TrustAct]) -> Counted:
+    """The plank-laying acts that still count, and which of them the partner confirmed.
+
+    (Written as plain passes: it runs over every act of a bridge on each derivation,
+    so it avoids a call per act.)
     """
     acts = log if isinstance(log, list) else list(log)
     confirmation, withdrawal, plank_kinds = ActKind.CONFIRMATION, ActKind.WITHDRAWAL, PLANK_KINDS
     answers = [act for act in acts if act.kind is confirmation or act.kind is withdrawal]
     gone = _withdrawn(acts, [act for act in answers if act.kind is withdrawal])
+    confirmations = [act for act in answers if act.kind is confirmation and act.id not in gone]
     confirmed = set()
-    if answers:
+    if confirmations:
         by_id = {act.id: act for act in acts}
-        for act in answers:
-            if act.kind is not confirmation or act.id in gone:
-                continue
-            target = by_id.get(act.target_id)
+        # Each confirmation with the act it names, looked up in C (map), not a step each.
+        targets = map(by_id.get, map(_TARGET, confirmations))
+        for act, target in zip(confirmations, targets, strict=True):
             if target is not None and target.id not in gone and can_confirm(target, act.author):
                 confirmed.add(target.id)
-    new = tuple.__new__  # a LiveAct per plank: skips the named tuple's slower __new__
     # Plank kinds only: asking to pause past days, and the answer, lay no plank.
     if not gone:
-        return [new(LiveAct, (act, act.id in confirmed)) for act in acts if act.kind in plank_kinds]
-    return [
-        new(LiveAct, (act, act.id in confirmed))
-        for act in acts
-        if act.kind in plank_kinds and act.id not in gone
-    ]
+        return Counted([act for act in acts if act.kind in plank_kinds], confirmed)
+    planks = [act for act in acts if act.kind in plank_kinds and act.id not in gone]
+    return Counted(planks, confirmed)
+
+
+def live_acts(log: Iterable[TrustAct]) -> list[LiveAct]:
+    """The plank-laying acts that still count, in log order, each with its confirmation."""
+    planks, confirmed = counted(log)
+    new = tuple.__new__  # a LiveAct per plank: skips the named tuple's slower __new__
+    return [new(LiveAct, (act, act.id in confirmed)) for act in planks]
+
+
+def as_counted(log: Iterable[TrustAct] | Iterable[LiveAct] | Counted) -> Counted:
+    """A bridge's live acts as `counted` gives them, from its log, its live acts or
+    those already counted."""
+    if isinstance(log, Counted):
+        return log
+    items = log if isinstance(log, list) else list(log)
+    if items and isinstance(items[0], LiveAct):
+        live = cast(list[LiveAct], items)
+        return Counted([i.act for i in live], {i.act.id for i in live if i.confirmed})
+    return counted(cast(list[TrustAct], items))
+
+
+def live_pairs(
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
+) -> Iterable[tuple[TrustAct, bool]]:
+    """Each live act and whether the partner confirmed it, from a bridge's log, its
+    live acts (a LiveAct is such a pair) or those counted, for a caller that reads
+    each pair once: from a log, no pair is built per act (zip reuses its tuple)."""
+    if not isinstance(log, Counted):
+        items = log if isinstance(log, list) else list(log)
+        if items and isinstance(items[0], LiveAct):
+            return cast(list[LiveAct], items)
+        log = cast(list[TrustAct], items)
+    planks, confirmed = as_counted(log)
+    return zip(planks, map(confirmed.__contains__, map(_ID, planks)), strict=True)
+
+
+_ID = attrgetter("id")
+_TARGET = attrgetter("target_id")
 
 
 def as_live(log: Iterable[TrustAct] | Iterable[LiveAct]) -> list[LiveAct]:

@@ -138,7 +138,9 @@ def side_run(
     for day in days:
         outcome = day.outcome
         if outcome == kept:
-            quiet, value = 0, after_kept(value, day.secured_share)
+            # SideDay.secured_share, read without a property call (a kept day a side).
+            laid = day.planks
+            quiet, value = 0, after_kept(value, day.secured / laid if laid else 0.0)
         elif outcome == quiet_day:
             quiet += 1
             if quiet > QUIET_DAYS_BEFORE_WEATHERING:
@@ -178,7 +180,12 @@ def bridge_points(a: float, b: float) -> float:
     weak, strong = points(a), points(b)
     if strong < weak:
         weak, strong = strong, weak
-    return weak + min(NUDGE_MAX, max(0.0, strong - weak - NUDGE_GAP) / 4)
+    # min(NUDGE_MAX, max(0.0, ahead) / 4), without the two calls (a bridge a day).
+    ahead = strong - weak - NUDGE_GAP
+    if ahead <= 0.0:
+        return weak + 0.0
+    nudge = ahead / 4
+    return weak + (nudge if nudge < NUDGE_MAX else NUDGE_MAX)
 
 
 def recovery_days(value: float, target: float) -> int:

@@ -23,10 +23,10 @@ from itertools import repeat
 from operator import add, attrgetter
 from typing import NamedTuple
 
-from server.domain.acts import LiveAct, TrustAct, as_live
+from server.domain.acts import Counted, LiveAct, TrustAct
 from server.domain.cadence import Commitment
 from server.domain.localday import Pause, bridge_paused, days_between, oldest_open_day
-from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_rows
+from server.domain.occurrences import CHECKED_IN, charged_on, occurrence_columns
 from server.domain.occurrences import OccurrenceState as State
 from server.domain.sides import Side
 
@@ -76,11 +76,13 @@ class SideDay(NamedTuple):
 
 def first_day(log: Iterable[TrustAct], commitments: Iterable[Commitment]) -> date | None:
     """The earliest local day anything happened or was due on the bridge."""
-    return min([*map(_DAY, log), *(c.start for c in commitments)], default=None)
+    starts = [c.start for c in commitments]
+    acted = min(map(_DAY, log), default=None)  # no list of every act's day
+    return min(starts if acted is None else [acted, *starts], default=None)
 
 
 def side_days(
-    log: Iterable[TrustAct] | Iterable[LiveAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     side: Side,
@@ -89,13 +91,14 @@ def side_days(
 ) -> list[SideDay]:
     """The ledger of `side` for every local day from `start` to `today`.
 
-    `log` is the bridge's log, or its live acts when the caller derived them already.
+    `log` is the bridge's log, or its live acts when the caller derived them already
+    (as LiveActs, or counted).
     """
     return bridge_days(log, commitments, pauses, start, today, sides=(side,))[side]
 
 
 def bridge_days(
-    log: Iterable[TrustAct] | Iterable[LiveAct],
+    log: Iterable[TrustAct] | Iterable[LiveAct] | Counted,
     commitments: Iterable[Commitment],
     pauses: Iterable[Pause],
     start: date,
@@ -106,10 +109,10 @@ def bridge_days(
     `today`, in one walk: the log is indexed by day once, the occurrences derived
     once for both sides, and each day reads only its own entries.
 
-    `log` is the bridge's log, or its live acts when the caller derived them already.
+    `log` is the bridge's log, or its live acts when the caller derived them already
+    (as LiveActs, or counted).
     """
     pauses = list(pauses)
-    live = as_live(log)
     days = days_between(start, today)
     row_of = {day: row for row, day in enumerate(days)}  # the only days the ledger reads
     # side -> eight columns, a row a day: planks, secured, due, checked in, open,
@@ -123,24 +126,27 @@ def bridge_days(
     # The planks and secured columns are counted as the occurrences index the acts: one
     # walk over every act of the bridge instead of two. Every live act that is not a
     # miss is a plank on its owner's day.
-    rows = occurrence_rows(
-        commitments, live, pauses, today, side=one_side, since=start, planks=(row_of, tallies)
+    occurring = occurrence_columns(
+        commitments, log, pauses, today, side=one_side, since=start, planks=(row_of, tallies)
     )
-    for _, owner, due, _, state, settled_by in rows:  # all of a bridge: no Occurrence each
-        columns = tallies[owner]
-        row = row_of.get(due)
-        if row is not None:
-            columns[2][row] += 1
-            if state in checked_in:  # State.checked_in, without a property call per item
-                columns[3][row] += 1
-            # A report still inside the grace window leaves the streak open, as an
-            # unchecked item would: the owner answers it in words, not with a tick.
-            elif state is open_ or (state is reported_ and due >= grace_open_from):
-                columns[4][row] += 1
-        if state in miss_slot:
-            row = row_of.get(charged_on(due, settled_by))
+    for each in occurring:  # a commitment at a time: its owner's columns looked up once
+        columns = tallies[each.owner]
+        due_column, checked_in_column, open_column = columns[2], columns[3], columns[4]
+        dues, acts = each.due, each.act
+        rows = map(row_of.get, dues)
+        for row, due, state, act in zip(rows, dues, each.state, acts, strict=True):
             if row is not None:
-                columns[miss_slot[state]][row] += 1
+                due_column[row] += 1
+                if state in checked_in:  # State.checked_in, without a property call per item
+                    checked_in_column[row] += 1
+                # A report still inside the grace window leaves the streak open, as an
+                # unchecked item would: the owner answers it in words, not with a tick.
+                elif state is open_ or (state is reported_ and due >= grace_open_from):
+                    open_column[row] += 1
+            if state in miss_slot:
+                charged = row_of.get(charged_on(due, act))
+                if charged is not None:
+                    columns[miss_slot[state]][charged] += 1
     held = [bridge_paused(day, pauses) for day in days] if pauses else [False] * len(days)
     return {side: _ledger(side, tallies[side], days, held) for side in sides}
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from server.domain.acts import ActKind, LiveAct, TrustAct, as_live
+from server.domain.acts import ActKind, Counted, LiveAct, TrustAct, as_counted, counted
 from server.domain.cadence import Commitment
 from server.domain.explain import Story, explain
 from server.domain.health import (
@@ -27,7 +27,10 @@ TREND_DAYS = 30
 
 
 def late_confirmations(
-    log: list[TrustAct], live: list[LiveAct] | None, today: date, zones: Mapping[Side, str]
+    log: list[TrustAct],
+    live: list[LiveAct] | Counted | None,
+    today: date,
+    zones: Mapping[Side, str],
 ) -> dict[tuple[Side, date], int]:
     """Planks laid on an earlier day that the partner secured on `today` (the partner's
     own local day): (the plank's owner, its day) -> how many."""
@@ -46,7 +49,7 @@ def late_confirmations(
     ]
     if not confirmations:
         return {}
-    secured = _secured(as_live(live or log), {c.target_id for c in confirmations})
+    secured = _secured(as_counted(live or log), {c.target_id for c in confirmations})
     late: dict[tuple[Side, date], int] = {}
     for confirmation in confirmations:
         plank = secured.get(confirmation.target_id)  # type: ignore[arg-type]
@@ -56,15 +59,17 @@ def late_confirmations(
     return late
 
 
-def _secured(live: list[LiveAct], wanted: set[int | None]) -> dict[int, TrustAct]:
-    """{item.act.id: item.act for item in live if item.confirmed}, for the `wanted` ids
-    only: read from the newest act back and stopped once all are found (the planks a
-    day's confirmations secure are recent; the comprehension read the whole history)."""
+def _secured(live: Counted, wanted: set[int | None]) -> dict[int, TrustAct]:
+    """{act.id: act for act in live.planks if act.id in live.confirmed}, for the
+    `wanted` ids only: read from the newest act back and stopped once all are found
+    (the planks a day's confirmations secure are recent; the comprehension read the
+    whole history)."""
     found: dict[int, TrustAct] = {}
-    for item in reversed(live):  # the last of an id wins, as in the comprehension
-        act_id = item.act.id
-        if item.confirmed and act_id in wanted and act_id not in found:
-            found[act_id] = item.act
+    planks, confirmed = live
+    for act in reversed(planks):  # the last of an id wins, as in the comprehension
+        act_id = act.id
+        if act_id in confirmed and act_id in wanted and act_id not in found:
+            found[act_id] = act
             if len(found) == len(wanted):
                 break
     return found
@@ -112,8 +117,9 @@ def health_report(
     requests = list(requests)
     # A bridge with nothing on it yet gets empty ledgers: no days, no scores.
     start = first_day(log, commitments) or today + timedelta(days=1)
-    live = as_live(live or log)  # once: the ledger and the late confirmations read them
-    ledger = bridge_days(live, commitments, pauses, start, today)
+    # Once: the ledger and the late confirmations read them.
+    lived = live or counted(log)
+    ledger = bridge_days(lived, commitments, pauses, start, today)
     values = {side: side_values(days) for side, days in ledger.items()}
     absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
     asking = {r.side: r for r in requests if r.state is Asked.PENDING}
@@ -131,7 +137,7 @@ def health_report(
         absent={side: found for side, found in absent.items() if found},
         asking=asking,
         reader=reader,
-        late=late_confirmations(log, live, today, zones or {}),
+        late=late_confirmations(log, lived, today, zones or {}),
     )
     return HealthReport(
         score=score,
