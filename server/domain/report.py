@@ -36,8 +36,7 @@ def late_confirmations(
         zone = zones.get(act.author)
         return act.created_at.astimezone(ZoneInfo(zone) if zone else UTC).date()
 
-    # Most days have no such confirmation: look at the last two days' acts first.
-    recent = datetime.combine(today - timedelta(days=2), time(), UTC)
+    recent = late_since(today)
     confirmed_kind = ActKind.CONFIRMATION  # bound once: it is compared with every act
     confirmations = [
         act
@@ -54,6 +53,12 @@ def late_confirmations(
             key = (plank.owner, plank.day)
             late[key] = late.get(key, 0) + 1
     return late
+
+
+def late_since(today: date) -> datetime:
+    """The earliest a confirmation `late_confirmations` reads was made: most days have
+    none, so it looks at the last two days' acts first (whatever the zones)."""
+    return datetime.combine(today - timedelta(days=2), time(), UTC)
 
 
 def _secured(live: list[LiveAct], wanted: set[int | None]) -> dict[int, TrustAct]:
