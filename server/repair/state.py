@@ -464,6 +464,46 @@ async def page_acts(
     return sorted({row["id"]: row for row in found}.values(), key=lambda row: row["id"])
 
 
+# What answers some acts the page shows, and what else it names, besides what
+# page_acts read: the acts `missing` (what entries name: "confirmed (kept: ...)"), the
+# answers to the acts `answered` and the withdrawals of those answers, about days
+# before `since` (every act about `since` or later was read already).
+_PAGE_ANSWERS = """
+    SELECT * FROM (
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE id IN ({missing}) AND bridge = {{}}
+        UNION ALL
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE target IN ({answered}) AND +bridge = {{}} AND day < {{}}
+        UNION ALL
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE +bridge = {{}} AND day < {{}} AND target IN (
+            SELECT id FROM trust_act WHERE target IN ({answered}) AND +bridge = {{}})
+    ) AS parts
+    ORDER BY id + 0
+"""
+
+
+async def page_answers(
+    bridge_id: int, missing: list[int], answered: list[int], since: date
+) -> list[dict[str, Any]]:
+    """The acts `missing`, and the answers to the acts `answered` (and withdrawals of
+    those) about days before `since`: with page_acts' rows, all the page reads."""
+    if not missing and not answered:
+        return []
+    sql = _PAGE_ANSWERS.format(
+        missing=", ".join("{}" for _ in missing) or "NULL",
+        answered=", ".join("{}" for _ in answered) or "NULL",
+    )
+    return await _rows(
+        sql, *missing, bridge_id, *answered, bridge_id, since, bridge_id, since,
+        *answered, bridge_id,
+    )  # fmt: skip
+
+
 async def plan_of(bridge_id: int) -> dict[d.Side, dict[str, Any]]:
     """Each side's part of the bridge's plan (the newest per side)."""
     plan: dict[d.Side, dict[str, Any]] = {}

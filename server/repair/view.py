@@ -320,26 +320,23 @@ async def _page_screen(user: User, row: dict[str, Any], page_day: date | None) -
     me = people.side_of(user.id)
     today = people.people[me].today()
     [(derivation, frame)] = await derived.each([row], today, _kept, _derived)
-    rows = await state.page_acts(
-        frame.id,
-        TIMELINE_ON_PAGE,
-        today - timedelta(days=d.CONFIRM_DAYS),
-        page_day,
-        d.late_since(today),
-    )
+    since = today - timedelta(days=d.CONFIRM_DAYS)
+    rows = await state.page_acts(frame.id, TIMELINE_ON_PAGE, since, page_day, d.late_since(today))
     found = [state.domain_act(r) for r in rows]
     shown = _on_page(found, today, page_day)
-    # What the timeline says of the acts shown (their targets, whether answered) and
-    # what health's "since yesterday" reads: those acts and every answer to them.
-    ids = {a.id for a in shown}
-    ids.update(a.target_id for a in shown if a.target_id)
+    # What the timeline says of the acts shown (what they answer, whether they were
+    # answered) and what health's "since yesterday" reads (the planks confirmed lately
+    # and every answer to them): those acts, and what answers them.
     late = d.late_since(today)
-    ids.update(
+    answered = {a.id for a in shown}
+    answered.update(
         a.target_id
         for a in found
         if a.kind is d.ActKind.CONFIRMATION and a.created_at >= late and a.target_id
     )
-    rows += await state.answered_acts(frame.id, sorted(ids))
+    loaded = {a.id for a in found}
+    named = {a.target_id for a in shown if a.target_id} | answered
+    rows += await state.page_answers(frame.id, sorted(named - loaded), sorted(answered), since)
     act_rows = {r["id"]: r for r in rows}
     acts = sorted((state.domain_act(r) for r in act_rows.values()), key=lambda a: a.id)
     data = replace(
