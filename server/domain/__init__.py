@@ -103,9 +103,11 @@ from server.domain.resume import (
     resume,
 )
 from server.domain.screens import (
+    HealthRun,
     away_of,
     drawn_planks,
     drawn_planks_of,
+    health_run,
     progress_of,
     report_of,
     whole_ledger,
@@ -147,6 +149,7 @@ __all__ = [
     "DayCheck",
     "Derivation",
     "HealthReport",
+    "HealthRun",
     "LiveAct",
     "Mark",
     "Occurrence",
@@ -198,6 +201,7 @@ __all__ = [
     "grace_closed",
     "half_needed",
     "health_report",
+    "health_run",
     "is_due",
     "late_since",
     "live_acts",

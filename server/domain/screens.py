@@ -16,6 +16,7 @@ the whole log's.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from server.domain.acts import TrustAct, as_live
 from server.domain.explain import Story, explain
@@ -82,6 +83,24 @@ def whole_ledger(derivation: Derivation) -> dict[Side, list[SideDay]]:
     return ledgers
 
 
+class HealthRun(NamedTuple):
+    """Health over the whole ledger of a derivation's bridge: what its report reads
+    whoever reads it (a page keeps it with the derivation: never mutated)."""
+
+    ledger: dict[Side, list[SideDay]]
+    values: dict[Side, list[float]]  # each side's value at the end of each ledger day
+    scores: list[int]  # the bridge's score at the end of each ledger day
+
+
+def health_run(derivation: Derivation) -> HealthRun:
+    ledger = whole_ledger(derivation)
+    values = {side: side_values(days) for side, days in ledger.items()}
+    scores = [
+        shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
+    ]
+    return HealthRun(ledger, values, scores)
+
+
 def report_of(
     derivation: Derivation,
     *,
@@ -91,17 +110,15 @@ def report_of(
     answers: Iterable[TrustAct] = (),
     zones: Mapping[Side, str] | None = None,
     trend_days: int = TREND_DAYS,
+    run: HealthRun | None = None,
 ) -> HealthReport:
     """`report.health_report` of the derivation's bridge on its day. `answers`: the
     log's confirmations made since `late_since(today)`, the planks they confirm and
-    every answer to those (confirmations, withdrawals, and withdrawals of those)."""
+    every answer to those (confirmations, withdrawals, and withdrawals of those), or
+    more of the log. `run`: the derivation's `health_run`, when kept from earlier."""
     today, pauses, requests = derivation.today, derivation.pauses, list(requests)
-    ledger = whole_ledger(derivation)
-    values = {side: side_values(days) for side, days in ledger.items()}
+    ledger, values, scores = run or health_run(derivation)
     absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
-    scores = [
-        shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
-    ]
     score = scores[-1] if scores else 0
     answers = list(answers)
     story = Story(

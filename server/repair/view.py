@@ -298,17 +298,26 @@ async def bridge_screen(
     )
 
 
-def _kept(entry: derived.Entry, _row: dict[str, Any]) -> tuple[d.Derivation, BridgeData] | None:
+def _kept(entry: derived.Entry, _row: dict[str, Any]) -> tuple[derived.Entry, BridgeData] | None:
     if entry.derivation is None or entry.frame is None:
         return None
-    return entry.derivation, entry.frame
+    return entry, entry.frame
 
 
 def _derived(
     entry: derived.Entry, frame: BridgeData, _day: date
-) -> tuple[d.Derivation, BridgeData]:
+) -> tuple[derived.Entry, BridgeData]:
     assert entry.derivation is not None  # derived.each has just derived it
-    return entry.derivation, frame
+    return entry, frame
+
+
+def _health_run(entry: derived.Entry, derivation: d.Derivation) -> d.HealthRun:
+    """The derivation's health over its whole ledger, kept with it for the next reader."""
+    if entry.health is not None and entry.health[0] is derivation:
+        return entry.health[1]
+    run = d.health_run(derivation)
+    entry.health = derivation, run
+    return run
 
 
 async def _page_screen(user: User, row: dict[str, Any], page_day: date | None) -> BridgeScreen:
@@ -319,7 +328,9 @@ async def _page_screen(user: User, row: dict[str, Any], page_day: date | None) -
     people = state.bridge_data(row, [], [], [], [])  # its people, before anything is read
     me = people.side_of(user.id)
     today = people.people[me].today()
-    [(derivation, frame)] = await derived.each([row], today, _kept, _derived)
+    [(entry, frame)] = await derived.each([row], today, _kept, _derived)
+    derivation = entry.derivation
+    assert derivation is not None  # derived.each has derived it
     since = today - timedelta(days=d.CONFIRM_DAYS)
     rows = await state.page_acts(frame.id, TIMELINE_ON_PAGE, since, page_day, d.late_since(today))
     found = [state.domain_act(r) for r in rows]
@@ -359,6 +370,7 @@ async def _page_screen(user: User, row: dict[str, Any], page_day: date | None) -
             requests=requests,
             answers=acts,
             zones=_zones(data),
+            run=_health_run(entry, derivation),
         ),
         progress=d.progress_of(derivation, data.span),
         drawing=d.drawn_planks_of(derivation),
