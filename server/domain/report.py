@@ -55,12 +55,6 @@ def late_confirmations(
     return late
 
 
-def late_since(today: date) -> datetime:
-    """The earliest a confirmation `late_confirmations` reads was made: most days have
-    none, so it looks at the last two days' acts first (whatever the zones)."""
-    return datetime.combine(today - timedelta(days=2), time(), UTC)
-
-
 def _secured(live: list[LiveAct], wanted: set[int | None]) -> dict[int, TrustAct]:
     """{item.act.id: item.act for item in live if item.confirmed}, for the `wanted` ids
     only: read from the newest act back and stopped once all are found (the planks a
@@ -148,3 +142,9 @@ def health_report(
         paused=any(p.covers(today) for p in pauses),
         just_started=just_started(scores),
     )
+
+
+def late_since(today: date) -> datetime:
+    """The earliest a confirmation `late_confirmations` reads was made: most days have
+    none, so it looks at the last two days' acts first (whatever the zones)."""
+    return datetime.combine(today - timedelta(days=2), time(), UTC)
