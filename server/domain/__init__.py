@@ -88,8 +88,9 @@ from server.domain.planks import (
     day_planks,
     half_needed,
     planks,
+    progress_of_days,
 )
-from server.domain.report import HealthReport, health_report
+from server.domain.report import HealthReport, health_report, late_since
 from server.domain.resume import (
     LEDGER_DAYS,
     ZONES_APART,
@@ -100,6 +101,16 @@ from server.domain.resume import (
     fold_day,
     folded,
     resume,
+)
+from server.domain.screens import (
+    HealthRun,
+    away_of,
+    drawn_planks,
+    drawn_planks_of,
+    health_run,
+    progress_of,
+    report_of,
+    whole_ledger,
 )
 from server.domain.sides import Side, other
 from server.domain.streaks import (
@@ -138,6 +149,7 @@ __all__ = [
     "DayCheck",
     "Derivation",
     "HealthReport",
+    "HealthRun",
     "LiveAct",
     "Mark",
     "Occurrence",
@@ -158,6 +170,7 @@ __all__ = [
     "advance",
     "as_live",
     "away",
+    "away_of",
     "band",
     "best_streak",
     "bridge_days",
@@ -176,6 +189,8 @@ __all__ = [
     "day_mark",
     "day_planks",
     "derive_bridge",
+    "drawn_planks",
+    "drawn_planks_of",
     "due_days",
     "earned_badges",
     "effective_pauses",
@@ -186,7 +201,9 @@ __all__ = [
     "grace_closed",
     "half_needed",
     "health_report",
+    "health_run",
     "is_due",
+    "late_since",
     "live_acts",
     "local_today",
     "mark_counts",
@@ -200,7 +217,10 @@ __all__ = [
     "other",
     "pause_requests",
     "planks",
+    "progress_of",
+    "progress_of_days",
     "reads_from",
+    "report_of",
     "resume",
     "side_days",
     "span_text",
@@ -209,5 +229,6 @@ __all__ = [
     "unsettled",
     "validate_cadence",
     "weeks_since",
+    "whole_ledger",
     "withdrawn_ids",
 ]

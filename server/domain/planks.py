@@ -123,14 +123,22 @@ def bridge_progress(
     log: Iterable[TrustAct] | Iterable[LiveAct], span: int = DEFAULT_SPAN
 ) -> BridgeProgress:
     """Count each side's half: one plank per side per day, both halves needed to complete."""
-    if span < 1:
-        raise ValueError("span must be at least 1")
-    half = half_needed(span)
     counted = {Side.A: 0, Side.B: 0}
     secured = {Side.A: 0, Side.B: 0}
     for (side, _day), state in day_planks(log).items():
         counted[side] += state.counts
         secured[side] += state is PlankState.SECURED
+    return progress_of_days(counted, secured, span)
+
+
+def progress_of_days(
+    counted: Mapping[Side, int], secured: Mapping[Side, int], span: int = DEFAULT_SPAN
+) -> BridgeProgress:
+    """The bridge's progress from each side's counted and secured plank days."""
+    if span < 1:
+        raise ValueError("span must be at least 1")
+    half = half_needed(span)
+    counted, secured = dict(counted), dict(secured)
     percent = span_percent(counted, span)
     return BridgeProgress(
         span=span,

@@ -39,8 +39,7 @@ def late_confirmations(
         zone = zones.get(act.author)
         return act.created_at.astimezone(ZoneInfo(zone) if zone else UTC).date()
 
-    # Most days have no such confirmation: look at the last two days' acts first.
-    recent = datetime.combine(today - timedelta(days=2), time(), UTC)
+    recent = late_since(today)
     confirmed_kind = ActKind.CONFIRMATION  # bound once: it is compared with every act
     confirmations = [
         act
@@ -149,3 +148,9 @@ def health_report(
         paused=any(p.covers(today) for p in pauses),
         just_started=just_started(scores),
     )
+
+
+def late_since(today: date) -> datetime:
+    """The earliest a confirmation `late_confirmations` reads was made: most days have
+    none, so it looks at the last two days' acts first (whatever the zones)."""
+    return datetime.combine(today - timedelta(days=2), time(), UTC)

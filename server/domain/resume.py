@@ -66,6 +66,7 @@ from server.domain.sides import Side, other
 from server.domain.streaks import DayCheck, day_check, streak_run
 
 ANSWERS = (ActKind.CONFIRMATION, ActKind.WITHDRAWAL)
+NO_PLANK = 255  # a settled day without a plank, in SideSummary.drawn
 # Ledger days kept back from today: "Were you away?" reads ASK_BACK_DAYS, the
 # calendar of the last weeks reads CALENDAR_DAYS.
 LEDGER_DAYS = max(ASK_BACK_DAYS, CALENDAR_DAYS)
@@ -132,6 +133,9 @@ class SideSummary(NamedTuple):
     recent_days: tuple[SideDay, ...] = ()  # the last LEDGER_DAYS settled ledger days
     history: History = History()  # every settled day, for health
     streak: tuple[int, int] = (0, 0)  # the best streak and the run it ends with
+    # Each settled day's best plank on this side (a PlankState, or NO_PLANK), from the
+    # bridge's first day: what the bridge drawing reads of days no longer derived.
+    drawn: bytes = b""
 
 
 class Derivation(NamedTuple):
@@ -307,8 +311,13 @@ def _answer_settled(
         recent_days = tuple(
             day._replace(secured=new) if day.day == plank.day else day for day in was.recent_days
         )
+        drawn = bytearray(was.drawn)
+        drawn[index] = PlankState.SECURED if new else PlankState.LAID  # the plank is live
         sides[owner] = was._replace(
-            tally=tally, recent_days=recent_days, history=was.history.with_secured(index, new)
+            tally=tally,
+            recent_days=recent_days,
+            history=was.history.with_secured(index, new),
+            drawn=bytes(drawn),
         )
         confirmer = sides[other(owner)]
         waiting = [a for a in confirmer.waiting if a.id != plank_id]
@@ -405,6 +414,7 @@ def _carry_on(
             ),
             was.history.extended(days[:n_settled]),
             streak,
+            was.drawn + bytes(best.get((side, day.day), NO_PLANK) for day in days[:n_settled]),
         )
     scores, kept_scores = list(settled_scores), list(settled_scores)
     for n, (a, b) in enumerate(zip(values[Side.A], values[Side.B], strict=True)):

@@ -205,7 +205,9 @@ async def screen_calendar(screen: BridgeScreen, user: User, chosen: date | None 
     """The calendar of the bridge on `screen`, as `user` reads it, from the bridge's one
     derivation for the reader's day (server/repair/derived.py): the one their Today
     and the lead read, derived once and kept."""
-    row = await state.bridge_row(user, screen.data.id)  # its version keys the derivation
-    [derivation] = await derived.each([row], screen.today, _kept, _derived)
+    derivation = screen.derivation  # the page's: derived.each has read it already
+    if derivation is None:
+        row = await state.bridge_row(user, screen.data.id)  # its version keys the derivation
+        [derivation] = await derived.each([row], screen.today, _kept, _derived)
     names = {side: person.name or "The other side" for side, person in screen.data.people.items()}
     return bridge_calendar(derivation.ledgers, screen.me, names, screen.today, chosen)

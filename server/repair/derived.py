@@ -113,6 +113,8 @@ class Entry:
     shares: dict[d.Side, Any] = field(default_factory=dict)  # Today's share per side
     figures: Any = None  # the lead's figures
     frame: BridgeData | None = None  # the bridge's rows but its acts (in `derivation`)
+    # The bridge page's health over the whole ledger, and the derivation it ran over.
+    health: tuple[d.Derivation, d.HealthRun] | None = None
     loading: asyncio.Future[BridgeData] | None = None  # its rows, while a request reads them
 
 

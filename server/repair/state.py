@@ -405,8 +405,15 @@ async def load_for_acts(
     commitments, pauses or plan. A partner catching up on a week of planks reads a
     handful of rows instead of a year of acts."""
     row = await bridge_row(user, bridge_id)
+    data = bridge_data(row, await answered_acts(bridge_id, act_ids), [], [], [])
+    return data, data.side_of(user.id)
+
+
+async def answered_acts(bridge_id: int, act_ids: list[int]) -> list[dict[str, Any]]:
+    """These acts of the bridge, everything that answers them and the withdrawals of
+    those answers, in log order."""
     ids = ", ".join("{}" for _ in act_ids) or "NULL"
-    acts = await _rows(
+    return await _rows(
         _ANSWERED_ACTS.format(ids=ids),
         *act_ids,
         bridge_id,
@@ -416,8 +423,93 @@ async def load_for_acts(
         *act_ids,
         bridge_id,
     )
-    data = bridge_data(row, acts, [], [], [])
-    return data, data.side_of(user.id)
+
+
+# What the bridge page lists (view._on_page) is among these: the newest acts but
+# confirmations, in id order from the end through the (bridge, id) index...
+_NEWEST_ACTS = """
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act WHERE bridge = {} AND kind <> 'confirmation' ORDER BY id DESC LIMIT {}
+"""
+# ...and the acts about the last days and about the calendar's chosen day, through the
+# (bridge, day) index, with the confirmations made lately whatever day they are about
+# (health's "since yesterday" reads them).
+_RECENT_ACTS = """
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act WHERE bridge = {} AND day >= {}
+    UNION ALL
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act WHERE bridge = {} AND day = {} AND day < {}
+    UNION ALL
+    SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
+        target, details
+    FROM trust_act WHERE bridge = {} AND kind = 'confirmation' AND created_at >= {}
+        AND day < {}
+"""
+
+
+async def page_acts(
+    bridge_id: int, newest: int, since: date, day: date | None, made_since: datetime
+) -> list[dict[str, Any]]:
+    """The bridge's `newest` acts but confirmations, its acts about `since` or later or
+    about `day`, and its confirmations made since `made_since`: a few dozen rows where
+    the whole log is thousands. In log order, each once."""
+    found = await _rows(_NEWEST_ACTS, bridge_id, newest)
+    found += await _rows(
+        _RECENT_ACTS, bridge_id, since, bridge_id, day, since, bridge_id, made_since, since
+    )
+    return sorted({row["id"]: row for row in found}.values(), key=lambda row: row["id"])
+
+
+# What answers some acts the page shows, and what else it names, besides what
+# page_acts read: the acts `missing` (what entries name: "confirmed (kept: ...)"), the
+# answers to the acts `answered` and the withdrawals of those answers, about days
+# before `since` (every act about `since` or later was read already).
+_PAGE_ANSWERS = """
+    SELECT * FROM (
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE id IN ({missing}) AND bridge = {{}}
+        UNION ALL
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE target IN ({answered}) AND +bridge = {{}} AND day < {{}}
+        UNION ALL
+        SELECT id, bridge, kind, author, author_side, owner_side, day, created_at,
+            commitment, target, details
+        FROM trust_act WHERE +bridge = {{}} AND day < {{}} AND target IN (
+            SELECT id FROM trust_act WHERE target IN ({answered}) AND +bridge = {{}})
+    ) AS parts
+    ORDER BY id + 0
+"""
+
+
+async def page_answers(
+    bridge_id: int, missing: list[int], answered: list[int], since: date
+) -> list[dict[str, Any]]:
+    """The acts `missing`, and the answers to the acts `answered` (and withdrawals of
+    those) about days before `since`: with page_acts' rows, all the page reads."""
+    if not missing and not answered:
+        return []
+    sql = _PAGE_ANSWERS.format(
+        missing=", ".join("{}" for _ in missing) or "NULL",
+        answered=", ".join("{}" for _ in answered) or "NULL",
+    )
+    return await _rows(
+        sql, *missing, bridge_id, *answered, bridge_id, since, bridge_id, since,
+        *answered, bridge_id,
+    )  # fmt: skip
+
+
+async def plan_of(bridge_id: int) -> dict[d.Side, dict[str, Any]]:
+    """Each side's part of the bridge's plan (the newest per side)."""
+    plan: dict[d.Side, dict[str, Any]] = {}
+    for part in (await _by_bridge(_PLANS, [bridge_id])).get(bridge_id, []):
+        plan[d.Side(part["side"])] = part  # oldest first: the newest per side wins
+    return plan
 
 
 def _earliest_open_day(row: dict[str, Any], commitments: list[dict[str, Any]]) -> date:

@@ -6,13 +6,13 @@ sides ever get this view (state.load refuses everyone else).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from server import clock, formats
 from server import domain as d
-from server.repair import state
+from server.repair import derived, state
 from server.repair.state import BridgeData, details
 from server.tables import MissResponse, User
 
@@ -150,6 +150,9 @@ class BridgeScreen:
     today: date
     asks: list[PauseAsk]
     away: dict[d.Side, d.Absence | None]  # each side's unsettled silence
+    # The bridge's derivation for `today` the page read (server/repair/derived.py): the
+    # calendar reads the same one. None on the API's screen, derived from the whole log.
+    derivation: d.Derivation | None = None
 
     @property
     def away_silence(self) -> Silence | None:
@@ -207,27 +210,26 @@ class BridgeScreen:
         }
 
 
-def drawing(data: BridgeData) -> dict[d.Side, list[d.PlankState]]:
-    by_day = d.day_planks(data.acts)
-    sides: dict[d.Side, list[d.PlankState]] = {d.Side.A: [], d.Side.B: []}
-    for (side, _day), plank in sorted(by_day.items(), key=lambda item: item[0][1]):
-        sides[side].append(plank)
-    return sides
-
-
 def health(data: BridgeData, today: date, reader: d.Side) -> d.HealthReport:
     """The health report as `reader` reads it: their own side is "you"."""
-    names = {side: person.name or "The other side" for side, person in data.people.items()}
     return d.health_report(
         data.acts,
         data.commitments,
         data.pauses,
         today,
-        names=names,
+        names=_names(data),
         reader=reader,
         requests=data.pause_requests(today),
-        zones={side: person.time_zone for side, person in data.people.items()},
+        zones=_zones(data),
     )
+
+
+def _names(data: BridgeData) -> dict[d.Side, str]:
+    return {side: person.name or "The other side" for side, person in data.people.items()}
+
+
+def _zones(data: BridgeData) -> dict[d.Side, str]:
+    return {side: person.time_zone for side, person in data.people.items()}
 
 
 def _on_page(acts: list[d.TrustAct], today: date, page_day: date | None) -> list[d.TrustAct]:
@@ -268,23 +270,171 @@ async def bridge_screen(
     """The bridge as `user` sees it. `row`: the bridge's row, accepted and with `user`
     as a side, when the caller has read it already (the bridge page reads it once).
 
-    The timeline holds every act (the API's), or with `row` only what the page shows:
-    the newest TIMELINE_ON_PAGE acts but confirmations, every act that may still be
-    confirmed, and the acts of `page_day` (the calendar's chosen day). A year of
-    history is thousands of acts; the page shows a few dozen."""
-    if row is None:
-        data, me = await state.load(user, bridge_id)
-    else:
-        data = await state.load_rows(row)
-        me = data.side_of(user.id)
-    partner = d.other(me)
+    Without `row` (the API's) the timeline holds every act, and the bridge is derived
+    from its whole log. With `row` (the page's) it holds only what the page shows: the
+    newest TIMELINE_ON_PAGE acts but confirmations, every act that may still be
+    confirmed, and the acts of `page_day` (the calendar's chosen day); health, progress,
+    the drawing and the silences come from the bridge's kept derivation for the day
+    (server/repair/derived.py), and only those acts and what answers them are read. A
+    year of history is thousands of acts; the page shows a few dozen."""
+    if row is not None:
+        return await _page_screen(user, row, page_day)
+    data, me = await state.load(user, bridge_id)
     today = data.people[me].today()
+    requests = data.pause_requests(today)
+    return await _screen(
+        user,
+        data,
+        me,
+        today,
+        shown=data.acts,
+        report=health(data, today, me),
+        progress=d.bridge_progress(data.acts, data.span),
+        drawing=d.drawn_planks(data.acts),
+        away={
+            side: d.away(data.acts, data.commitments, data.pauses, requests, side, today)
+            for side in d.Side
+        },
+    )
+
+
+def _kept(entry: derived.Entry, _row: dict[str, Any]) -> tuple[derived.Entry, BridgeData] | None:
+    if entry.derivation is None or entry.frame is None:
+        return None
+    return entry, entry.frame
+
+
+def _derived(
+    entry: derived.Entry, frame: BridgeData, _day: date
+) -> tuple[derived.Entry, BridgeData]:
+    assert entry.derivation is not None  # derived.each has just derived it
+    return entry, frame
+
+
+def _health_run(entry: derived.Entry, derivation: d.Derivation) -> d.HealthRun:
+    """The derivation's health over its whole ledger, kept with it for the next reader."""
+    if entry.health is not None and entry.health[0] is derivation:
+        return entry.health[1]
+    run = d.health_run(derivation)
+    entry.health = derivation, run
+    return run
+
+
+async def _page_screen(user: User, row: dict[str, Any], page_day: date | None) -> BridgeScreen:
+    """The bridge page's screen: from the kept derivation and the acts the page shows."""
+    # The bridge as state reads it: its version (raised by every write to its acts,
+    # commitments or pauses) keys the derivation, shared with Today's and the lead's.
+    row = await state.bridge_row(user, row["id"])
+    people = state.bridge_data(row, [], [], [], [])  # its people, before anything is read
+    me = people.side_of(user.id)
+    today = people.people[me].today()
+    [(entry, frame)] = await derived.each([row], today, _kept, _derived)
+    derivation = entry.derivation
+    assert derivation is not None  # derived.each has derived it
+    since = today - timedelta(days=d.CONFIRM_DAYS)
+    rows = await state.page_acts(frame.id, TIMELINE_ON_PAGE, since, page_day, d.late_since(today))
+    found = [state.domain_act(r) for r in rows]
+    shown = _on_page(found, today, page_day)
+    # What the timeline says of the acts shown (what they answer, whether they were
+    # answered) and what health's "since yesterday" reads (the planks confirmed lately
+    # and every answer to them): those acts, and what answers them.
+    late = d.late_since(today)
+    answered = {a.id for a in shown}
+    answered.update(
+        a.target_id
+        for a in found
+        if a.kind is d.ActKind.CONFIRMATION and a.created_at >= late and a.target_id
+    )
+    loaded = {a.id for a in found}
+    named = {a.target_id for a in shown if a.target_id} | answered
+    rows += await state.page_answers(frame.id, sorted(named - loaded), sorted(answered), since)
+    act_rows = {r["id"]: r for r in rows}
+    acts = sorted((state.domain_act(r) for r in act_rows.values()), key=lambda a: a.id)
+    data = replace(
+        frame,
+        acts=acts,
+        act_rows={**frame.act_rows, **act_rows},
+        plan=await state.plan_of(frame.id),
+    )
+    requests = data.pause_requests(today)
+    return await _screen(
+        user,
+        data,
+        me,
+        today,
+        shown=shown,
+        report=d.report_of(
+            derivation,
+            names=_names(data),
+            reader=me,
+            requests=requests,
+            answers=acts,
+            zones=_zones(data),
+            run=_health_run(entry, derivation),
+        ),
+        progress=d.progress_of(derivation, data.span),
+        drawing=d.drawn_planks_of(derivation),
+        away={side: d.away_of(derivation, requests, side) for side in d.Side},
+        derivation=derivation,
+    )
+
+
+async def _screen(
+    user: User,
+    data: BridgeData,
+    me: d.Side,
+    today: date,
+    *,
+    shown: list[d.TrustAct],
+    report: d.HealthReport,
+    progress: d.BridgeProgress,
+    drawing: dict[d.Side, list[d.PlankState]],
+    away: dict[d.Side, d.Absence | None],
+    derivation: d.Derivation | None = None,
+) -> BridgeScreen:
+    """The screen of `data` (whose acts hold `shown` and every answer to them)."""
+    partner = d.other(me)
     now = clock.now()
-    withdrawn = d.withdrawn_ids(data.acts)
-    live = {la.act.id: la for la in d.live_acts(data.acts)}
-    shown = data.acts if row is None else _on_page(data.acts, today, page_day)
     notes = await state.private_notes(user, [a.id for a in shown if a.author == me])
     responses = await miss_responses([a.id for a in shown if a.kind is d.ActKind.MISSED_PARTNER])
+    commitments: dict[d.Side, list[CommitmentView]] = {d.Side.A: [], d.Side.B: []}
+    commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
+    for c in data.commitments:
+        retired = c.retired_from is not None
+        commitments[c.owner].append(
+            CommitmentView(c.id, c.owner, commitment_texts[c.id], cadence_text(c), c.start, retired)
+        )
+    return BridgeScreen(
+        data=data,
+        me=me,
+        partner=partner,
+        report=report,
+        progress=progress,
+        drawing=drawing,
+        commitments=commitments,
+        timeline=_timeline(data, me, today, now, shown, notes, responses),
+        paused={
+            side: any(p.side == side and p.covers(today) for p in data.pauses) for side in d.Side
+        },
+        today=today,
+        asks=pause_asks(data, me, today),
+        away=away,
+        derivation=derivation,
+    )
+
+
+def _timeline(
+    data: BridgeData,
+    me: d.Side,
+    today: date,
+    now: datetime,
+    shown: list[d.TrustAct],
+    notes: dict[int, str],
+    responses: dict[int, str],
+) -> list[TimelineEntry]:
+    """The entries of the acts `shown`, newest first."""
+    withdrawn = d.withdrawn_ids(data.acts)
+    live = {la.act.id: la for la in d.live_acts(data.acts)}
     commitment_texts = {cid: row["text"] for cid, row in data.commitment_rows.items()}
     acts_by_id = {a.id: a for a in data.acts}
     asked_spans = {
@@ -345,30 +495,4 @@ async def bridge_screen(
                 ),
             )
         )
-    commitments: dict[d.Side, list[CommitmentView]] = {d.Side.A: [], d.Side.B: []}
-    for c in data.commitments:
-        retired = c.retired_from is not None
-        commitments[c.owner].append(
-            CommitmentView(c.id, c.owner, commitment_texts[c.id], cadence_text(c), c.start, retired)
-        )
-    return BridgeScreen(
-        data=data,
-        me=me,
-        partner=partner,
-        report=health(data, today, me),
-        progress=d.bridge_progress(data.acts, data.span),
-        drawing=drawing(data),
-        commitments=commitments,
-        timeline=timeline,
-        paused={
-            side: any(p.side == side and p.covers(today) for p in data.pauses) for side in d.Side
-        },
-        today=today,
-        asks=pause_asks(data, me, today),
-        away={
-            side: d.away(
-                data.acts, data.commitments, data.pauses, data.pause_requests(today), side, today
-            )
-            for side in d.Side
-        },
-    )
+    return timeline
