@@ -1,5 +1,8 @@
 """Piccolo's SQLite engine with kept connections, one writer at a time, group commit.
 
+(Over 400 lines: the engine, its kept connections and its transactions share the one
+write gate; the writer thread and group commit are in sqlite_writes.py.)
+
 Piccolo's own engine opens a connection (a thread, a file open and a schema parse)
 for every query, and lets concurrent writers race for SQLite's lock: the losers
 sleep in SQLite's busy handler, which polls with growing naps, so under load a

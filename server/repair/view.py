@@ -1,5 +1,8 @@
 """What the bridge screen shows, derived from the log by the domain.
 
+(Over 400 lines: the page's screen, read from the kept derivation, and the API's, from
+the whole log, share the screen's shape and one timeline builder.)
+
 Privacy lives here too: a private note reaches only its author, and only the two
 sides ever get this view (state.load refuses everyone else).
 """
