@@ -434,7 +434,8 @@ _NEWEST_ACTS = """
 """
 # ...and the acts about the last days and about the calendar's chosen day, through the
 # (bridge, day) index, with the confirmations made lately whatever day they are about
-# (health's "since yesterday" reads them).
+# (health's "since yesterday" reads them), through trust_act_confirmations_made (the
+# migration of 2026-12-07T19:00; without it, every heap page of the bridge's log).
 _RECENT_ACTS = """
     SELECT id, bridge, kind, author, author_side, owner_side, day, created_at, commitment,
         target, details
