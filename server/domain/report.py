@@ -17,7 +17,7 @@ from server.domain.health import (
     shown,
     side_values,
 )
-from server.domain.ledger import bridge_days, first_day
+from server.domain.ledger import SideDay, bridge_days, first_day
 from server.domain.localday import Pause
 from server.domain.moved import why_moved
 from server.domain.pauses import Asked, PauseRequest, absence, unsettled
@@ -120,12 +120,31 @@ def health_report(
     lived = live or counted(log)
     ledger = bridge_days(lived, commitments, pauses, start, today)
     values = {side: side_values(days) for side, days in ledger.items()}
-    absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
-    asking = {r.side: r for r in requests if r.state is Asked.PENDING}
     scores = [
         shown(bridge_points(a, b)) for a, b in zip(values[Side.A], values[Side.B], strict=True)
     ]
-    score = scores[-1] if scores else 0
+    late = late_confirmations(log, lived, today, zones or {})
+    return reported(
+        today, ledger, values, scores, pauses, requests, names, reader, late, trend_days
+    )
+
+
+def reported(
+    today: date,
+    ledger: dict[Side, list[SideDay]],
+    values: dict[Side, list[float]],
+    scores: list[int],
+    pauses: list[Pause],
+    requests: list[PauseRequest],
+    names: Mapping[Side, str] | None,
+    reader: Side | None,
+    late: dict[tuple[Side, date], int],
+    trend_days: int = TREND_DAYS,
+) -> HealthReport:
+    """The report from both sides' whole ledgers, their values and the daily scores:
+    what `health_report` (from the log) and `screens.report_of` (from a derivation)
+    both show."""
+    absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
     story = Story(
         today,
         ledger,
@@ -134,10 +153,11 @@ def health_report(
         pauses,
         dict(names or {}),
         absent={side: found for side, found in absent.items() if found},
-        asking=asking,
+        asking={r.side: r for r in requests if r.state is Asked.PENDING},
         reader=reader,
-        late=late_confirmations(log, lived, today, zones or {}),
+        late=late,
     )
+    score = scores[-1] if scores else 0
     return HealthReport(
         score=score,
         band=band(score),

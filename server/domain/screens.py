@@ -19,13 +19,11 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from server.domain.acts import TrustAct, as_live
-from server.domain.explain import Story, explain
-from server.domain.health import band, bridge_points, just_started, points, shown, side_values
+from server.domain.health import bridge_points, shown, side_values
 from server.domain.ledger import SideDay
-from server.domain.moved import why_moved
-from server.domain.pauses import Absence, Asked, PauseRequest, absence, unsettled
+from server.domain.pauses import Absence, PauseRequest, absence, unsettled
 from server.domain.planks import BridgeProgress, PlankState, day_planks, progress_of_days
-from server.domain.report import TREND_DAYS, HealthReport, late_confirmations
+from server.domain.report import TREND_DAYS, HealthReport, late_confirmations, reported
 from server.domain.resume import NO_PLANK, Derivation
 from server.domain.sides import Side
 
@@ -118,28 +116,8 @@ def report_of(
     more of the log. `run`: the derivation's `health_run`, when kept from earlier."""
     today, pauses, requests = derivation.today, derivation.pauses, list(requests)
     ledger, values, scores = run or health_run(derivation)
-    absent = {side: unsettled(absence(days, today), requests) for side, days in ledger.items()}
-    score = scores[-1] if scores else 0
     answers = list(answers)
-    story = Story(
-        today,
-        ledger,
-        values,
-        scores,
-        pauses,
-        dict(names or {}),
-        absent={side: found for side, found in absent.items() if found},
-        asking={r.side: r for r in requests if r.state is Asked.PENDING},
-        reader=reader,
-        late=late_confirmations(answers, as_live(answers), today, zones or {}),
-    )
-    return HealthReport(
-        score=score,
-        band=band(score),
-        sides={side: shown(points(v[-1])) if v else 0 for side, v in values.items()},
-        trend=scores[-trend_days:],
-        explanation=explain(story),
-        moved=why_moved(story),
-        paused=any(p.covers(today) for p in pauses),
-        just_started=just_started(scores),
+    late = late_confirmations(answers, as_live(answers), today, zones or {})
+    return reported(
+        today, ledger, values, scores, pauses, requests, names, reader, late, trend_days
     )
