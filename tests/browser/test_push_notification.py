@@ -38,6 +38,21 @@ def wait_for(check: Any, timeout: float = 10.0) -> Any:
     raise AssertionError("timed out waiting")
 
 
+def deliver_until_shown(
+    cdp: Any, page: Page, origin: str, registration_id: str, data: str, attempts: int = 3
+) -> list[dict[str, Any]]:
+    for _ in range(attempts):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": origin, "registrationId": registration_id, "data": data},
+        )
+        try:
+            return wait_for(lambda: notifications(page), timeout=15.0)
+        except AssertionError:
+            continue
+    raise AssertionError(f"no notification after {attempts} deliveries")
+
+
 def test_a_pushed_reminder_shows_a_notification_and_tapping_it_opens_today(
     live_server: str, phone: Any, screenshot: Any
 ) -> None:
@@ -70,6 +85,8 @@ def test_a_pushed_reminder_shows_a_notification_and_tapping_it_opens_today(
         "ServiceWorker.workerRegistrationUpdated",
         lambda e: registrations.extend(e["registrations"]),
     )
+    versions: list[dict[str, Any]] = []
+    cdp.on("ServiceWorker.workerVersionUpdated", lambda e: versions.extend(e["versions"]))
     cdp.send("ServiceWorker.enable")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()
@@ -81,15 +98,16 @@ def test_a_pushed_reminder_shows_a_notification_and_tapping_it_opens_today(
             if r["scopeURL"] == f"{live_server}/" and not r["isDeleted"]
         }
     )
+    # A push delivered while the worker is still activating can go unseen.
+    wait_for(lambda: any(v["status"] == "activated" for v in versions))
     message = compose([BridgeDue(1, "Bob", today=2)])
     assert message is not None
     data = payload(message, date(2026, 11, 21)).decode()
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": live_server, "registrationId": registration_id, "data": data},
-    )
-    # A loaded machine (the whole suite beside it) once took over 10 s to show it.
-    [shown] = wait_for(lambda: notifications(page), timeout=30.0)
+    # A push service delivers again what the browser did not take; so does this test.
+    # Under the whole suite's load Chromium once dropped a DevTools delivery (nothing
+    # shown in 30 s). The reminder's tag makes a second delivery replace the first, so
+    # she still sees exactly one notification.
+    [shown] = deliver_until_shown(cdp, page, live_server, registration_id, data)
     assert shown == {
         "title": "Bridgework",
         "body": "2 commitments today on your bridge with Bob",
