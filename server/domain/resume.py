@@ -373,6 +373,8 @@ def _carry_on(
     new_summary: dict[Side, SideSummary] = {}
     values: dict[Side, list[float]] = {}
     best = day_planks(unsettled)  # each side's best plank per unsettled day
+    window = today - timedelta(days=LEDGER_DAYS)  # the ledger days screens read
+    kept_from = now_settled - timedelta(days=LEDGER_DAYS)  # the settled ones kept of them
     for side in Side:
         was = summary[side]
         days = days_of[side]
@@ -396,7 +398,6 @@ def _carry_on(
         # What waited and has aged out of the confirmation window waits no more.
         still = tuple(a for a in was.waiting if confirmable_on(a, today))
         settled_waiting = still + tuple(a for a in open_to_me if a.day <= now_settled)
-        window = today - timedelta(days=LEDGER_DAYS)
         ledgers[side] = [day for day in (*was.recent_days, *days) if day.day >= window]
         records[side] = {**was.record, **checks}
         tallies[side] = tally_now
@@ -407,11 +408,7 @@ def _carry_on(
             {**was.record, **{d: c for d, c in checks.items() if d <= now_settled}},
             was.tally.plus(early),
             settled_waiting,
-            tuple(
-                day
-                for day in (*was.recent_days, *days[:n_settled])
-                if day.day >= now_settled - timedelta(days=LEDGER_DAYS)
-            ),
+            tuple(day for day in (*was.recent_days, *days[:n_settled]) if day.day >= kept_from),
             was.history.extended(days[:n_settled]),
             streak,
             was.drawn + bytes(best.get((side, day.day), NO_PLANK) for day in days[:n_settled]),

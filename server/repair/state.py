@@ -159,10 +159,12 @@ _PAUSE_ACTS = """
     SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
         CASE WHEN kind = 'pause_asked' THEN details END AS details
     FROM trust_act
-    WHERE bridge IN ({ids}) AND kind IN (
-        'missed_partner', 'pause_asked', 'pause_agreed', 'pause_declined', 'withdrawal')
-    ORDER BY id
+    WHERE bridge IN ({ids}) AND kind IN ('missed_partner', 'withdrawal', 'pause_asked',
+        'pause_agreed', 'pause_declined')
+    ORDER BY id + 0
 """
+# (Through the partial index of these kinds, as _ONE_COMMITMENTS_ACTS reads it: not a
+# scan of the bridge's whole log. Measured on a year's log, 256 → 115 µs.)
 # Each bridge's acts after an act id, all bridges in one query: one range of the
 # (bridge, id) index a bridge (SQLite's bridge index holds the id, its rowid; PostgreSQL
 # has trust_act_bridge_id, the migration of 2026-12-07T14:00).
