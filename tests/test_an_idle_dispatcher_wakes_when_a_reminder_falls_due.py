@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
 
 import time_machine
 
@@ -32,9 +34,22 @@ def test_the_dispatcher_knows_how_long_until_alices_reminder(push, bridge, alice
         assert run(next_due_in(15.0)) == 15.0  # never longer than the interval
 
 
+def just_after_her_next_0830() -> datetime:
+    """A moment her day's 08:30 reminder has come: before 08:30 in London it has not
+    (the suite runs at any hour), so the next day's 08:30, and never in the past."""
+    london = clock.now().astimezone(ZoneInfo("Europe/London"))
+    return datetime.combine(london.date() + timedelta(days=1), dt_time(8, 30, 30), london.tzinfo)
+
+
 def test_a_dispatcher_idle_for_a_minute_sends_alices_reminder_when_it_falls_due(
     push, bridge, alice
 ):
+    # The clock runs on from there (asyncio's own clock, which the waits use, is real).
+    with time_machine.travel(just_after_her_next_0830(), tick=True):
+        idle_dispatcher_sends_alices_reminder_when_it_falls_due(push, bridge, alice)
+
+
+def idle_dispatcher_sends_alices_reminder_when_it_falls_due(push, bridge, alice) -> None:
     commit(alice, bridge, "Send Bob the weekly status by 5pm")
     phone = Device(push, "alice's phone")
     subscribe(alice, phone)
