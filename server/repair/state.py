@@ -155,6 +155,9 @@ PAUSE_LOG_KINDS = frozenset(
         d.ActKind.WITHDRAWAL,
     }
 )
+# Read through the partial index of the rare kinds, as _ONE_COMMITMENTS_ACTS reads it:
+# its condition word for word, and `id + 0` so SQLite does not read the bridge index in
+# id order, a scan of the whole log (a year's log: 256 → 115 µs).
 _PAUSE_ACTS = """
     SELECT id, bridge, kind, author_side, owner_side, day, created_at, commitment, target,
         CASE WHEN kind = 'pause_asked' THEN details END AS details
@@ -163,8 +166,6 @@ _PAUSE_ACTS = """
         'pause_agreed', 'pause_declined')
     ORDER BY id + 0
 """
-# (Through the partial index of these kinds, as _ONE_COMMITMENTS_ACTS reads it: not a
-# scan of the bridge's whole log. Measured on a year's log, 256 → 115 µs.)
 # Each bridge's acts after an act id, all bridges in one query: one range of the
 # (bridge, id) index a bridge (SQLite's bridge index holds the id, its rowid; PostgreSQL
 # has trust_act_bridge_id, the migration of 2026-12-07T14:00).
